@@ -1,0 +1,106 @@
+/**
+ * The HTTP edge: finds the route, gives the handler its parsed input, and writes every
+ * answer or error in MLflow's shape. A handler never sees a half-read body, and no error
+ * escapes as anything but `{"error_code", "message"}`.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { MlflowError } from '../common/mlflow-error.js';
+import type { Logger } from '../common/logger.js';
+import { RESPONDED, type ApiRequest, type Method, type Router } from './router.js';
+import { toJson } from './json.js';
+
+/** JSON bodies of the API are small (log-batch is bounded); artifacts stream and are not read here. */
+const MAX_JSON_BODY = 16 * 1024 * 1024;
+
+export function createHttpServer(router: Router, log: Logger): Server {
+  const server = createServer((req, res) => {
+    handle(router, req, res).catch((err: unknown) => {
+      log.error(`unhandled error on ${req.method} ${req.url}: ${String(err)}`);
+      if (!res.headersSent) sendError(res, new MlflowError('INTERNAL_ERROR', 'Internal server error'));
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+async function handle(router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const method = (req.method ?? 'GET').toUpperCase() as Method;
+  const match = router.match(method, url.pathname);
+  if (match === undefined || match === 'method-not-allowed') {
+    req.resume();
+    const message =
+      match === undefined
+        ? `No API endpoint found for ${method} ${url.pathname}`
+        : `Method ${method} is not allowed for ${url.pathname}`;
+    sendError(res, new MlflowError('ENDPOINT_NOT_FOUND', message), match === undefined ? 404 : 405);
+    return;
+  }
+  let cached: Promise<unknown> | undefined;
+  const apiReq: ApiRequest = {
+    method,
+    path: url.pathname,
+    params: match.params,
+    query: url.searchParams,
+    input: () => (cached ??= readInput(req, method, url.searchParams)),
+    raw: req,
+    res,
+  };
+  try {
+    const result = await match.handler(apiReq);
+    if (result !== RESPONDED) sendJson(res, 200, result);
+  } catch (err) {
+    if (!(err instanceof MlflowError)) throw err;
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    // An error answered before the body was read: drain it so the connection can be reused.
+    if (!req.readableEnded) req.resume();
+    sendError(res, err);
+  }
+}
+
+async function readInput(req: IncomingMessage, method: Method, query: URLSearchParams): Promise<unknown> {
+  const body = method === 'GET' ? '' : await readBody(req);
+  if (body.trim() === '') return queryToObject(query);
+  try {
+    return JSON.parse(body);
+  } catch (err) {
+    throw new MlflowError('MALFORMED_REQUEST', `Malformed JSON in request body: ${(err as Error).message}`);
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_JSON_BODY) {
+      throw new MlflowError('INVALID_PARAMETER_VALUE', `Request body exceeds the limit of ${MAX_JSON_BODY} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Query strings carry repeated fields as repeated keys (`run_ids=a&run_ids=b`). */
+function queryToObject(query: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(query.keys())) {
+    const all = query.getAll(key);
+    out[key] = all.length === 1 ? all[0]! : all;
+  }
+  return out;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = toJson(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, err: MlflowError, status = err.status): void {
+  sendJson(res, status, err.toJSON());
+}

@@ -1,0 +1,96 @@
+/**
+ * A small method + path router. Patterns are literal segments, `:name` parameters and a
+ * trailing `*name` that takes the rest of the path (for artifact paths).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export interface ApiRequest {
+  readonly method: Method;
+  readonly path: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  /** The request's parameters: the JSON body, or the query string for GET (repeated keys give lists). */
+  input(): Promise<unknown>;
+  readonly raw: IncomingMessage;
+  readonly res: ServerResponse;
+}
+
+/** What a handler returns: a JSON object sent with 200, or `RESPONDED` when it wrote the response itself. */
+export const RESPONDED = Symbol('responded');
+export type HandlerResult = object | typeof RESPONDED;
+export type Handler = (req: ApiRequest) => Promise<HandlerResult> | HandlerResult;
+
+export interface Route {
+  readonly method: Method;
+  readonly pattern: string;
+  readonly handler: Handler;
+}
+
+interface CompiledRoute extends Route {
+  readonly segments: string[];
+}
+
+export interface Match {
+  readonly handler: Handler;
+  readonly params: Record<string, string>;
+}
+
+export class Router {
+  private readonly routes: CompiledRoute[] = [];
+  /** Literal paths found without scanning: most MLflow routes have no parameters. */
+  private readonly exact = new Map<string, Handler>();
+
+  add(method: Method, pattern: string, handler: Handler): this {
+    if (!pattern.includes(':') && !pattern.includes('*')) {
+      this.exact.set(`${method} ${pattern}`, handler);
+    } else {
+      this.routes.push({ method, pattern, handler, segments: pattern.split('/') });
+    }
+    return this;
+  }
+
+  /** Mounts each route under every prefix given. */
+  mount(prefixes: readonly string[], routes: readonly Route[]): this {
+    for (const prefix of prefixes) for (const r of routes) this.add(r.method, prefix + r.pattern, r.handler);
+    return this;
+  }
+
+  match(method: string, path: string): Match | 'method-not-allowed' | undefined {
+    const exact = this.exact.get(`${method} ${path}`);
+    if (exact) return { handler: exact, params: {} };
+    const parts = path.split('/');
+    let pathMatched = false;
+    for (const route of this.routes) {
+      const params = matchSegments(route.segments, parts);
+      if (!params) continue;
+      if (route.method === method) return { handler: route.handler, params };
+      pathMatched = true;
+    }
+    if (!pathMatched) {
+      for (const key of this.exact.keys()) if (key.slice(key.indexOf(' ') + 1) === path) return 'method-not-allowed';
+    }
+    return pathMatched ? 'method-not-allowed' : undefined;
+  }
+}
+
+function matchSegments(pattern: string[], parts: string[]): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < pattern.length; i++) {
+    const seg = pattern[i]!;
+    if (seg.startsWith('*')) {
+      params[seg.slice(1)] = parts.slice(i).join('/');
+      return params;
+    }
+    const part = parts[i];
+    if (part === undefined) return undefined;
+    if (seg.startsWith(':')) {
+      if (part === '') return undefined;
+      params[seg.slice(1)] = decodeURIComponent(part);
+    } else if (seg !== part) {
+      return undefined;
+    }
+  }
+  return pattern.length === parts.length ? params : undefined;
+}

@@ -1,0 +1,14 @@
+/**
+ * The versioned migrations, in order. A migration, once released, never changes: a schema
+ * change is a new file. Names sort in the order they run.
+ */
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import { trackingTables } from './0001-tracking.js';
+
+const migrations: Record<string, Migration> = {
+  '0001-tracking': trackingTables,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
