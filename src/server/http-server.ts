@@ -25,8 +25,18 @@ export function createHttpServer(router: Router, log: Logger): Server {
 }
 
 async function handle(router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
   const method = (req.method ?? 'GET').toUpperCase() as Method;
+  const rawUrl = req.url ?? '/';
+  const queryAt = rawUrl.indexOf('?');
+  // Route on the path as sent: WHATWG URL parsing would resolve `..` and `\\` and so hide a traversal attempt.
+  const pathname = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
+  const query = new URLSearchParams(queryAt < 0 ? '' : rawUrl.slice(queryAt + 1));
+  if (hasDotSegment(pathname)) {
+    req.resume();
+    sendError(res, MlflowError.invalid(`Invalid path: '${pathname}' contains '.' or '..' segments or backslashes`));
+    return;
+  }
+  const url = { pathname, searchParams: query };
   const match = router.match(method, url.pathname);
   if (match === undefined || match === 'method-not-allowed') {
     req.resume();
@@ -60,6 +70,15 @@ async function handle(router: Router, req: IncomingMessage, res: ServerResponse)
     if (!req.readableEnded) req.resume();
     sendError(res, err);
   }
+}
+
+/** A `.` or `..` segment, raw or percent-encoded, or a backslash anywhere in the path. */
+function hasDotSegment(pathname: string): boolean {
+  if (pathname.includes('\\') || /%5c/i.test(pathname)) return true;
+  return pathname.split('/').some((segment) => {
+    const s = segment.replace(/%2e/gi, '.');
+    return s === '.' || s === '..';
+  });
 }
 
 async function readInput(req: IncomingMessage, method: Method, query: URLSearchParams): Promise<unknown> {

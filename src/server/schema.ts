@@ -20,10 +20,19 @@ export type MessageOf<S extends Shape> = { [K in RequiredKeys<S>]: Infer<S[K]> }
 
 const HINT = 'See the API docs for more information about request parameters.';
 
+/** Type names as MLflow's Python server reports them, so messages read the same. */
+function pythonTypeName(raw: unknown): string {
+  if (Array.isArray(raw)) return 'list';
+  if (raw === null) return 'NoneType';
+  if (typeof raw === 'number') return Number.isInteger(raw) ? 'int' : 'float';
+  if (typeof raw === 'string') return 'str';
+  if (typeof raw === 'boolean') return 'bool';
+  return 'dict';
+}
+
 function invalidValue(path: string, raw: unknown): MlflowError {
-  const type = Array.isArray(raw) ? 'list' : raw === null ? 'null' : typeof raw;
   return MlflowError.invalid(
-    `Invalid value ${JSON.stringify(raw)} for parameter '${path}' supplied. Hint: Value was of type '${type}'. ${HINT}`,
+    `Invalid value ${JSON.stringify(raw)} for parameter '${path}' supplied: Hint: Value was of type '${pythonTypeName(raw)}'. ${HINT}`,
   );
 }
 
@@ -102,7 +111,8 @@ export function parseMessage<S extends Shape>(shape: S, raw: unknown, path = '')
   for (const [name, f] of Object.entries(shape)) {
     const value = source[name];
     const at = path ? `${path}.${name}` : name;
-    if (value === undefined || value === null) {
+    // MLflow counts an empty string as missing for required fields (proto JSON has no "unset" string).
+    if (value === undefined || value === null || (f.required && value === '')) {
       if (f.required) throw missing(at);
       continue;
     }

@@ -1,0 +1,13 @@
+/** The `aviary` command: one program, one sub-command per job. */
+import { Command } from 'commander';
+import pkg from '../../package.json' with { type: 'json' };
+import { serverCommand } from './commands/server-command.js';
+
+const program = new Command()
+  .name('aviary')
+  .description('Run your own machine-learning models on astronomical alert streams.')
+  .version(pkg.version);
+
+program.addCommand(serverCommand(pkg.version));
+
+await program.parseAsync(process.argv);

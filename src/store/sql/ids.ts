@@ -1,0 +1,16 @@
+/** Identifiers as MLflow makes them: run ids are 32 hex digits, logged model ids `m-` + 32 hex digits. */
+import { randomInt, randomUUID } from 'node:crypto';
+
+export const newRunId = (): string => randomUUID().replaceAll('-', '');
+export const newLoggedModelId = (): string => `m-${newRunId()}`;
+export const newDatasetId = (): string => newRunId();
+
+const ADJECTIVES = ['amber', 'bright', 'calm', 'dusty', 'faint', 'glowing', 'hazy', 'icy', 'lucid', 'nimble',
+  'polar', 'quiet', 'rapid', 'silent', 'stellar', 'swift', 'tidal', 'vivid', 'wandering', 'zenithal'];
+const NOUNS = ['comet', 'nova', 'pulsar', 'quasar', 'nebula', 'meteor', 'magnetar', 'blazar', 'galaxy', 'kilonova',
+  'lens', 'flare', 'transit', 'binary', 'cepheid', 'dwarf', 'giant', 'cluster', 'aurora', 'orbit'];
+
+/** A readable default name for a run or logged model, such as `polar-quasar-417`. */
+export function randomName(): string {
+  return `${ADJECTIVES[randomInt(ADJECTIVES.length)]}-${NOUNS[randomInt(NOUNS.length)]}-${randomInt(1000)}`;
+}

@@ -1,0 +1,291 @@
+/** What a run logs: metrics (with their latest values kept for search), params, tags, inputs and outputs. */
+import type { Kysely, Transaction } from 'kysely';
+import { MlflowError } from '../../common/mlflow-error.js';
+import type { Dataset, KeyValue, Metric, Page } from '../../tracking/entities.js';
+import { decodePageToken, encodePageToken } from '../../tracking/search/page-token.js';
+import { newDatasetId } from './ids.js';
+import { compareMetricPoints, metricValueOf, storedMetricValue } from './metric-values.js';
+import { RUN_NAME_TAG, type RunsRepository } from './runs-repository.js';
+import type { Database } from './schema.js';
+
+/** Rows per INSERT, kept under SQLite's bound-parameter limit whatever the table width. */
+const INSERT_CHUNK = 500;
+
+export class RunDataRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly runs: RunsRepository,
+  ) {}
+
+  async logBatch(runId: string, batch: { metrics: Metric[]; params: KeyValue[]; tags: KeyValue[] }): Promise<void> {
+    await this.runs.requireActive(runId);
+    await this.db.transaction().execute(async (tx) => {
+      await this.insertParams(tx, runId, batch.params);
+      await this.upsertTags(tx, runId, batch.tags);
+      await this.insertMetrics(tx, runId, batch.metrics);
+    });
+  }
+
+  private async insertParams(tx: Transaction<Database>, runId: string, params: KeyValue[]): Promise<void> {
+    if (params.length === 0) return;
+    const existing = await tx
+      .selectFrom('run_params')
+      .select(['key', 'value'])
+      .where('run_uuid', '=', runId)
+      .where('key', 'in', params.map((p) => p.key))
+      .execute();
+    const old = new Map(existing.map((p) => [p.key, p.value]));
+    const changed = params.filter((p) => old.has(p.key) && old.get(p.key) !== p.value);
+    if (changed.length > 0) {
+      const detail = changed.map((p) => `{'key': '${p.key}', 'old_value': '${old.get(p.key)}', 'new_value': '${p.value}'}`);
+      throw MlflowError.invalid(
+        `Changing param values is not allowed. Params were already logged='[${detail.join(', ')}]' for run ID='${runId}'.`,
+      );
+    }
+    const fresh = params.filter((p) => !old.has(p.key));
+    for (const rows of chunks(fresh.map((p) => ({ run_uuid: runId, key: p.key, value: p.value })))) {
+      await tx.insertInto('run_params').values(rows).execute();
+    }
+  }
+
+  private async upsertTags(tx: Transaction<Database>, runId: string, tags: KeyValue[]): Promise<void> {
+    // The last value of a key in one batch wins, as when tags are set one by one.
+    const latest = new Map(tags.map((t) => [t.key, t.value]));
+    for (const rows of chunks([...latest].map(([key, value]) => ({ run_uuid: runId, key, value })))) {
+      await tx
+        .insertInto('run_tags')
+        .values(rows)
+        .onConflict((oc) => oc.columns(['run_uuid', 'key']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
+        .execute();
+    }
+    const runName = latest.get(RUN_NAME_TAG);
+    if (runName !== undefined) await tx.updateTable('runs').set({ name: runName }).where('run_uuid', '=', runId).execute();
+  }
+
+  private async insertMetrics(tx: Transaction<Database>, runId: string, metrics: Metric[]): Promise<void> {
+    if (metrics.length === 0) return;
+    const rows = metrics.map((m) => ({
+      run_uuid: runId,
+      key: m.key,
+      ...storedMetricValue(m.value),
+      timestamp: m.timestamp,
+      step: m.step,
+      model_id: m.model_id ?? null,
+      dataset_name: m.dataset_name ?? null,
+      dataset_digest: m.dataset_digest ?? null,
+    }));
+    for (const part of chunks(rows)) {
+      await tx.insertInto('metrics').values(part).onConflict((oc) => oc.doNothing()).execute();
+    }
+    await this.updateLatest(tx, runId, metrics);
+    await this.copyToLoggedModels(tx, runId, metrics);
+  }
+
+  private async updateLatest(tx: Transaction<Database>, runId: string, metrics: Metric[]): Promise<void> {
+    const newest = new Map<string, Metric>();
+    for (const m of metrics) {
+      const seen = newest.get(m.key);
+      if (!seen || compareMetricPoints(m, seen) > 0) newest.set(m.key, m);
+    }
+    const current = await tx
+      .selectFrom('latest_metrics')
+      .selectAll()
+      .where('run_uuid', '=', runId)
+      .where('key', 'in', [...newest.keys()])
+      .execute();
+    const currentByKey = new Map(current.map((c) => [c.key, { ...c, value: metricValueOf(c) }]));
+    const changed = [...newest.values()].filter((m) => {
+      const old = currentByKey.get(m.key);
+      return !old || compareMetricPoints(m, old) > 0;
+    });
+    for (const part of chunks(changed)) {
+      await tx
+        .insertInto('latest_metrics')
+        .values(part.map((m) => ({ run_uuid: runId, key: m.key, ...storedMetricValue(m.value), timestamp: m.timestamp, step: m.step })))
+        .onConflict((oc) =>
+          oc.columns(['run_uuid', 'key']).doUpdateSet((eb) => ({
+            value: eb.ref('excluded.value'),
+            is_nan: eb.ref('excluded.is_nan'),
+            timestamp: eb.ref('excluded.timestamp'),
+            step: eb.ref('excluded.step'),
+          })),
+        )
+        .execute();
+    }
+  }
+
+  /** A metric logged for a model (MLflow 3) is also one of that logged model's metrics. */
+  private async copyToLoggedModels(tx: Transaction<Database>, runId: string, metrics: Metric[]): Promise<void> {
+    const forModels = metrics.filter((m) => m.model_id);
+    if (forModels.length === 0) return;
+    const known = await tx
+      .selectFrom('logged_models')
+      .select('model_id')
+      .where('model_id', 'in', [...new Set(forModels.map((m) => m.model_id!))])
+      .execute();
+    const ids = new Set(known.map((k) => k.model_id));
+    const rows = forModels
+      .filter((m) => ids.has(m.model_id!))
+      .map((m) => ({
+        model_id: m.model_id!,
+        key: m.key,
+        ...storedMetricValue(m.value),
+        timestamp: m.timestamp,
+        step: m.step,
+        run_id: runId,
+        dataset_name: m.dataset_name ?? null,
+        dataset_digest: m.dataset_digest ?? null,
+      }));
+    for (const part of chunks(rows)) {
+      await tx
+        .insertInto('logged_model_metrics')
+        .values(part)
+        .onConflict((oc) => oc.columns(['model_id', 'key', 'step', 'timestamp', 'run_id']).doUpdateSet((eb) => ({
+          value: eb.ref('excluded.value'),
+          is_nan: eb.ref('excluded.is_nan'),
+        })))
+        .execute();
+    }
+  }
+
+  async logInputs(runId: string, datasets: { dataset: Dataset; tags: KeyValue[] }[], modelIds: string[]): Promise<void> {
+    const run = await this.runs.requireActive(runId);
+    await this.db.transaction().execute(async (tx) => {
+      for (const { dataset, tags } of datasets) {
+        const found = await tx
+          .selectFrom('datasets')
+          .select('dataset_uuid')
+          .where('experiment_id', '=', run.experiment_id)
+          .where('name', '=', dataset.name)
+          .where('digest', '=', dataset.digest)
+          .executeTakeFirst();
+        const datasetId = found?.dataset_uuid ?? newDatasetId();
+        if (!found) {
+          await tx
+            .insertInto('datasets')
+            .values({
+              dataset_uuid: datasetId,
+              experiment_id: run.experiment_id,
+              name: dataset.name,
+              digest: dataset.digest,
+              source_type: dataset.source_type,
+              source: dataset.source,
+              schema: dataset.schema ?? null,
+              profile: dataset.profile ?? null,
+            })
+            .execute();
+        }
+        await tx
+          .insertInto('run_dataset_inputs')
+          .values({ run_uuid: runId, dataset_uuid: datasetId })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+        for (const t of tags) {
+          await tx
+            .insertInto('run_dataset_input_tags')
+            .values({ run_uuid: runId, dataset_uuid: datasetId, key: t.key, value: t.value })
+            .onConflict((oc) => oc.columns(['run_uuid', 'dataset_uuid', 'key']).doUpdateSet({ value: t.value }))
+            .execute();
+        }
+      }
+      for (const modelId of new Set(modelIds)) {
+        await tx
+          .insertInto('run_model_links')
+          .values({ run_uuid: runId, model_id: modelId, direction: 'input', step: 0 })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+      }
+    });
+  }
+
+  async logOutputs(runId: string, models: { model_id: string; step: number }[]): Promise<void> {
+    await this.runs.requireActive(runId);
+    for (const m of models) {
+      await this.db
+        .insertInto('run_model_links')
+        .values({ run_uuid: runId, model_id: m.model_id, direction: 'output', step: m.step })
+        .onConflict((oc) => oc.columns(['run_uuid', 'model_id', 'direction']).doUpdateSet({ step: m.step }))
+        .execute();
+    }
+  }
+
+  async metricHistory(runId: string, key: string, page: { maxResults?: number; pageToken?: string }): Promise<Page<Metric>> {
+    await this.runs.row(runId);
+    const offset = decodePageToken(page.pageToken);
+    let qb = this.db
+      .selectFrom('metrics')
+      .selectAll()
+      .where('run_uuid', '=', runId)
+      .where('key', '=', key)
+      .orderBy('step')
+      .orderBy('timestamp')
+      .orderBy('value');
+    // Without max_results MLflow answers the whole history on one page.
+    if (page.maxResults !== undefined) qb = qb.limit(page.maxResults + 1).offset(offset);
+    const rows = await qb.execute();
+    const more = page.maxResults !== undefined && rows.length > page.maxResults;
+    const items = (more ? rows.slice(0, page.maxResults) : rows).map(
+      (r): Metric => ({ key: r.key, value: metricValueOf(r), timestamp: r.timestamp, step: r.step, ...optionalMetricFields(r) }),
+    );
+    return { items, nextPageToken: more ? encodePageToken(offset + page.maxResults!) : undefined };
+  }
+
+  /** Evenly sampled steps over the union of the runs' steps, keeping each run's first and last step (as MLflow does). */
+  async metricHistoryBulkInterval(
+    runIds: string[],
+    key: string,
+    range: { startStep?: number; endStep?: number; maxResults: number },
+  ): Promise<Metric[]> {
+    if (runIds.length === 0) return [];
+    const stepRows = await this.db
+      .selectFrom('metrics')
+      .select(['run_uuid', 'step'])
+      .distinct()
+      .where('run_uuid', 'in', runIds)
+      .where('key', '=', key)
+      .orderBy('step')
+      .execute();
+    if (stepRows.length === 0) return [];
+    const allSteps = [...new Set(stepRows.map((r) => r.step))];
+    const start = range.startStep ?? 0;
+    const end = range.endStep ?? allSteps[allSteps.length - 1]!;
+    const inRange = allSteps.filter((s) => s >= start && s <= end);
+    const sampled = new Set<number>();
+    if (inRange.length <= range.maxResults) inRange.forEach((s) => sampled.add(s));
+    else {
+      const interval = inRange.length / range.maxResults;
+      for (let i = 0; i < range.maxResults; i++) sampled.add(inRange[Math.floor(i * interval)]!);
+      sampled.add(inRange[inRange.length - 1]!);
+    }
+    const perRun = new Map<string, number[]>();
+    for (const r of stepRows) perRun.set(r.run_uuid, [...(perRun.get(r.run_uuid) ?? []), r.step]);
+    for (const steps of perRun.values()) {
+      for (const s of [steps[0]!, steps[steps.length - 1]!]) if (s >= start && s <= end) sampled.add(s);
+    }
+    const rows = await this.db
+      .selectFrom('metrics')
+      .selectAll()
+      .where('run_uuid', 'in', runIds)
+      .where('key', '=', key)
+      .where('step', 'in', [...sampled])
+      .orderBy('run_uuid')
+      .orderBy('step')
+      .orderBy('timestamp')
+      .execute();
+    const order = new Map(runIds.map((id, i) => [id, i]));
+    rows.sort((a, b) => order.get(a.run_uuid)! - order.get(b.run_uuid)!);
+    return rows.map((r) => ({ key: r.key, value: metricValueOf(r), timestamp: r.timestamp, step: r.step, run_id: r.run_uuid }));
+  }
+}
+
+function optionalMetricFields(r: { model_id: string | null; dataset_name: string | null; dataset_digest: string | null }) {
+  const out: Partial<Metric> = {};
+  if (r.model_id) out.model_id = r.model_id;
+  if (r.dataset_name) out.dataset_name = r.dataset_name;
+  if (r.dataset_digest) out.dataset_digest = r.dataset_digest;
+  return out;
+}
+
+function* chunks<T>(items: T[]): Generator<T[]> {
+  for (let i = 0; i < items.length; i += INSERT_CHUNK) yield items.slice(i, i + INSERT_CHUNK);
+}

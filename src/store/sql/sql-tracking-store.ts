@@ -1,0 +1,50 @@
+/** The tracking store over SQL: one repository per resource, sharing one Kysely database. */
+import type { TrackingStore } from '../../tracking/tracking-store.js';
+import { ExperimentsRepository } from './experiments-repository.js';
+import { LoggedModelsRepository } from './logged-models-repository.js';
+import type { SqlDatabase } from './open-database.js';
+import { RunDataRepository } from './run-data-repository.js';
+import { RunsRepository } from './runs-repository.js';
+
+export function sqlTrackingStore(database: SqlDatabase): TrackingStore {
+  const { db } = database;
+  const experiments = new ExperimentsRepository(db);
+  const runs = new RunsRepository(db, experiments);
+  const runData = new RunDataRepository(db, runs);
+  const models = new LoggedModelsRepository(db, experiments);
+  return {
+    createExperiment: (name, location, tags) => experiments.create(name, location, tags),
+    getExperiment: (id) => experiments.get(id),
+    getExperimentByName: (name) => experiments.getByName(name),
+    searchExperiments: (query) => experiments.search(query),
+    renameExperiment: (id, name) => experiments.rename(id, name),
+    deleteExperiment: (id) => experiments.setLifecycle(id, 'deleted'),
+    restoreExperiment: (id) => experiments.setLifecycle(id, 'active'),
+    setExperimentTag: (id, tag) => experiments.setTag(id, tag),
+    deleteExperimentTag: (id, key) => experiments.deleteTag(id, key),
+
+    createRun: (input) => runs.create(input),
+    getRun: (id) => runs.get(id),
+    updateRun: (id, update) => runs.update(id, update),
+    deleteRun: (id) => runs.setLifecycle(id, 'deleted'),
+    restoreRun: (id) => runs.setLifecycle(id, 'active'),
+    logBatch: (id, batch) => runData.logBatch(id, batch),
+    deleteTag: (id, key) => runs.deleteTag(id, key),
+    logInputs: (id, datasets, models) => runData.logInputs(id, datasets, models),
+    logOutputs: (id, outputs) => runData.logOutputs(id, outputs),
+    getMetricHistory: (id, key, page) => runData.metricHistory(id, key, page),
+    getMetricHistoryBulkInterval: (ids, key, range) => runData.metricHistoryBulkInterval(ids, key, range),
+    searchRuns: (query) => runs.search(query),
+
+    createLoggedModel: (input) => models.create(input),
+    getLoggedModel: (id) => models.get(id),
+    finalizeLoggedModel: (id, status) => models.finalize(id, status),
+    deleteLoggedModel: (id) => models.delete(id),
+    setLoggedModelTags: (id, tags) => models.setTags(id, tags),
+    deleteLoggedModelTag: (id, key) => models.deleteTag(id, key),
+    logLoggedModelParams: (id, params) => models.logParams(id, params),
+    searchLoggedModels: (query) => models.search(query),
+
+    close: () => database.close(),
+  };
+}
