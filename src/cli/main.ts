@@ -1,6 +1,7 @@
 /** The `aviary` command: one program, one sub-command per job. */
 import { Command } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
+import { modelsCommand } from './commands/models-command.js';
 import { serverCommand } from './commands/server-command.js';
 
 const program = new Command()
@@ -9,5 +10,6 @@ const program = new Command()
   .version(pkg.version);
 
 program.addCommand(serverCommand(pkg.version));
+program.addCommand(modelsCommand());
 
 await program.parseAsync(process.argv);

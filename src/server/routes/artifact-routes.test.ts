@@ -10,7 +10,8 @@ import { MlflowError } from '../../common/mlflow-error.js';
 import { silentLogger } from '../../common/logger.js';
 import { createHttpServer } from '../http-server.js';
 import { Router } from '../router.js';
-import { artifactServiceRoutes, contentDisposition, guessMimeType, repositoryPathOf, runArtifactRoutes } from './artifact-routes.js';
+import { repositoryPathOf } from '../../artifacts/artifact-uri.js';
+import { artifactServiceRoutes, contentDisposition, guessMimeType, runArtifactRoutes } from './artifact-routes.js';
 
 const SERVICE = '/api/2.0/mlflow-artifacts';
 const FILES = `${SERVICE}/artifacts`;

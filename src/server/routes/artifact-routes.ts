@@ -7,11 +7,8 @@ import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { MlflowError } from '../../common/mlflow-error.js';
 import type { ArtifactRepository } from '../../artifacts/artifact-repository.js';
-import {
-  checkRawRequestPath,
-  safeArtifactPath,
-  safeArtifactPathFromUrl,
-} from '../../artifacts/safe-artifact-path.js';
+import { repositoryPathOf } from '../../artifacts/artifact-uri.js';
+import { checkRawRequestPath, safeArtifactPath, safeArtifactPathFromUrl } from '../../artifacts/safe-artifact-path.js';
 import { RESPONDED, type ApiRequest, type Handler, type Route } from '../router.js';
 import { int64, list, message, missing, parseMessage, string } from '../schema.js';
 
@@ -118,26 +115,6 @@ function getArtifactHandler(repo: ArtifactRepository, artifactUriOf: RunArtifact
   };
 }
 
-const HTTP_ANCHOR = '/api/2.0/mlflow-artifacts/artifacts/';
-
-/**
- * Where a proxied run artifact root lives in the repository, as MLflow resolves it:
- * `mlflow-artifacts:/0/<run>/artifacts` (with or without a host) and
- * `http(s)://host/api/2.0/mlflow-artifacts/artifacts/0/<run>/artifacts` give `0/<run>/artifacts`.
- */
-export function repositoryPathOf(artifactUri: string): string {
-  const proxied = /^mlflow-artifacts:(?:\/\/[^/]*)?(\/.*)?$/.exec(artifactUri);
-  if (proxied) return safeArtifactPath((proxied[1] ?? '').replace(/^\/+/, ''));
-  if (/^https?:\/\//.test(artifactUri)) {
-    const pathname = new URL(artifactUri).pathname;
-    const at = pathname.indexOf(HTTP_ANCHOR);
-    if (at >= 0) return safeArtifactPathFromUrl(pathname.slice(at + HTTP_ANCHOR.length).replace(/^\/+/, ''));
-  }
-  throw new MlflowError(
-    'NOT_IMPLEMENTED',
-    `Artifact root '${artifactUri}' is not served by this server: only mlflow-artifacts roots are`,
-  );
-}
 
 /** The `*path` of an artifact route: a file or folder, never the root itself. */
 function filePath(req: ApiRequest): string {

@@ -126,6 +126,54 @@ export interface LoggedModelMetricsTable {
   dataset_digest: string | null;
 }
 
+export interface RegisteredModelsTable {
+  registered_model_id: Generated<number>;
+  name: string;
+  creation_timestamp: number;
+  last_updated_timestamp: number;
+  description: string | null;
+  user_id: string | null;
+  last_version: number;
+}
+
+export interface RegisteredModelTagsTable {
+  registered_model_id: number;
+  key: string;
+  value: string;
+}
+
+export interface ModelVersionsTable {
+  registered_model_id: number;
+  version: number;
+  creation_timestamp: number;
+  last_updated_timestamp: number;
+  user_id: string | null;
+  current_stage: string;
+  description: string | null;
+  /** The URI the version was created from (`runs:/...`, `models:/m-...`, a location). */
+  source: string;
+  /** Where its files are: what get-download-uri answers. */
+  storage_location: string;
+  run_id: string | null;
+  run_link: string | null;
+  model_id: string | null;
+  status: string;
+  status_message: string | null;
+}
+
+export interface ModelVersionTagsTable {
+  registered_model_id: number;
+  version: number;
+  key: string;
+  value: string;
+}
+
+export interface RegisteredModelAliasesTable {
+  registered_model_id: number;
+  alias: string;
+  version: number;
+}
+
 export interface Database {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
@@ -142,4 +190,9 @@ export interface Database {
   logged_model_tags: LoggedModelKeyValueTable;
   logged_model_params: LoggedModelKeyValueTable;
   logged_model_metrics: LoggedModelMetricsTable;
+  registered_models: RegisteredModelsTable;
+  registered_model_tags: RegisteredModelTagsTable;
+  model_versions: ModelVersionsTable;
+  model_version_tags: ModelVersionTagsTable;
+  registered_model_aliases: RegisteredModelAliasesTable;
 }

@@ -4,9 +4,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import { trackingTables } from './0001-tracking.js';
+import { registryTables } from './0002-registry.js';
 
 const migrations: Record<string, Migration> = {
   '0001-tracking': trackingTables,
+  '0002-registry': registryTables,
 };
 
 export const migrationProvider: MigrationProvider = {

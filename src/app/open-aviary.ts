@@ -1,0 +1,51 @@
+/**
+ * The composition root: opens the stores named by the configuration and builds the domain
+ * services on them. The server, the CLI commands (and later the broker) all start here, so
+ * every part of one process shares one database handle and one registry event stream.
+ */
+import { resolve } from 'node:path';
+import type { ArtifactRepository } from '../artifacts/artifact-repository.js';
+import { LocalArtifactRepository } from '../artifacts/local-artifact-repository.js';
+import type { Logger } from '../common/logger.js';
+import { RegistryEvents } from '../registry/registry-events.js';
+import { RegistryService } from '../registry/registry-service.js';
+import { openDatabase } from '../store/sql/open-database.js';
+import { sqlRegistryStore } from '../store/sql/sql-registry-store.js';
+import { sqlTrackingStore } from '../store/sql/sql-tracking-store.js';
+import { TrackingService } from '../tracking/tracking-service.js';
+
+export interface AviaryConfig {
+  backendStoreUri: string;
+  artifactsDestination: string;
+}
+
+export interface Aviary {
+  readonly tracking: TrackingService;
+  readonly registry: RegistryService;
+  readonly artifacts: ArtifactRepository;
+  close(): Promise<void>;
+}
+
+/** The embedded defaults: everything under one data directory. */
+export function configForDataDir(
+  dataDir: string,
+  overrides: { backendStoreUri?: string; artifactsDestination?: string } = {},
+): AviaryConfig {
+  const dir = resolve(dataDir);
+  return {
+    backendStoreUri: overrides.backendStoreUri ?? `sqlite:///${dir}/aviary.db`,
+    artifactsDestination: resolve(overrides.artifactsDestination ?? `${dir}/artifacts`),
+  };
+}
+
+export async function openAviary(config: AviaryConfig, log: Logger): Promise<Aviary> {
+  const database = await openDatabase(config.backendStoreUri);
+  const tracking = new TrackingService(sqlTrackingStore(database));
+  const registry = new RegistryService(sqlRegistryStore(database), tracking, new RegistryEvents(log));
+  return {
+    tracking,
+    registry,
+    artifacts: new LocalArtifactRepository(config.artifactsDestination),
+    close: () => database.close(),
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Hydrates registry rows into MLflow's shapes with one query per table for a whole page:
+ * a registered-models page (with latest versions per stage, tags and aliases) costs four.
+ */
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { ModelVersion, RegisteredModel, Stage } from '../../registry/entities.js';
+import type { Database, ModelVersionsTable, RegisteredModelsTable } from './schema.js';
+
+export type VersionRow = Selectable<ModelVersionsTable> & { name: string };
+
+export async function loadVersions(db: Kysely<Database>, rows: VersionRow[]): Promise<ModelVersion[]> {
+  if (rows.length === 0) return [];
+  const modelIds = [...new Set(rows.map((r) => r.registered_model_id))];
+  const [tags, aliases] = await Promise.all([
+    db.selectFrom('model_version_tags').selectAll().where('registered_model_id', 'in', modelIds).execute(),
+    db.selectFrom('registered_model_aliases').selectAll().where('registered_model_id', 'in', modelIds).execute(),
+  ]);
+  const key = (id: number, version: number) => `${id}/${version}`;
+  const tagsOf = group(tags, (t) => key(t.registered_model_id, t.version));
+  const aliasesOf = group(aliases, (a) => key(a.registered_model_id, a.version));
+  return rows.map((r) => {
+    const k = key(r.registered_model_id, r.version);
+    const v: ModelVersion = {
+      name: r.name,
+      version: String(r.version),
+      creation_timestamp: r.creation_timestamp,
+      last_updated_timestamp: r.last_updated_timestamp,
+      current_stage: r.current_stage as Stage,
+      source: r.source,
+      status: r.status as ModelVersion['status'],
+      tags: (tagsOf.get(k) ?? []).map(({ key: tk, value }) => ({ key: tk, value })),
+      aliases: (aliasesOf.get(k) ?? []).map((a) => a.alias).sort(),
+    };
+    if (r.user_id) v.user_id = r.user_id;
+    if (r.description) v.description = r.description;
+    if (r.run_id) v.run_id = r.run_id;
+    if (r.run_link) v.run_link = r.run_link;
+    if (r.model_id) v.model_id = r.model_id;
+    if (r.status_message) v.status_message = r.status_message;
+    return v;
+  });
+}
+
+export async function loadRegisteredModels(db: Kysely<Database>, rows: Selectable<RegisteredModelsTable>[]): Promise<RegisteredModel[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.registered_model_id);
+  // The newest version of each (model, stage): one window query for the whole page.
+  const ranked = db
+    .selectFrom('model_versions as mv')
+    .innerJoin('registered_models as rm', 'rm.registered_model_id', 'mv.registered_model_id')
+    .selectAll('mv')
+    .select('rm.name')
+    .select(sql<number>`row_number() over (partition by mv.registered_model_id, mv.current_stage order by mv.version desc)`.as('rank'))
+    .where('mv.registered_model_id', 'in', ids)
+    .as('ranked');
+  const [latestRows, tags, aliases] = await Promise.all([
+    db.selectFrom(ranked).selectAll().where('rank', '=', 1).execute(),
+    db.selectFrom('registered_model_tags').selectAll().where('registered_model_id', 'in', ids).execute(),
+    db.selectFrom('registered_model_aliases').selectAll().where('registered_model_id', 'in', ids).orderBy('alias').execute(),
+  ]);
+  const latest = group(await loadVersions(db, latestRows.map(({ rank: _rank, ...row }) => row as VersionRow)), (v) => v.name);
+  const tagsOf = group(tags, (t) => t.registered_model_id);
+  const aliasesOf = group(aliases, (a) => a.registered_model_id);
+  return rows.map((r) => {
+    const m: RegisteredModel = {
+      name: r.name,
+      creation_timestamp: r.creation_timestamp,
+      last_updated_timestamp: r.last_updated_timestamp,
+      latest_versions: (latest.get(r.name) ?? []).sort((a, b) => Number(a.version) - Number(b.version)),
+      tags: (tagsOf.get(r.registered_model_id) ?? []).map(({ key, value }) => ({ key, value })),
+      aliases: (aliasesOf.get(r.registered_model_id) ?? []).map((a) => ({ alias: a.alias, version: String(a.version) })),
+    };
+    if (r.user_id) m.user_id = r.user_id;
+    if (r.description) m.description = r.description;
+    return m;
+  });
+}
+
+function group<T, K>(items: T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const item of items) {
+    const k = keyOf(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
