@@ -9,9 +9,13 @@ import { LocalArtifactRepository } from '../artifacts/local-artifact-repository.
 import type { Logger } from '../common/logger.js';
 import { RegistryEvents } from '../registry/registry-events.js';
 import { RegistryService } from '../registry/registry-service.js';
+import { WebhookDispatcher } from '../registry/webhooks/webhook-dispatcher.js';
+import { WebhookSender } from '../registry/webhooks/webhook-sender.js';
+import { WebhookService } from '../registry/webhooks/webhook-service.js';
 import { openDatabase } from '../store/sql/open-database.js';
 import { sqlRegistryStore } from '../store/sql/sql-registry-store.js';
 import { sqlTrackingStore } from '../store/sql/sql-tracking-store.js';
+import { WebhooksRepository } from '../store/sql/webhooks-repository.js';
 import { TrackingService } from '../tracking/tracking-service.js';
 
 export interface AviaryConfig {
@@ -22,6 +26,7 @@ export interface AviaryConfig {
 export interface Aviary {
   readonly tracking: TrackingService;
   readonly registry: RegistryService;
+  readonly webhooks: WebhookService;
   readonly artifacts: ArtifactRepository;
   close(): Promise<void>;
 }
@@ -42,10 +47,18 @@ export async function openAviary(config: AviaryConfig, log: Logger): Promise<Avi
   const database = await openDatabase(config.backendStoreUri);
   const tracking = new TrackingService(sqlTrackingStore(database));
   const registry = new RegistryService(sqlRegistryStore(database), tracking, new RegistryEvents(log));
+  const webhookStore = new WebhooksRepository(database.db);
+  const sender = new WebhookSender();
+  const dispatcher = new WebhookDispatcher(webhookStore, registry, sender, log).attach(registry.events);
   return {
     tracking,
     registry,
+    webhooks: new WebhookService(webhookStore, sender),
     artifacts: new LocalArtifactRepository(config.artifactsDestination),
-    close: () => database.close(),
+    // Deliveries under way may still read the registry: they finish (or are aborted) first.
+    close: async () => {
+      await dispatcher.close();
+      await database.close();
+    },
   };
 }

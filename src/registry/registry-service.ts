@@ -97,7 +97,8 @@ export class RegistryService {
     validateModelName(input.name);
     input.tags.forEach(validateRegistryTag);
     const lineage = await this.resolveSource(input.source, input.runId, input.modelId);
-    const version = await this.store.createModelVersion({ ...input, ...lineage });
+    const userId = lineage.runId ? await this.userOfRun(lineage.runId) : undefined;
+    const version = await this.store.createModelVersion({ ...input, ...lineage, userId });
     this.emit({
       type: 'model_version.created',
       name: input.name,
@@ -148,6 +149,16 @@ export class RegistryService {
         const resolved = await this.resolveModelUri(source);
         return { storageLocation: resolved.artifactUri, runId: runId || resolved.version?.run_id, modelId: modelId || resolved.version?.model_id };
       }
+    }
+  }
+
+  /** Who made a version: the user of its source run (MLflow's client sends no user for versions). */
+  private async userOfRun(runId: string): Promise<string | undefined> {
+    try {
+      return (await this.tracking.getRun(runId)).info.user_id || undefined;
+    } catch (err) {
+      if (err instanceof MlflowError && err.code === 'RESOURCE_DOES_NOT_EXIST') return undefined;
+      throw err;
     }
   }
 

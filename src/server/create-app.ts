@@ -11,6 +11,7 @@ import { modelVersionRoutes } from './routes/model-version-routes.js';
 import { registeredModelRoutes } from './routes/registered-model-routes.js';
 import { runRoutes } from './routes/run-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
 
 export const API_PREFIXES = ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow'] as const;
 export const ARTIFACT_PREFIXES = ['/api/2.0/mlflow-artifacts', '/ajax-api/2.0/mlflow-artifacts'] as const;
@@ -25,6 +26,7 @@ export function createApp(aviary: Aviary, options: { version: string }, log: Log
       ...loggedModelRoutes(tracking),
       ...registeredModelRoutes(registry),
       ...modelVersionRoutes(registry),
+      ...webhookRoutes(aviary.webhooks),
     ])
     .mount(ARTIFACT_PREFIXES, artifactServiceRoutes(artifacts))
     .mount([''], [...runArtifactRoutes(artifacts, runArtifactUri, API_PREFIXES), ...systemRoutes(options.version)]);

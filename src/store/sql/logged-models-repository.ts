@@ -129,10 +129,19 @@ export class LoggedModelsRepository {
   private async load(rows: Selectable<LoggedModelsTable>[]): Promise<LoggedModel[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.model_id);
-    const [tags, params, metrics] = await Promise.all([
+    const [tags, params, metrics, registrations] = await Promise.all([
       this.db.selectFrom('logged_model_tags').selectAll().where('model_id', 'in', ids).execute(),
       this.db.selectFrom('logged_model_params').selectAll().where('model_id', 'in', ids).execute(),
       this.db.selectFrom('logged_model_metrics').selectAll().where('model_id', 'in', ids).execute(),
+      // The registry versions made from these models (same database, read-only here).
+      this.db
+        .selectFrom('model_versions as mv')
+        .innerJoin('registered_models as rm', 'rm.registered_model_id', 'mv.registered_model_id')
+        .select(['mv.model_id', 'rm.name', 'mv.version'])
+        .where('mv.model_id', 'in', ids)
+        .orderBy('rm.name')
+        .orderBy('mv.version')
+        .execute(),
     ]);
     return rows.map((r) => {
       const model: LoggedModel = {
@@ -145,7 +154,9 @@ export class LoggedModelsRepository {
           artifact_uri: r.artifact_location,
           status: r.status as LoggedModelStatus,
           tags: tags.filter((t) => t.model_id === r.model_id).map(({ key, value }) => ({ key, value })),
-          registrations: [],
+          registrations: registrations
+            .filter((g) => g.model_id === r.model_id)
+            .map((g) => ({ name: g.name, version: String(g.version) })),
         },
         data: {
           params: params.filter((p) => p.model_id === r.model_id).map(({ key, value }) => ({ key, value })),

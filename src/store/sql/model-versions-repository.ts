@@ -47,7 +47,12 @@ export class ModelVersionsRepository {
       // The counter lives on the model row, so numbers grow even after deletions and two writers never share one.
       const { last_version } = await tx
         .updateTable('registered_models')
-        .set((eb) => ({ last_version: eb('last_version', '+', 1), last_updated_timestamp: now }))
+        // The model's "created by" is the user of its first version when it had none.
+        .set((eb) => ({
+          last_version: eb('last_version', '+', 1),
+          last_updated_timestamp: now,
+          user_id: eb.fn.coalesce('user_id', eb.val(input.userId ?? null)),
+        }))
         .where('registered_model_id', '=', id)
         .returning('last_version')
         .executeTakeFirstOrThrow();

@@ -123,7 +123,10 @@ export class RunsRepository {
   }
 
   async search(query: SearchQuery & { experimentIds: string[]; viewType: ViewType }): Promise<Page<Run>> {
-    if (query.maxResults > SEARCH_MAX_RESULTS || query.maxResults < 0) {
+    if (query.maxResults < 1) {
+      throw MlflowError.invalid(`Invalid value ${query.maxResults} for parameter 'max_results' supplied. It must be a positive integer`);
+    }
+    if (query.maxResults > SEARCH_MAX_RESULTS) {
       throw MlflowError.invalid(
         `Invalid value ${query.maxResults} for parameter 'max_results' supplied. It must be at most ${SEARCH_MAX_RESULTS}`,
       );

@@ -174,6 +174,28 @@ export interface RegisteredModelAliasesTable {
   version: number;
 }
 
+export interface WebhooksTable {
+  webhook_id: string;
+  name: string;
+  description: string | null;
+  url: string;
+  /** 'ACTIVE' or 'DISABLED' */
+  status: string;
+  /** Leaves the store only inside a WebhookTarget, to sign deliveries. */
+  secret: string | null;
+  creation_timestamp: number;
+  last_updated_timestamp: number;
+}
+
+/** One row per event a webhook listens to, stored as MLflow's lower-case values ('model_version_tag', 'set'). */
+export interface WebhookEventsTable {
+  webhook_id: string;
+  entity: string;
+  action: string;
+  /** The order the user listed the events in: the test endpoint's default is the first. */
+  position: number;
+}
+
 export interface Database {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
@@ -195,4 +217,6 @@ export interface Database {
   model_versions: ModelVersionsTable;
   model_version_tags: ModelVersionTagsTable;
   registered_model_aliases: RegisteredModelAliasesTable;
+  webhooks: WebhooksTable;
+  webhook_events: WebhookEventsTable;
 }

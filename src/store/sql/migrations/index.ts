@@ -5,10 +5,12 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import { trackingTables } from './0001-tracking.js';
 import { registryTables } from './0002-registry.js';
+import { webhookTables } from './0003-webhooks.js';
 
 const migrations: Record<string, Migration> = {
   '0001-tracking': trackingTables,
   '0002-registry': registryTables,
+  '0003-webhooks': webhookTables,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,69 @@
+/**
+ * MLflow's rules for webhooks (mlflow/utils/validation.py, mlflow/entities/webhook.py), with
+ * its messages. Two deliberate differences: plain `http` is allowed (MLflow's default is https
+ * only, widened by MLFLOW_WEBHOOK_ALLOWED_SCHEMES), and hosts are not checked for private
+ * addresses, since Aviary commonly runs beside its receivers on one machine or network.
+ */
+import { MlflowError } from '../../common/mlflow-error.js';
+import { VALID_WEBHOOK_EVENTS, type WebhookEvent } from './webhook-store.js';
+
+const NAME = /^(?=.{1,63}$)[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/i;
+const ALLOWED_SCHEMES = ['http', 'https'];
+/** Column sizes of MLflow's `webhooks` table, kept so data moves between the two. */
+export const URL_LIMIT = 500;
+export const DESCRIPTION_LIMIT = 1000;
+
+/** A string as Python's repr() shows it, so messages read as MLflow's. */
+export function pythonRepr(value: string): string {
+  const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
+  const body = value.replaceAll('\\', '\\\\').replaceAll('\n', '\\n').replaceAll('\r', '\\r').replaceAll('\t', '\\t');
+  return quote + (quote === "'" ? body.replaceAll("'", "\\'") : body) + quote;
+}
+
+export function validateWebhookName(name: string): void {
+  if (!NAME.test(name)) {
+    throw MlflowError.invalid(
+      `Webhook name ${pythonRepr(name)} is invalid. It must start and end with a letter or digit, ` +
+        'be less than 63 characters long, and contain only letters, digits, dots (.), underscores (_), and hyphens (-).',
+    );
+  }
+}
+
+export function validateWebhookUrl(url: string): void {
+  if (url.trim() === '') throw MlflowError.invalid(`Webhook URL cannot be empty or just whitespace: ${pythonRepr(url)}`);
+  if (url.length > URL_LIMIT) throw MlflowError.invalid(`Webhook URL exceeds the maximum length of ${URL_LIMIT} characters.`);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (err) {
+    throw MlflowError.invalid(`Invalid webhook URL ${pythonRepr(url)}: ${(err as Error).message}`);
+  }
+  const scheme = parsed.protocol.slice(0, -1);
+  if (!ALLOWED_SCHEMES.includes(scheme)) {
+    throw MlflowError.invalid(`Invalid webhook URL scheme: ${pythonRepr(scheme)}. Allowed schemes are: ${ALLOWED_SCHEMES.join(', ')}.`);
+  }
+  if (parsed.hostname === '') throw MlflowError.invalid(`Webhook URL must include a hostname: ${pythonRepr(url)}`);
+}
+
+/** Returns the events without repeats (MLflow's table would refuse a repeated pair). */
+export function validateWebhookEvents(events: readonly WebhookEvent[]): WebhookEvent[] {
+  if (events.length === 0) throw MlflowError.invalid('Webhook events must be a non-empty list of WebhookEvent objects: [].');
+  const unique = new Map<string, WebhookEvent>();
+  for (const e of events) {
+    const valid = VALID_WEBHOOK_EVENTS[e.entity];
+    if (!valid.includes(e.action)) {
+      const names = valid.map((a) => `'${a.toLowerCase()}'`).sort();
+      throw MlflowError.invalid(
+        `Invalid action '${e.action.toLowerCase()}' for entity '${e.entity.toLowerCase()}'. Valid actions are: [${names.join(', ')}]`,
+      );
+    }
+    unique.set(`${e.entity}.${e.action}`, { entity: e.entity, action: e.action });
+  }
+  return [...unique.values()];
+}
+
+export function validateWebhookDescription(description: string): void {
+  if (description.length > DESCRIPTION_LIMIT) {
+    throw MlflowError.invalid(`Webhook description exceeds the maximum length of ${DESCRIPTION_LIMIT} characters.`);
+  }
+}

@@ -1,0 +1,187 @@
+// The webhook endpoints over real HTTP, as MLflow's client calls them: shapes, MLflow's errors,
+// paging, the test endpoint, and that no answer ever carries a secret.
+import { createHmac } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAviary, type Aviary } from '../../app/open-aviary.js';
+import type { Logger } from '../../common/logger.js';
+import { startRecordingReceiver, type RecordingReceiver } from '../../registry/webhooks/recording-receiver.js';
+import { createApp } from '../create-app.js';
+
+const SECRET = 'whsec-first-9f8e7d';
+const NEW_SECRET = 'whsec-second-1a2b3c';
+
+describe('webhook routes', () => {
+  let dir: string;
+  let aviary: Aviary;
+  let server: Server;
+  let base: string;
+  let receiver: RecordingReceiver;
+  const answers: string[] = [];
+  const logLines: string[] = [];
+
+  async function call(method: string, path: string, body?: unknown, prefix = '/api/2.0/mlflow') {
+    const res = await fetch(`${base}${prefix}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    answers.push(text);
+    return { status: res.status, json: JSON.parse(text) as Record<string, any> };
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'aviary-webhook-routes-'));
+    const log: Logger = { info: (m) => logLines.push(m), warn: (m) => logLines.push(m), error: (m) => logLines.push(m) };
+    aviary = await openAviary({ backendStoreUri: 'sqlite:///:memory:', artifactsDestination: dir }, log);
+    receiver = await startRecordingReceiver((path) => (path === '/teapot' ? 418 : 200));
+    server = createApp(aviary, { version: 'test' }, log);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+    await aviary.close();
+    await receiver.close();
+    await rm(dir, { recursive: true, force: true });
+    // Every answer of every test, errors included, and every log line.
+    for (const text of [...answers, ...logLines]) {
+      expect(text).not.toContain(SECRET);
+      expect(text).not.toContain(NEW_SECRET);
+      expect(text).not.toContain('secret');
+    }
+  });
+
+  it('creates, gets, updates, tests and deletes a webhook', async () => {
+    const created = await call('POST', '/webhooks', {
+      name: 'alias-watch',
+      url: receiver.url('/hook'),
+      events: [
+        { entity: 'MODEL_VERSION_ALIAS', action: 'CREATED' },
+        { entity: 'MODEL_VERSION_ALIAS', action: 'DELETED' },
+      ],
+      secret: SECRET,
+      description: 'tell the broker',
+    });
+    expect(created.status).toBe(200);
+    const hook = created.json['webhook'];
+    expect(hook).toMatchObject({
+      name: 'alias-watch',
+      url: receiver.url('/hook'),
+      description: 'tell the broker',
+      status: 'ACTIVE',
+      events: [
+        { entity: 'MODEL_VERSION_ALIAS', action: 'CREATED' },
+        { entity: 'MODEL_VERSION_ALIAS', action: 'DELETED' },
+      ],
+    });
+    expect(Object.keys(hook).sort()).toEqual(
+      ['creation_timestamp', 'description', 'events', 'last_updated_timestamp', 'name', 'status', 'url', 'webhook_id'].sort(),
+    );
+    const id = hook.webhook_id as string;
+
+    expect((await call('GET', `/webhooks/${id}`)).json['webhook']).toEqual(hook);
+    expect((await call('GET', `/webhooks/${id}`, undefined, '/ajax-api/2.0/mlflow')).json['webhook']).toEqual(hook);
+
+    const tested = await call('POST', `/webhooks/${id}/test`, {});
+    expect(tested.json['result']).toEqual({ success: true, response_status: 200, response_body: 'answered 200' });
+    const sent = receiver.at('/hook')[0]!;
+    expect(JSON.parse(sent.body)).toMatchObject({
+      entity: 'model_version_alias',
+      action: 'created',
+      data: { name: 'example_model', alias: 'example_alias', version: '1' },
+    });
+    const signed = `${sent.headers['x-mlflow-delivery-id']}.${sent.headers['x-mlflow-timestamp']}.${sent.body}`;
+    expect(sent.headers['x-mlflow-signature']).toBe(`v1,${createHmac('sha256', SECRET).update(signed).digest('base64')}`);
+
+    const updated = await call('PATCH', `/webhooks/${id}`, { secret: NEW_SECRET, status: 'DISABLED', name: '' });
+    expect(updated.json['webhook']).toMatchObject({ name: 'alias-watch', status: 'DISABLED' });
+    expect(updated.json['webhook'].last_updated_timestamp).toBeGreaterThanOrEqual(hook.last_updated_timestamp);
+
+    // A DISABLED webhook can still be tested, with the event asked for and the new secret.
+    const again = await call('POST', `/webhooks/${id}/test`, { event: { entity: 'MODEL_VERSION_ALIAS', action: 'DELETED' } });
+    expect(again.json['result'].success).toBe(true);
+    const second = receiver.at('/hook')[1]!;
+    expect(JSON.parse(second.body).data).toEqual({ name: 'example_model', alias: 'example_alias' });
+    const signed2 = `${second.headers['x-mlflow-delivery-id']}.${second.headers['x-mlflow-timestamp']}.${second.body}`;
+    expect(second.headers['x-mlflow-signature']).toBe(`v1,${createHmac('sha256', NEW_SECRET).update(signed2).digest('base64')}`);
+
+    expect((await call('DELETE', `/webhooks/${id}`)).json).toEqual({});
+    const gone = await call('GET', `/webhooks/${id}`);
+    expect(gone).toEqual({ status: 404, json: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Webhook with ID ${id} not found.` } });
+  });
+
+  it('reports what the receiver answered, or why there was no answer', async () => {
+    const events = [{ entity: 'REGISTERED_MODEL', action: 'CREATED' }];
+    const teapot = (await call('POST', '/webhooks', { name: 'teapot', url: receiver.url('/teapot'), events })).json['webhook'];
+    expect((await call('POST', `/webhooks/${teapot.webhook_id}/test`, {})).json['result']).toEqual({
+      success: false,
+      response_status: 418,
+      response_body: 'answered 418',
+    });
+    const closed = await startRecordingReceiver();
+    const url = closed.url('/');
+    await closed.close();
+    const nowhere = (await call('POST', '/webhooks', { name: 'nowhere', url, events })).json['webhook'];
+    const result = (await call('POST', `/webhooks/${nowhere.webhook_id}/test`, {})).json['result'];
+    expect(result.success).toBe(false);
+    expect(result.error_message).toMatch(/^Failed to test webhook: .*ECONNREFUSED/);
+  });
+
+  it('lists newest first, in pages', async () => {
+    const events = [{ entity: 'MODEL_VERSION', action: 'CREATED' }];
+    for (const name of ['page-a', 'page-b', 'page-c']) {
+      await call('POST', '/webhooks', { name, url: receiver.url('/p'), events, secret: SECRET });
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    const all = (await call('GET', '/webhooks?max_results=1000')).json;
+    const names = (all['webhooks'] as { name: string }[]).map((w) => w.name);
+    expect(names.slice(0, 3)).toEqual(['page-c', 'page-b', 'page-a']);
+    const seen: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = (await call('GET', `/webhooks?max_results=2${token ? `&page_token=${encodeURIComponent(token)}` : ''}`)).json;
+      seen.push(...(page['webhooks'] as { name: string }[]).map((w) => w.name));
+      token = page['next_page_token'];
+    } while (token);
+    expect(seen).toEqual(names);
+    expect((await call('GET', '/webhooks?max_results=1001')).json).toEqual({
+      error_code: 'INVALID_PARAMETER_VALUE',
+      message: 'max_results must be between 1 and 1000.',
+    });
+  });
+
+  it("refuses what MLflow refuses, with MLflow's messages", async () => {
+    const events = [{ entity: 'REGISTERED_MODEL', action: 'CREATED' }];
+    const refused = async (body: unknown) => {
+      const answer = await call('POST', '/webhooks', body);
+      expect(answer.status).toBe(400);
+      expect(answer.json['error_code']).toBe('INVALID_PARAMETER_VALUE');
+      return answer.json['message'] as string;
+    };
+    expect(await refused({ name: '-bad', url: receiver.url('/'), events })).toBe(
+      "Webhook name '-bad' is invalid. It must start and end with a letter or digit, be less than 63 characters long, " +
+        'and contain only letters, digits, dots (.), underscores (_), and hyphens (-).',
+    );
+    expect(await refused({ name: 'ok', url: 'ftp://example.com/x', events })).toBe(
+      "Invalid webhook URL scheme: 'ftp'. Allowed schemes are: http, https.",
+    );
+    expect(await refused({ name: 'ok', url: '   ', events })).toBe("Webhook URL cannot be empty or just whitespace: '   '");
+    expect(await refused({ name: 'ok', url: receiver.url('/'), events: [] })).toBe(
+      'Webhook events must be a non-empty list of WebhookEvent objects: [].',
+    );
+    expect(await refused({ name: 'ok', url: receiver.url('/'), events: [{ entity: 'REGISTERED_MODEL', action: 'SET' }] })).toBe(
+      "Invalid action 'set' for entity 'registered_model'. Valid actions are: ['created']",
+    );
+    expect(await refused({ name: 'ok', url: receiver.url('/') })).toMatch(/^Missing value for required parameter 'events'/);
+    expect(await refused({ name: 'ok', url: receiver.url('/'), events, status: 'PAUSED' })).toMatch(/parameter 'status'/);
+    const unknown = await call('PATCH', '/webhooks/no-such-id', { status: 'ACTIVE' });
+    expect(unknown.status).toBe(404);
+  });
+});
