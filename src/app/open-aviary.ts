@@ -9,6 +9,7 @@ import { LocalArtifactRepository } from '../artifacts/local-artifact-repository.
 import type { Logger } from '../common/logger.js';
 import { RegistryEvents } from '../registry/registry-events.js';
 import { RegistryService } from '../registry/registry-service.js';
+import { webhookPolicyFromEnv, type WebhookDestinationPolicy } from '../registry/webhooks/webhook-destination-policy.js';
 import { WebhookDispatcher } from '../registry/webhooks/webhook-dispatcher.js';
 import { WebhookSender } from '../registry/webhooks/webhook-sender.js';
 import { WebhookService } from '../registry/webhooks/webhook-service.js';
@@ -21,6 +22,11 @@ import { TrackingService } from '../tracking/tracking-service.js';
 export interface AviaryConfig {
   backendStoreUri: string;
   artifactsDestination: string;
+  /**
+   * Where webhooks may send. Read from MLFLOW_WEBHOOK_ALLOWED_SCHEMES and
+   * MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS when absent (MLflow's defaults when those are unset).
+   */
+  webhookPolicy?: WebhookDestinationPolicy;
 }
 
 export interface Aviary {
@@ -44,16 +50,18 @@ export function configForDataDir(
 }
 
 export async function openAviary(config: AviaryConfig, log: Logger): Promise<Aviary> {
+  const webhookPolicy = config.webhookPolicy ?? webhookPolicyFromEnv(process.env); // before anything opens: it may throw
+  if (webhookPolicy.allowPrivateHosts) log.warn('webhooks: loopback, private and link-local destinations are allowed (meant for local development only)');
   const database = await openDatabase(config.backendStoreUri);
   const tracking = new TrackingService(sqlTrackingStore(database));
   const registry = new RegistryService(sqlRegistryStore(database), tracking, new RegistryEvents(log));
   const webhookStore = new WebhooksRepository(database.db);
-  const sender = new WebhookSender();
+  const sender = new WebhookSender({ policy: webhookPolicy });
   const dispatcher = new WebhookDispatcher(webhookStore, registry, sender, log).attach(registry.events);
   return {
     tracking,
     registry,
-    webhooks: new WebhookService(webhookStore, sender),
+    webhooks: new WebhookService(webhookStore, sender, webhookPolicy),
     artifacts: new LocalArtifactRepository(config.artifactsDestination),
     // Deliveries under way may still read the registry: they finish (or are aborted) first.
     close: async () => {

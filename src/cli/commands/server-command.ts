@@ -1,6 +1,6 @@
 /** `aviary server`: the MLflow-compatible tracking server and registry, with flags named as `mlflow server`'s. */
 import { Command, InvalidArgumentError } from 'commander';
-import { openAviary } from '../../app/open-aviary.js';
+import { openAviary, type Aviary } from '../../app/open-aviary.js';
 import { consoleLogger } from '../../common/logger.js';
 import { createApp } from '../../server/create-app.js';
 import { addStoreOptions, configFromOptions, type StoreOptions } from '../store-options.js';
@@ -19,7 +19,14 @@ export function serverCommand(version: string): Command {
   return addStoreOptions(command).action(async (opts: StoreOptions & { host: string; port: number }) => {
     const log = consoleLogger('server');
     const config = configFromOptions(opts);
-    const aviary = await openAviary(config, log);
+    let aviary: Aviary;
+    try {
+      aviary = await openAviary(config, log);
+    } catch (err) {
+      // A bad setting or an unreadable database: one clear line, not a stack trace.
+      process.stderr.write(`aviary: cannot start the server: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    }
     const server = createApp(aviary, { version }, log);
     server.on('error', (err) => {
       log.error(`cannot listen on ${opts.host}:${opts.port}: ${err.message}`);

@@ -3,15 +3,23 @@
 // since close() waits for every delivery under way.
 import { createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openAviary, type Aviary } from '../../app/open-aviary.js';
 import type { Logger } from '../../common/logger.js';
 import { startRecordingReceiver, type ReceivedRequest, type RecordingReceiver } from './recording-receiver.js';
-import type { WebhookEvent } from './webhook-store.js';
+import type { WebhookDestinationPolicy } from './webhook-destination-policy.js';
+import { WebhookDispatcher } from './webhook-dispatcher.js';
+import type { RegistryReader } from './webhook-payload.js';
+import { WebhookSender } from './webhook-sender.js';
+import type { WebhookEvent, WebhookStore } from './webhook-store.js';
 
 const SECRET = 'whsec-Zq8v-test-only';
+/** The receivers here listen on 127.0.0.1 over plain http, which the default policy refuses. */
+const LOCAL_RECEIVERS: WebhookDestinationPolicy = { allowedSchemes: ['http', 'https'], allowPrivateHosts: true };
 const ALL_MODEL_EVENTS: WebhookEvent[] = [
   { entity: 'REGISTERED_MODEL', action: 'CREATED' },
   { entity: 'MODEL_VERSION', action: 'CREATED' },
@@ -50,7 +58,7 @@ describe('webhook delivery of registry events', () => {
     receiver.received.length = 0;
     logLines = [];
     const log: Logger = { info: (m) => logLines.push(m), warn: (m) => logLines.push(m), error: (m) => logLines.push(m) };
-    aviary = await openAviary({ backendStoreUri: 'sqlite:///:memory:', artifactsDestination: dir }, log);
+    aviary = await openAviary({ backendStoreUri: 'sqlite:///:memory:', artifactsDestination: dir, webhookPolicy: LOCAL_RECEIVERS }, log);
     closed = false;
   });
   afterEach(async () => {
@@ -188,11 +196,10 @@ describe('webhook delivery of registry events', () => {
   });
 
   it('never makes the registry change wait for the receiver', async () => {
-    const { createServer } = await import('node:http');
     // A receiver that accepts the connection but never answers.
     const hang = createServer(() => {});
     await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
-    const port = (hang.address() as { port: number }).port;
+    const port = (hang.address() as AddressInfo).port;
     try {
       await aviary.webhooks.create({ name: 'hang', url: `http://127.0.0.1:${port}/`, events: ALL_MODEL_EVENTS.slice(0, 1) });
       const started = Date.now();
@@ -201,6 +208,63 @@ describe('webhook delivery of registry events', () => {
     } finally {
       hang.closeAllConnections();
       hang.close();
+    }
+  });
+});
+
+describe('WebhookDispatcher.close', () => {
+  it('waits for deliveries under way only up to its bound, then aborts them', async () => {
+    const hang = createServer(() => {}); // accepts, never answers
+    await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(hang.address() as AddressInfo).port}/`;
+    const store = { activeTargets: async () => [{ webhookId: 'w1', name: 'hang', url, secret: SECRET }] } as unknown as WebhookStore;
+    const reader = {} as RegistryReader;
+    const lines: string[] = [];
+    const log: Logger = { info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
+    const sender = new WebhookSender({ timeoutMs: 60_000, policy: LOCAL_RECEIVERS });
+    const dispatcher = new WebhookDispatcher(store, reader, sender, log, { closeTimeoutMs: 200 });
+    try {
+      dispatcher.dispatch({ type: 'alias.deleted', name: 'm', alias: 'a', version: '1', timestamp: Date.now() });
+      await new Promise((r) => setTimeout(r, 50));
+      const started = Date.now();
+      await dispatcher.close();
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(lines.some((l) => l.includes('aborting 1 delivery'))).toBe(true);
+      // Closed: later events are ignored.
+      dispatcher.dispatch({ type: 'alias.deleted', name: 'm', alias: 'a', version: '1', timestamp: Date.now() });
+    } finally {
+      hang.closeAllConnections();
+      hang.close();
+    }
+  });
+});
+
+describe('WebhookDispatcher with the default destination policy', () => {
+  it('refuses a host name resolving to a private address once, logging neither path nor secret', async () => {
+    const url = 'https://hooks.example.com/deliver/abc123?token=abc';
+    const store = { activeTargets: async () => [{ webhookId: 'w2', name: 'rebound', url, secret: SECRET }] } as unknown as WebhookStore;
+    const lookups: string[] = [];
+    const sender = new WebhookSender({
+      backoffMs: 1,
+      resolve: async (host) => {
+        lookups.push(host);
+        return [{ address: '10.0.0.5', family: 4 }];
+      },
+    });
+    const lines: string[] = [];
+    const log: Logger = { info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
+    const dispatcher = new WebhookDispatcher(store, {} as RegistryReader, sender, log);
+    dispatcher.dispatch({ type: 'alias.deleted', name: 'm', alias: 'a', version: '1', timestamp: Date.now() });
+    await dispatcher.close();
+    expect(lookups).toEqual(['hooks.example.com']); // refused at the first attempt, never retried
+    const failures = lines.filter((l) => l.includes('failed'));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toContain('webhook rebound (w2) at https://hooks.example.com failed after 1 attempt(s)');
+    expect(failures[0]).toContain("refused: Webhook URL must not resolve to a non-public IP address. 'hooks.example.com' resolves to 10.0.0.5.");
+    for (const line of lines) {
+      expect(line).not.toContain(SECRET);
+      expect(line).not.toContain('/deliver');
+      expect(line).not.toContain('token=abc');
     }
   });
 });

@@ -65,8 +65,11 @@ export class WebhookDispatcher {
     this.closed = true;
     this.unsubscribe?.();
     const settled = Promise.allSettled([...this.work]).then(() => true);
-    const timeout = new Promise<false>((resolve) => setTimeout(resolve, this.closeTimeoutMs, false).unref());
-    if (await Promise.race([settled, timeout])) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(resolve, this.closeTimeoutMs, false)));
+    const finished = await Promise.race([settled, timeout]);
+    clearTimeout(timer);
+    if (finished) return;
     this.log.warn(`webhooks: aborting ${this.running + this.waiting.length} delivery(ies) still under way at shutdown`);
     this.shutdown.abort();
     this.waiting.splice(0).forEach((wake) => wake(false));

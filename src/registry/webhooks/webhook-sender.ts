@@ -6,9 +6,15 @@
  * Every attempt of one delivery carries the same id, timestamp and signature (urllib3 resends
  * one prepared request too), so a receiver can drop repeats by X-MLflow-Delivery-Id.
  * Redirects are never followed: a signed delivery goes only to the URL a user configured.
+ * Before each attempt the destination is checked against the policy with the addresses its
+ * name resolves to, and the attempt connects to those addresses only; a refused destination
+ * ends the delivery at once, unretried.
  */
 import { randomUUID } from 'node:crypto';
+import { pinnedPost } from './pinned-post.js';
 import { toPythonJson } from './python-json.js';
+import { DEFAULT_WEBHOOK_POLICY, type WebhookDestinationPolicy } from './webhook-destination-policy.js';
+import { WebhookDestinationRefused, hostOf, resolveDestination, systemResolver, type HostResolver } from './webhook-destination.js';
 import type { WebhookPayload } from './webhook-payload.js';
 import { DELIVERY_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from './webhook-signature.js';
 import type { WebhookEvent, WebhookTarget } from './webhook-store.js';
@@ -20,7 +26,10 @@ export interface WebhookSenderOptions {
   /** The wait before the first retry; doubled for each further one, plus up to 50% jitter. */
   backoffMs?: number;
   maxBackoffMs?: number;
-  fetch?: typeof fetch;
+  /** MLflow's default (https to public addresses only) when absent. */
+  policy?: WebhookDestinationPolicy;
+  /** node:dns lookup of every address by default. */
+  resolve?: HostResolver;
 }
 
 export interface DeliveryOutcome {
@@ -32,7 +41,10 @@ export interface DeliveryOutcome {
   readonly status?: number;
   /** The last answer's body (first 64 KiB), when asked for. */
   readonly body?: string;
-  /** Why there was no answer (network error, timeout, abort); never holds the secret or signature. */
+  /**
+   * Why there was no answer (refused destination, network error, timeout, abort); it may name
+   * the host and an address, never the URL's path, the secret or the signature.
+   */
   readonly error?: string;
 }
 
@@ -50,14 +62,16 @@ export class WebhookSender {
   private readonly maxAttempts: number;
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
-  private readonly fetch: typeof fetch;
+  private readonly policy: WebhookDestinationPolicy;
+  private readonly resolve: HostResolver;
 
   constructor(options: WebhookSenderOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.maxAttempts = options.maxAttempts ?? 3;
     this.backoffMs = options.backoffMs ?? 500;
     this.maxBackoffMs = options.maxBackoffMs ?? 10_000;
-    this.fetch = options.fetch ?? fetch;
+    this.policy = options.policy ?? DEFAULT_WEBHOOK_POLICY;
+    this.resolve = options.resolve ?? systemResolver;
   }
 
   /** `occurredAt` (epoch ms) dates the envelope; it defaults to now, as MLflow dates it at sending. */
@@ -86,16 +100,25 @@ export class WebhookSender {
     let last: Omit<DeliveryOutcome, 'deliveryId' | 'attempts'> = { ok: false };
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       let retryAfterMs: number | undefined;
+      const timeout = AbortSignal.timeout(this.timeoutMs);
+      const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
       try {
-        const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(this.timeoutMs)]) : AbortSignal.timeout(this.timeoutMs);
-        const res = await this.fetch(target.url, { method: 'POST', headers, body, redirect: 'manual', signal });
-        const text = options.keepBody ? await readPrefix(res, MAX_BODY_KEPT) : (await res.body?.cancel(), undefined);
-        last = { ok: res.status >= 200 && res.status < 300, status: res.status, body: text };
+        const url = new URL(target.url);
+        const addresses = await untilAborted(resolveDestination(url, this.policy, this.resolve), signal);
+        const keepBody = options.keepBody ? MAX_BODY_KEPT : undefined;
+        const res = await pinnedPost({ url, host: hostOf(url), addresses, headers, body, signal, keepBody });
+        last = { ok: res.status >= 200 && res.status < 300, status: res.status, body: res.body };
         if (last.ok || !retryable(res.status)) return { deliveryId, attempts: attempt, ...last };
-        retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+        retryAfterMs = parseRetryAfter(res.retryAfter);
       } catch (err) {
-        last = { ok: false, error: describeFailure(err, this.timeoutMs) };
-        if (options.signal?.aborted) return { deliveryId, attempts: attempt, ...last };
+        const refused = err instanceof WebhookDestinationRefused;
+        let error: string;
+        if (refused) error = `refused: ${err.message}`;
+        else if (options.signal?.aborted) error = 'aborted';
+        else if (timeout.aborted) error = `no answer within ${this.timeoutMs} ms`;
+        else error = describeFailure(err);
+        last = { ok: false, error };
+        if (refused || options.signal?.aborted) return { deliveryId, attempts: attempt, ...last };
       }
       if (attempt < maxAttempts) {
         const backoff = this.backoffMs * 2 ** (attempt - 1) * (1 + Math.random() / 2);
@@ -119,26 +142,22 @@ export function pythonIsoFormat(epochMs: number): string {
   return `${iso.slice(0, 19)}${ms === '000' ? '' : `.${ms}000`}+00:00`;
 }
 
-function parseRetryAfter(value: string | null): number | undefined {
+function parseRetryAfter(value: string | undefined): number | undefined {
   if (!value) return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-async function readPrefix(res: Response, limit: number): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (size < limit) {
-    const { done, value } = await reader.read();
-    if (done) return Buffer.concat(chunks).toString('utf8');
-    chunks.push(value);
-    size += value.length;
-  }
-  await reader.cancel();
-  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+/** DNS lookups cannot be cancelled; the attempt stops waiting for one when `signal` fires. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([work, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
 /** Resolves false when aborted first. */
@@ -156,11 +175,11 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
   });
 }
 
-function describeFailure(err: unknown, timeoutMs: number): string {
+/** Node's network errors name their code (ECONNREFUSED...); one with several causes may have no message. */
+function describeFailure(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  if (err.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
-  if (err.name === 'AbortError') return 'aborted';
-  const cause = err.cause instanceof Error ? err.cause : undefined;
-  const code = cause && 'code' in cause ? String((cause as { code: unknown }).code) : undefined;
-  return cause ? `${err.message}: ${code && !cause.message.includes(code) ? `${code} ` : ''}${cause.message}` : err.message;
+  const code = 'code' in err ? String(err.code) : undefined;
+  const message = err.message || (err instanceof AggregateError ? err.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e))).join('; ') : '');
+  if (!message) return code ?? err.name;
+  return code && !message.includes(code) ? `${code} ${message}` : message;
 }

@@ -4,6 +4,7 @@
  */
 import { MlflowError } from '../../common/mlflow-error.js';
 import type { Page } from '../entities.js';
+import type { WebhookDestinationPolicy } from './webhook-destination-policy.js';
 import { examplePayload } from './webhook-payload.js';
 import type { WebhookSender } from './webhook-sender.js';
 import type { NewWebhook, Webhook, WebhookEvent, WebhookPatch, WebhookStore, WebhookTestResult } from './webhook-store.js';
@@ -16,11 +17,13 @@ export class WebhookService {
   constructor(
     private readonly store: WebhookStore,
     private readonly sender: WebhookSender,
+    /** The same policy the sender delivers under. */
+    private readonly policy: WebhookDestinationPolicy,
   ) {}
 
   create(input: Omit<NewWebhook, 'status'> & { status?: NewWebhook['status'] }): Promise<Webhook> {
     validateWebhookName(input.name);
-    validateWebhookUrl(input.url);
+    validateWebhookUrl(input.url, this.policy);
     const events = validateWebhookEvents(input.events);
     if (input.description) validateWebhookDescription(input.description);
     return this.store.create({
@@ -45,7 +48,7 @@ export class WebhookService {
   /** An empty `description` clears it; an empty `secret` removes signing (both as MLflow). */
   update(webhookId: string, patch: WebhookPatch): Promise<Webhook> {
     if (patch.name !== undefined) validateWebhookName(patch.name);
-    if (patch.url !== undefined) validateWebhookUrl(patch.url);
+    if (patch.url !== undefined) validateWebhookUrl(patch.url, this.policy);
     const events = patch.events === undefined ? undefined : validateWebhookEvents(patch.events);
     if (patch.description) validateWebhookDescription(patch.description);
     return this.store.update(webhookId, { ...patch, events });

@@ -1,14 +1,14 @@
 /**
  * MLflow's rules for webhooks (mlflow/utils/validation.py, mlflow/entities/webhook.py), with
- * its messages. Two deliberate differences: plain `http` is allowed (MLflow's default is https
- * only, widened by MLFLOW_WEBHOOK_ALLOWED_SCHEMES), and hosts are not checked for private
- * addresses, since Aviary commonly runs beside its receivers on one machine or network.
+ * its messages. The URL's scheme and host are judged by the destination policy; unlike MLflow,
+ * a host name is not resolved here but before each delivery, where it counts.
  */
 import { MlflowError } from '../../common/mlflow-error.js';
+import type { WebhookDestinationPolicy } from './webhook-destination-policy.js';
+import { urlProblem } from './webhook-destination.js';
 import { VALID_WEBHOOK_EVENTS, type WebhookEvent } from './webhook-store.js';
 
 const NAME = /^(?=.{1,63}$)[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/i;
-const ALLOWED_SCHEMES = ['http', 'https'];
 /** Column sizes of MLflow's `webhooks` table, kept so data moves between the two. */
 export const URL_LIMIT = 500;
 export const DESCRIPTION_LIMIT = 1000;
@@ -29,7 +29,7 @@ export function validateWebhookName(name: string): void {
   }
 }
 
-export function validateWebhookUrl(url: string): void {
+export function validateWebhookUrl(url: string, policy: WebhookDestinationPolicy): void {
   if (url.trim() === '') throw MlflowError.invalid(`Webhook URL cannot be empty or just whitespace: ${pythonRepr(url)}`);
   if (url.length > URL_LIMIT) throw MlflowError.invalid(`Webhook URL exceeds the maximum length of ${URL_LIMIT} characters.`);
   let parsed: URL;
@@ -38,10 +38,8 @@ export function validateWebhookUrl(url: string): void {
   } catch (err) {
     throw MlflowError.invalid(`Invalid webhook URL ${pythonRepr(url)}: ${(err as Error).message}`);
   }
-  const scheme = parsed.protocol.slice(0, -1);
-  if (!ALLOWED_SCHEMES.includes(scheme)) {
-    throw MlflowError.invalid(`Invalid webhook URL scheme: ${pythonRepr(scheme)}. Allowed schemes are: ${ALLOWED_SCHEMES.join(', ')}.`);
-  }
+  const problem = urlProblem(parsed, policy);
+  if (problem) throw MlflowError.invalid(problem);
   if (parsed.hostname === '') throw MlflowError.invalid(`Webhook URL must include a hostname: ${pythonRepr(url)}`);
 }
 

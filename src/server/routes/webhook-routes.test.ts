@@ -8,12 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAviary, type Aviary } from '../../app/open-aviary.js';
-import type { Logger } from '../../common/logger.js';
+import { silentLogger, type Logger } from '../../common/logger.js';
 import { startRecordingReceiver, type RecordingReceiver } from '../../registry/webhooks/recording-receiver.js';
+import { DEFAULT_WEBHOOK_POLICY, type WebhookDestinationPolicy } from '../../registry/webhooks/webhook-destination-policy.js';
 import { createApp } from '../create-app.js';
 
 const SECRET = 'whsec-first-9f8e7d';
 const NEW_SECRET = 'whsec-second-1a2b3c';
+/** The receivers here listen on 127.0.0.1 over plain http, which the default policy refuses. */
+const LOCAL_RECEIVERS: WebhookDestinationPolicy = { allowedSchemes: ['http', 'https'], allowPrivateHosts: true };
 
 describe('webhook routes', () => {
   let dir: string;
@@ -38,7 +41,7 @@ describe('webhook routes', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'aviary-webhook-routes-'));
     const log: Logger = { info: (m) => logLines.push(m), warn: (m) => logLines.push(m), error: (m) => logLines.push(m) };
-    aviary = await openAviary({ backendStoreUri: 'sqlite:///:memory:', artifactsDestination: dir }, log);
+    aviary = await openAviary({ backendStoreUri: 'sqlite:///:memory:', artifactsDestination: dir, webhookPolicy: LOCAL_RECEIVERS }, log);
     receiver = await startRecordingReceiver((path) => (path === '/teapot' ? 418 : 200));
     server = createApp(aviary, { version: 'test' }, log);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -183,5 +186,67 @@ describe('webhook routes', () => {
     expect(await refused({ name: 'ok', url: receiver.url('/'), events, status: 'PAUSED' })).toMatch(/parameter 'status'/);
     const unknown = await call('PATCH', '/webhooks/no-such-id', { status: 'ACTIVE' });
     expect(unknown.status).toBe(404);
+  });
+});
+
+describe('webhook routes under the default destination policy', () => {
+  let dir: string;
+  let aviary: Aviary;
+  let server: Server;
+  let base: string;
+  const events = [{ entity: 'REGISTERED_MODEL', action: 'CREATED' }];
+  const NON_PUBLIC = 'Webhook URL must not resolve to a non-public IP address.';
+
+  async function call(method: string, path: string, body: unknown) {
+    const res = await fetch(`${base}/api/2.0/mlflow${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, any> };
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'aviary-webhook-policy-'));
+    // Explicit, so a developer's own MLFLOW_WEBHOOK_* variables cannot change the outcome.
+    aviary = await openAviary({ backendStoreUri: 'sqlite:///:memory:', artifactsDestination: dir, webhookPolicy: DEFAULT_WEBHOOK_POLICY }, silentLogger);
+    server = createApp(aviary, { version: 'test' }, silentLogger);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+    await aviary.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['http://hooks.example.com/x', "Invalid webhook URL scheme: 'http'. Allowed schemes are: https."],
+    ['https://127.0.0.1/', `${NON_PUBLIC} '127.0.0.1' resolves to 127.0.0.1.`],
+    ['https://127.1:8443/', `${NON_PUBLIC} '127.0.0.1' resolves to 127.0.0.1.`],
+    ['https://10.0.0.1/', `${NON_PUBLIC} '10.0.0.1' resolves to 10.0.0.1.`],
+    ['https://169.254.169.254/latest/meta-data/', `${NON_PUBLIC} '169.254.169.254' resolves to 169.254.169.254.`],
+    ['https://[::1]/', `${NON_PUBLIC} '::1' resolves to ::1.`],
+    ['https://[::ffff:127.0.0.1]/', `${NON_PUBLIC} '::ffff:7f00:1' resolves to ::ffff:7f00:1.`],
+    ['https://[fd00::1]/', `${NON_PUBLIC} 'fd00::1' resolves to fd00::1.`],
+    ['https://localhost/', `${NON_PUBLIC} 'localhost' is reserved for local hosts.`],
+    ['https://LOCALHOST./', `${NON_PUBLIC} 'localhost' is reserved for local hosts.`],
+    ['https://api.localhost/', `${NON_PUBLIC} 'api.localhost' is reserved for local hosts.`],
+  ])('refuses %s at create and at update', async (url, message) => {
+    const created = await call('POST', '/webhooks', { name: 'refused', url, events });
+    expect(created).toEqual({ status: 400, json: { error_code: 'INVALID_PARAMETER_VALUE', message } });
+
+    const hook = (await call('POST', '/webhooks', { name: 'public', url: 'https://hooks.example.com/x', events })).json['webhook'];
+    const updated = await call('PATCH', `/webhooks/${hook.webhook_id}`, { url });
+    expect(updated).toEqual({ status: 400, json: { error_code: 'INVALID_PARAMETER_VALUE', message } });
+  });
+
+  it('accepts https to a public address or name', async () => {
+    for (const url of ['https://hooks.example.com/x?token=1', 'https://8.8.8.8/', 'https://[2606:4700::1111]:8443/']) {
+      const created = await call('POST', '/webhooks', { name: 'public', url, events });
+      expect(created.status).toBe(200);
+      expect(created.json['webhook'].url).toBe(url);
+    }
   });
 });
