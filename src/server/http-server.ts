@@ -66,8 +66,10 @@ async function handle(router: Router, req: IncomingMessage, res: ServerResponse)
       res.destroy();
       return;
     }
-    // An error answered before the body was read: drain it so the connection can be reused.
-    if (!req.readableEnded) req.resume();
+    // Answered before the whole body arrived (an oversize body, a refused upload): the rest of
+    // it is still on the socket, so this connection cannot carry another request.
+    if (!req.complete) res.setHeader('Connection', 'close');
+    if (!req.readableEnded && !req.destroyed) req.resume();
     sendError(res, err);
   }
 }

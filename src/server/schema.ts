@@ -30,9 +30,20 @@ function pythonTypeName(raw: unknown): string {
   return 'dict';
 }
 
+/** The offending value for a message: short, and safe on any input (a deeply nested body overflows JSON.stringify). */
+function shown(raw: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(raw) ?? String(raw);
+  } catch {
+    text = `<${pythonTypeName(raw)}>`;
+  }
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}
+
 function invalidValue(path: string, raw: unknown): MlflowError {
   return MlflowError.invalid(
-    `Invalid value ${JSON.stringify(raw)} for parameter '${path}' supplied: Hint: Value was of type '${pythonTypeName(raw)}'. ${HINT}`,
+    `Invalid value ${shown(raw)} for parameter '${path}' supplied: Hint: Value was of type '${pythonTypeName(raw)}'. ${HINT}`,
   );
 }
 

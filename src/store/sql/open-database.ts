@@ -9,6 +9,7 @@ import Sqlite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { MlflowError } from '../../common/mlflow-error.js';
+import { withStatementCache } from './cached-statements.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -33,7 +34,7 @@ export async function openDatabase(uri: string): Promise<SqlDatabase> {
   connection.pragma('busy_timeout = 10000');
   connection.pragma('synchronous = NORMAL');
   connection.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
   await migrate(db);
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
