@@ -1,6 +1,7 @@
 /** The `aviary` command: one program, one sub-command per job. */
 import { Command } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
+import { envCommand } from './commands/env-command.js';
 import { modelsCommand } from './commands/models-command.js';
 import { serverCommand } from './commands/server-command.js';
 
@@ -11,5 +12,6 @@ const program = new Command()
 
 program.addCommand(serverCommand(pkg.version));
 program.addCommand(modelsCommand());
+program.addCommand(envCommand());
 
 await program.parseAsync(process.argv);

@@ -7,8 +7,10 @@
 export interface EnvironmentSpec {
   /** The Python the model was saved with, e.g. "3.11.7"; matched on major.minor. */
   readonly python: string;
-  /** pip requirement lines, in order (build dependencies first). */
+  /** pip requirement lines, in order (build dependencies first), `-r` includes already expanded. */
   readonly requirements: readonly string[];
+  /** pip constraint lines (MLflow's `-c constraints.txt`): they pin versions without adding packages. */
+  readonly constraints?: readonly string[];
 }
 
 export interface PythonEnvironment {
@@ -18,6 +20,8 @@ export interface PythonEnvironment {
   readonly python: string;
   /** The environment's root folder. */
   readonly dir: string;
+  /** The interpreter's full version, e.g. "3.11.7" (its major.minor is the spec's). */
+  readonly pythonVersion?: string;
 }
 
 export interface BuildProgress {

@@ -2,9 +2,9 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { openAviary } from '../../app/open-aviary.js';
-import { repositoryPathOf } from '../../artifacts/artifact-uri.js';
-import { downloadArtifacts } from '../../artifacts/download-artifacts.js';
 import { consoleLogger } from '../../common/logger.js';
+import { MlflowError } from '../../common/mlflow-error.js';
+import { fetchModel, isModelUri } from '../../runtime/model-source.js';
 import { addStoreOptions, configFromOptions, type StoreOptions } from '../store-options.js';
 import { runCommand } from '../run-command.js';
 
@@ -20,9 +20,8 @@ export function modelsCommand(): Command {
       runCommand(async () => {
         const aviary = await openAviary(configFromOptions(opts), consoleLogger('models'));
         try {
-          const { artifactUri, version } = await aviary.registry.resolveModelUri(uri);
-          const files = await downloadArtifacts(aviary.artifacts, repositoryPathOf(artifactUri), resolve(dir));
-          if (files === 0) throw new Error(`${uri} resolves to ${artifactUri}, which holds no files`);
+          if (!isModelUri(uri)) throw MlflowError.invalid(`Invalid model URI '${uri}': expected models:/..., runs:/... or an artifact location`);
+          const { version, files, artifactUri } = await fetchModel(uri, aviary, { into: dir });
           const what = version ? `${version.name} version ${version.version}` : artifactUri;
           process.stdout.write(`Downloaded ${what} (${files} files) to ${resolve(dir)}\n`);
         } finally {
