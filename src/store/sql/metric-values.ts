@@ -12,7 +12,8 @@ export function metricValueOf(row: { value: number; is_nan: number }): number {
 
 /**
  * MLflow's order for "the latest value" of a metric: greater step, then greater timestamp,
- * then greater value (NaN lowest). Positive when `a` is later than `b`.
+ * then greater stored value (a NaN counts as its stored 0, as in MLflow). Positive when `a`
+ * is later than `b`.
  */
 export function compareMetricPoints(
   a: { step: number; timestamp: number; value: number },
@@ -20,7 +21,7 @@ export function compareMetricPoints(
 ): number {
   if (a.step !== b.step) return a.step - b.step;
   if (a.timestamp !== b.timestamp) return a.timestamp - b.timestamp;
-  if (Number.isNaN(a.value)) return Number.isNaN(b.value) ? 0 : -1;
-  if (Number.isNaN(b.value)) return 1;
-  return a.value === b.value ? 0 : a.value > b.value ? 1 : -1;
+  const va = storedMetricValue(a.value).value;
+  const vb = storedMetricValue(b.value).value;
+  return va === vb ? 0 : va > vb ? 1 : -1;
 }

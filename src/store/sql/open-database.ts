@@ -6,10 +6,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { MlflowError } from '../../common/mlflow-error.js';
 import { withStatementCache } from './cached-statements.js';
+import { ImmediateSqliteDialect } from './sqlite-dialect.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -19,6 +20,13 @@ export interface SqlDatabase {
   close(): Promise<void>;
 }
 
+/**
+ * One connection per database file and process, shared by every opener: better-sqlite3 waits
+ * for locks synchronously, so two connections of one process on one file would block the
+ * event loop on each other. Handles are counted; the last close closes the connection.
+ */
+const shared = new Map<string, { database: Promise<SqlDatabase>; handles: number }>();
+
 export async function openDatabase(uri: string): Promise<SqlDatabase> {
   const sqlitePath = sqlitePathOf(uri);
   if (sqlitePath === undefined) {
@@ -27,6 +35,33 @@ export async function openDatabase(uri: string): Promise<SqlDatabase> {
       `Unsupported backend store URI '${uri}': expected sqlite:///<path> (PostgreSQL is not supported yet)`,
     );
   }
+  if (sqlitePath === ':memory:') return openSqlite(sqlitePath);
+  let entry = shared.get(sqlitePath);
+  if (!entry) {
+    entry = { database: openSqlite(sqlitePath), handles: 0 };
+    shared.set(sqlitePath, entry);
+    entry.database.catch(() => shared.delete(sqlitePath));
+  }
+  entry.handles += 1;
+  const database = await entry.database;
+  const owner = entry;
+  let closed = false;
+  return {
+    db: database.db,
+    dialect: database.dialect,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      owner.handles -= 1;
+      if (owner.handles === 0) {
+        shared.delete(sqlitePath);
+        await database.close();
+      }
+    },
+  };
+}
+
+async function openSqlite(sqlitePath: string): Promise<SqlDatabase> {
   if (sqlitePath !== ':memory:') mkdirSync(dirname(sqlitePath), { recursive: true });
   const connection = new Sqlite(sqlitePath);
   // WAL lets readers run beside one writer; busy_timeout makes a second writing process wait its turn instead of failing.
@@ -34,8 +69,13 @@ export async function openDatabase(uri: string): Promise<SqlDatabase> {
   connection.pragma('busy_timeout = 10000');
   connection.pragma('synchronous = NORMAL');
   connection.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
-  await migrate(db);
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(connection) }) });
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 

@@ -230,52 +230,60 @@ export class RunDataRepository {
     return { items, nextPageToken: more ? encodePageToken(offset + page.maxResults!) : undefined };
   }
 
-  /** Evenly sampled steps over the union of the runs' steps, keeping each run's first and last step (as MLflow does). */
+  /**
+   * Up to `maxResults` points of each run, sampled evenly over that run's steps in range and
+   * always keeping its last one (and its first when two or more fit), as MLflow's UI charts expect.
+   */
   async metricHistoryBulkInterval(
     runIds: string[],
     key: string,
     range: { startStep?: number; endStep?: number; maxResults: number },
   ): Promise<Metric[]> {
     if (runIds.length === 0) return [];
-    const stepRows = await this.db
+    let stepQuery = this.db
       .selectFrom('metrics')
       .select(['run_uuid', 'step'])
       .distinct()
       .where('run_uuid', 'in', runIds)
-      .where('key', '=', key)
-      .orderBy('step')
-      .execute();
-    if (stepRows.length === 0) return [];
-    const allSteps = [...new Set(stepRows.map((r) => r.step))];
-    const start = range.startStep ?? 0;
-    const end = range.endStep ?? allSteps[allSteps.length - 1]!;
-    const inRange = allSteps.filter((s) => s >= start && s <= end);
-    const sampled = new Set<number>();
-    if (inRange.length <= range.maxResults) inRange.forEach((s) => sampled.add(s));
-    else {
-      const interval = inRange.length / range.maxResults;
-      for (let i = 0; i < range.maxResults; i++) sampled.add(inRange[Math.floor(i * interval)]!);
-      sampled.add(inRange[inRange.length - 1]!);
-    }
-    const perRun = new Map<string, number[]>();
-    for (const r of stepRows) perRun.set(r.run_uuid, [...(perRun.get(r.run_uuid) ?? []), r.step]);
-    for (const steps of perRun.values()) {
-      for (const s of [steps[0]!, steps[steps.length - 1]!]) if (s >= start && s <= end) sampled.add(s);
-    }
+      .where('key', '=', key);
+    if (range.startStep !== undefined) stepQuery = stepQuery.where('step', '>=', range.startStep);
+    if (range.endStep !== undefined) stepQuery = stepQuery.where('step', '<=', range.endStep);
+    const stepRows = await stepQuery.orderBy('step').execute();
+    const stepsOf = new Map<string, number[]>();
+    for (const r of stepRows) stepsOf.set(r.run_uuid, [...(stepsOf.get(r.run_uuid) ?? []), r.step]);
+    const wanted = new Map<string, Set<number>>();
+    for (const [runId, steps] of stepsOf) wanted.set(runId, new Set(evenlySampled(steps, range.maxResults)));
+    const allWanted = [...new Set([...wanted.values()].flatMap((set) => [...set]))];
+    if (allWanted.length === 0) return [];
     const rows = await this.db
       .selectFrom('metrics')
       .selectAll()
       .where('run_uuid', 'in', runIds)
       .where('key', '=', key)
-      .where('step', 'in', [...sampled])
-      .orderBy('run_uuid')
+      .where('step', 'in', allWanted)
       .orderBy('step')
       .orderBy('timestamp')
       .execute();
-    const order = new Map(runIds.map((id, i) => [id, i]));
-    rows.sort((a, b) => order.get(a.run_uuid)! - order.get(b.run_uuid)!);
-    return rows.map((r) => ({ key: r.key, value: metricValueOf(r), timestamp: r.timestamp, step: r.step, run_id: r.run_uuid }));
+    const out: Metric[] = [];
+    for (const runId of runIds) {
+      const steps = wanted.get(runId);
+      if (!steps) continue;
+      // Many points may share a step (step 0 by default): bound the rows too.
+      const points = evenlySampled(rows.filter((r) => r.run_uuid === runId && steps.has(r.step)), range.maxResults);
+      for (const r of points) out.push({ key: r.key, value: metricValueOf(r), timestamp: r.timestamp, step: r.step, run_id: r.run_uuid });
+    }
+    return out;
   }
+}
+
+/** At most `max` items spread evenly over `items`, in order, always ending with the last. */
+function evenlySampled<T>(items: T[], max: number): T[] {
+  if (items.length <= max) return items;
+  if (max <= 1) return items.slice(-1);
+  const step = (items.length - 1) / (max - 1);
+  const picked = new Set<number>();
+  for (let i = 0; i < max; i++) picked.add(Math.round(i * step));
+  return [...picked].sort((a, b) => a - b).map((i) => items[i]!);
 }
 
 function optionalMetricFields(r: { model_id: string | null; dataset_name: string | null; dataset_digest: string | null }) {

@@ -1,0 +1,75 @@
+/**
+ * Every implementation of the store interfaces, for the contract suites: each suite runs once
+ * per entry. A PostgreSQL store is one more entry: `create` gives a fresh, empty database and
+ * the URI under which a second handle (or process) opens the same data.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RegistryStore } from '../../../src/registry/registry-store.js';
+import { openDatabase } from '../../../src/store/sql/open-database.js';
+import { sqlRegistryStore } from '../../../src/store/sql/sql-registry-store.js';
+import { sqlTrackingStore } from '../../../src/store/sql/sql-tracking-store.js';
+import type { TrackingStore } from '../../../src/tracking/tracking-store.js';
+
+/** The two stores of one handle on one database, as `openAviary` builds them. */
+export interface Stores {
+  readonly tracking: TrackingStore;
+  readonly registry: RegistryStore;
+  close(): Promise<void>;
+}
+
+export interface StoreFixture {
+  readonly stores: Stores;
+  /** Where the data lives, when a second handle or another process can open it (not in memory). */
+  readonly sharedUri?: string;
+  /** Closes the first handle and removes the data. */
+  dispose(): Promise<void>;
+}
+
+export interface StoreImplementation {
+  readonly name: string;
+  create(): Promise<StoreFixture>;
+}
+
+/** Opens the stores named by a backend store URI: the one entry point every implementation shares. */
+export async function openStores(uri: string): Promise<Stores> {
+  const database = await openDatabase(uri);
+  return { tracking: sqlTrackingStore(database), registry: sqlRegistryStore(database), close: () => database.close() };
+}
+
+export const IMPLEMENTATIONS: StoreImplementation[] = [
+  {
+    name: 'sqlite in memory',
+    async create() {
+      const stores = await openStores('sqlite:///:memory:');
+      return { stores, dispose: () => stores.close() };
+    },
+  },
+  {
+    name: 'sqlite file',
+    async create() {
+      const dir = await mkdtemp(join(tmpdir(), 'aviary-contract-'));
+      const sharedUri = `sqlite:///${join(dir, 'aviary.db')}`;
+      const stores = await openStores(sharedUri);
+      return {
+        stores,
+        sharedUri,
+        async dispose() {
+          await stores.close();
+          await rm(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+];
+
+/** The MLflow error code a promise rejects with (fails the test when it resolves). */
+export async function errorCodeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    return (err as { code?: string }).code ?? String(err);
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
