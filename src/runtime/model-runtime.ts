@@ -12,9 +12,15 @@ export interface Batch {
   readonly columns: readonly string[];
   readonly data: readonly Column[];
   readonly rows: number;
+  /** MLflow's inference params (a scoring request's "params") for the whole batch; ONNX models ignore them. */
+  readonly params?: Readonly<Record<string, unknown>>;
 }
 
-/** Model outputs: one entry per output name (a single unnamed output is called "prediction"), each with one value per row. */
+/**
+ * Model outputs: one entry per output name (a single unnamed output is called "prediction"),
+ * each with one value per row. A 2-D output of k columns (predict_proba) becomes k entries
+ * `<name>_0` ... `<name>_<k-1>`; for probabilities unzipped from an ONNX ZipMap, `<name>_<class>`.
+ */
 export interface Predictions {
   readonly names: readonly string[];
   readonly data: readonly Column[];

@@ -1,0 +1,103 @@
+"""A preprocessing step in the Fink AI convention, served by aviary_worker.py.
+
+A folder holding `preprocessing.py` (and no MLmodel) is a preprocessing step. The module defines
+
+    FEATURE_NAMES = ["f1", "f2", ...]              # the model's input columns, in order
+    def pre_processing(alert: dict) -> list[float]  # one alert in, len(FEATURE_NAMES) numbers out
+
+and runs in an environment built from the folder's requirements.txt only: this file therefore
+uses the standard library alone (no numpy, no MLflow).
+
+A PREDICT frame holds one JSON column, "alert", of alert texts (JSON as Python reads it:
+64-bit integers as exact digits, NaN as a token, bytes as {"__aviary_bytes__": base64}).
+The RESULT holds one float64 column per feature name (NaN for an alert that failed) and a JSON
+column "aviary.error": null for an alert that was scored, else {"type", "message", "traceback"}
+for the exception pre_processing raised on it. One bad alert never fails the batch.
+"""
+
+import base64
+import importlib.util
+import json
+import math
+import os
+import sys
+import time
+import traceback
+from array import array
+
+MODULE_FILE = "preprocessing.py"
+ALERT_COLUMN = "alert"
+ERROR_COLUMN = "aviary.error"
+BYTES_KEY = "__aviary_bytes__"
+TRACEBACK_LINES = 8
+
+
+class Preprocessing:
+    mlflow_version = "not used"
+    flavor = "preprocessing"
+    loader = None
+
+    def __init__(self, folder):
+        t0 = time.perf_counter()
+        folder = os.path.abspath(folder)
+        sys.path.insert(0, folder)  # helper modules beside preprocessing.py import as usual
+        spec = importlib.util.spec_from_file_location("preprocessing", os.path.join(folder, MODULE_FILE))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["preprocessing"] = module
+        spec.loader.exec_module(module)
+        names = getattr(module, "FEATURE_NAMES", None)
+        if not isinstance(names, (list, tuple)) or not names or not all(isinstance(n, str) for n in names):
+            raise TypeError(f"{MODULE_FILE} must define FEATURE_NAMES, a non-empty list of column names")
+        if len(set(names)) != len(names) or ERROR_COLUMN in names:
+            raise ValueError(f"{MODULE_FILE}: FEATURE_NAMES must be distinct and must not use {ERROR_COLUMN!r}")
+        function = getattr(module, "pre_processing", None)
+        if not callable(function):
+            raise TypeError(f"{MODULE_FILE} must define a function pre_processing(alert) -> list of floats")
+        self.names = list(names)
+        self.function = function
+        self.load_ms = (time.perf_counter() - t0) * 1000
+
+    def score(self, rows, columns, params=None):
+        texts = next((value for name, dtype, value in columns if name == ALERT_COLUMN and dtype == "json"), None)
+        if texts is None:
+            raise ValueError(f'a preprocessing batch holds one JSON column "{ALERT_COLUMN}" of alert texts')
+        features = [array("d", bytes(8 * rows)) for _ in self.names]
+        errors = [None] * rows
+        for row, text in enumerate(texts):
+            try:
+                values = self.features(json.loads(text, object_hook=decode_bytes))
+            except Exception as exc:
+                errors[row] = failure(exc)
+                for column in features:
+                    column[row] = math.nan
+                continue
+            for column, value in zip(features, values):
+                column[row] = value
+        if sys.byteorder != "little":
+            for column in features:
+                column.byteswap()
+        out = [(name, "float64", column.tobytes()) for name, column in zip(self.names, features)]
+        out.append((ERROR_COLUMN, "json", errors))
+        return out
+
+    def features(self, alert):
+        values = self.function(alert)
+        values = [math.nan if v is None else float(v) for v in values]
+        if len(values) != len(self.names):
+            raise ValueError(f"pre_processing returned {len(values)} values for {len(self.names)} FEATURE_NAMES")
+        return values
+
+
+def decode_bytes(obj):
+    if len(obj) == 1 and BYTES_KEY in obj:
+        return base64.b64decode(obj[BYTES_KEY])
+    return obj
+
+
+def failure(exc):
+    lines = traceback.format_exception(type(exc), exc, exc.__traceback__)
+    return {
+        "type": type(exc).__name__,
+        "message": str(exc),
+        "traceback": "\n".join("".join(lines).splitlines()[-TRACEBACK_LINES:]),
+    }

@@ -1,0 +1,288 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Logger } from '../../common/logger.js';
+import type { PythonEnvironment } from '../environment-builder.js';
+import type { Batch, Predictions } from '../model-runtime.js';
+import { decodeTable, encodeTable } from './batch-codec.js';
+import { encodeFrame, FrameDecoder, FrameType, type Frame } from './frame-codec.js';
+import { describeExit, looksLikeOutOfMemory, withStderr, WorkerError, type WorkerExit } from './worker-errors.js';
+import { killGroup, workerEnv } from './worker-env.js';
+import { workerScriptPath } from './worker-script.js';
+import { WorkerStderr } from './worker-stderr.js';
+
+export interface WorkerProcessOptions {
+  /** The model's name: prefixes the worker's stderr lines and every error. */
+  readonly name: string;
+  readonly modelDir: string;
+  readonly environment: PythonEnvironment;
+  /** Passed to the worker, which sets RLIMIT_AS before loading the model. */
+  readonly memoryLimitMb?: number;
+  /** From spawn to the Ready frame: importing MLflow alone takes seconds. */
+  readonly startupTimeoutMs: number;
+  readonly logger: Logger;
+}
+
+/** What the worker said in its Ready frame. */
+export interface WorkerInfo {
+  readonly pid: number;
+  readonly loadMs: number;
+  readonly python: string;
+  readonly mlflow: string;
+  readonly flavor: string;
+  readonly loaderModule: string | null;
+}
+
+export interface WorkerPredictions extends Predictions {
+  /** Time spent in the worker, decoding included, as it measured it. */
+  readonly workerMs?: number;
+}
+
+interface Pending {
+  resolve(frame: Frame): void;
+  reject(error: Error): void;
+  rows: number;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * One Python worker serving one model. It answers requests in order; the pool gives it one
+ * batch at a time. Spawned in its own process group so that stopping it also stops whatever
+ * the model started.
+ */
+export class WorkerProcess {
+  /** Spawns a worker and waits for its Ready frame; a failure kills what was spawned. */
+  static async start(options: WorkerProcessOptions): Promise<WorkerProcess> {
+    if (!statSync(options.modelDir, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new WorkerError('start', options.name, `the model folder ${resolve(options.modelDir)} does not exist`);
+    }
+    const worker = new WorkerProcess(options);
+    try {
+      await worker.ready;
+    } catch (error) {
+      await worker.stop(0);
+      throw error;
+    }
+    return worker;
+  }
+
+  readonly pid: number;
+  /** Settles once, when the process has exited and its stderr is read. */
+  readonly exited: Promise<WorkerExit>;
+  info: WorkerInfo | undefined;
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly ready: Promise<void>;
+  private readonly decoder = new FrameDecoder();
+  private readonly pending = new Map<number, Pending>();
+  private readonly stderr: WorkerStderr;
+  private nextId = 1;
+  private cause: string | undefined;
+  private stopping = false;
+  private exit: WorkerExit | undefined;
+  private onReady: Pending | undefined;
+
+  private constructor(private readonly options: WorkerProcessOptions) {
+    this.stderr = new WorkerStderr(options.name, options.logger);
+    const args = ['-u', workerScriptPath(), '--model-dir', resolve(options.modelDir)];
+    if (options.memoryLimitMb) args.push('--memory-limit-mb', String(options.memoryLimitMb));
+    this.child = spawn(options.environment.python, args, {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: workerEnv(options.environment),
+      cwd: resolve(options.modelDir),
+      detached: true,
+    });
+    this.pid = this.child.pid ?? -1;
+    this.ready = new Promise<void>((resolveReady, rejectReady) => {
+      const timer = setTimeout(() => {
+        this.kill('SIGKILL', `not ready within ${options.startupTimeoutMs} ms`);
+      }, options.startupTimeoutMs);
+      this.onReady = { resolve: () => resolveReady(), reject: rejectReady, rows: 0, timer };
+    });
+    this.exited = new Promise((resolveExit) => {
+      this.child.once('exit', (code, signal) => {
+        killGroup(this.pid, 'SIGKILL'); // what the model started dies with the worker
+        // Let stderr drain, unless a process the model started still holds it open.
+        const drained = this.child.stderr.readableEnded ? Promise.resolve() : once(this.child.stderr, 'end').catch(() => {});
+        void Promise.race([drained, sleep(200)]).then(() => resolveExit(this.finish(code, signal)));
+      });
+      this.child.once('error', (error) => {
+        if (this.child.pid === undefined) resolveExit(this.finish(null, null, `could not start ${options.environment.python}: ${error.message}`));
+      });
+    });
+    this.child.stdout.on('data', (chunk: Buffer) => this.onStdout(chunk));
+    this.child.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk));
+    this.child.stdin.on('error', (error) => this.kill('SIGKILL', `writing to the worker failed: ${error.message}`));
+  }
+
+  get alive(): boolean {
+    return this.exit === undefined;
+  }
+
+  /** Scores one batch. Rejects with a WorkerError: model-error or out-of-memory (the worker
+   * goes on), timeout (the worker is killed), crash or closed. */
+  async predict(batch: Batch, timeoutMs: number): Promise<WorkerPredictions> {
+    const frame = await this.request(FrameType.Predict, encodeTable(batch.params ? { ...batch, meta: { params: batch.params } } : batch), timeoutMs, batch.rows);
+    if (frame.type === FrameType.Error) throw this.modelError(frame);
+    if (frame.type !== FrameType.Result) throw this.protocolError(frame);
+    const table = decodeTable(frame.payload);
+    if (table.rows !== batch.rows) throw new WorkerError('protocol', this.options.name, `${table.rows} rows answered for ${batch.rows}`);
+    const workerMs = table.meta?.['predict_ms'];
+    return { names: table.columns, data: table.data, workerMs: typeof workerMs === 'number' ? workerMs : undefined };
+  }
+
+  /** Round trip of a Ping, in milliseconds. */
+  async ping(timeoutMs: number): Promise<number> {
+    const t0 = performance.now();
+    const frame = await this.request(FrameType.Ping, new Uint8Array(0), timeoutMs, 0);
+    if (frame.type !== FrameType.Pong) throw this.protocolError(frame);
+    return performance.now() - t0;
+  }
+
+  /** Closes stdin (the worker exits when it has read everything), then SIGTERM, then SIGKILL. */
+  async stop(graceMs: number): Promise<WorkerExit> {
+    if (this.exit) return this.exit;
+    this.stopping = true;
+    this.cause ??= 'stopped by Aviary';
+    this.child.stdin.end();
+    for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+      const done = await Promise.race([this.exited.then(() => true), sleep(graceMs).then(() => false)]);
+      if (done) break;
+      this.signalGroup(signal);
+    }
+    return this.exited;
+  }
+
+  /** Kills the worker and what it started; `cause` is what errors will report. */
+  kill(signal: NodeJS.Signals, cause: string): void {
+    this.cause ??= cause;
+    this.signalGroup(signal);
+  }
+
+  private request(type: number, payload: Uint8Array, timeoutMs: number, rows: number): Promise<Frame> {
+    if (this.exit) return Promise.reject(this.exitError(this.exit, rows));
+    const id = this.nextId++;
+    return new Promise<Frame>((resolveFrame, reject) => {
+      const entry: Pending = { resolve: resolveFrame, reject, rows };
+      if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
+        entry.timer = setTimeout(() => {
+          this.pending.delete(id);
+          const what = rows > 0 ? `a batch of ${rows} rows` : 'a ping';
+          this.kill('SIGKILL', `timed out after ${timeoutMs} ms`);
+          reject(
+            new WorkerError('timeout', this.options.name, `${what} timed out after ${timeoutMs} ms; the worker (pid ${this.pid}) was killed`),
+          );
+        }, timeoutMs);
+      }
+      this.pending.set(id, entry);
+      this.child.stdin.write(encodeFrame(type, id, payload));
+    });
+  }
+
+  private onStdout(chunk: Buffer): void {
+    let frames: Frame[];
+    try {
+      frames = this.decoder.push(chunk);
+    } catch (error) {
+      this.kill('SIGKILL', `protocol error: ${(error as Error).message}`);
+      return;
+    }
+    for (const frame of frames) this.onFrame(frame);
+  }
+
+  private onFrame(frame: Frame): void {
+    if (frame.type === FrameType.Ready || (frame.type === FrameType.Error && frame.id === 0 && !this.info)) {
+      const waiter = this.onReady;
+      this.onReady = undefined;
+      clearTimeout(waiter?.timer);
+      if (frame.type === FrameType.Error) {
+        const error = parseJson(frame.payload);
+        const limit = error.oom === true && this.options.memoryLimitMb ? ` (memory limit ${this.options.memoryLimitMb} MB)` : '';
+        waiter?.reject(
+          new WorkerError('start', this.options.name, `could not load ${this.options.modelDir}${limit}: ${error.type}: ${error.message}\n${error.traceback ?? ''}`.trimEnd(), {
+            exceptionType: String(error.type),
+            traceback: String(error.traceback ?? ''),
+          }),
+        );
+        return;
+      }
+      const ready = parseJson(frame.payload);
+      this.info = {
+        pid: Number(ready.pid),
+        loadMs: Number(ready.load_ms),
+        python: String(ready.python),
+        mlflow: String(ready.mlflow),
+        flavor: String(ready.flavor),
+        loaderModule: typeof ready.loader_module === 'string' ? ready.loader_module : null,
+      };
+      waiter?.resolve(frame);
+      return;
+    }
+    const entry = this.pending.get(frame.id);
+    if (!entry) {
+      this.options.logger.warn(`[${this.options.name}] worker pid ${this.pid} answered unknown request ${frame.id}`);
+      return;
+    }
+    this.pending.delete(frame.id);
+    clearTimeout(entry.timer);
+    entry.resolve(frame);
+  }
+
+  private finish(code: number | null, signal: NodeJS.Signals | null, cause?: string): WorkerExit {
+    if (this.exit) return this.exit;
+    this.stderr.end();
+    const exit: WorkerExit = { code, signal, stderrTail: this.stderr.tail(), cause: cause ?? this.cause };
+    this.exit = exit;
+    if (this.onReady) {
+      clearTimeout(this.onReady.timer);
+      this.onReady.reject(new WorkerError('start', this.options.name, withStderr(`the worker ${describeExit(exit)} before it was ready`, exit), { exit }));
+    }
+    for (const [id, entry] of this.pending) {
+      this.pending.delete(id);
+      clearTimeout(entry.timer);
+      entry.reject(this.exitError(exit, entry.rows));
+    }
+    return exit;
+  }
+
+  private exitError(exit: WorkerExit, rows: number): WorkerError {
+    const kind = this.stopping ? 'closed' : looksLikeOutOfMemory(exit) ? 'out-of-memory' : 'crash';
+    const during = rows > 0 ? ` (batch of ${rows} rows)` : '';
+    const limit = kind === 'out-of-memory' && this.options.memoryLimitMb ? `, memory limit ${this.options.memoryLimitMb} MB` : '';
+    return new WorkerError(kind, this.options.name, withStderr(`the worker (pid ${this.pid}${limit}) ${describeExit(exit)}${during}`, exit), { exit });
+  }
+
+  private modelError(frame: Frame): WorkerError {
+    const error = parseJson(frame.payload);
+    const type = String(error.type);
+    const traceback = String(error.traceback ?? '');
+    if (error.oom === true) {
+      const limit = this.options.memoryLimitMb ? ` (memory limit ${this.options.memoryLimitMb} MB)` : '';
+      return new WorkerError('out-of-memory', this.options.name, `ran out of memory${limit}: ${type} ${error.message}`.trimEnd(), {
+        exceptionType: type,
+        traceback,
+      });
+    }
+    return new WorkerError('model-error', this.options.name, `predict raised ${type}: ${error.message}`, { exceptionType: type, traceback });
+  }
+
+  private protocolError(frame: Frame): WorkerError {
+    this.kill('SIGKILL', `protocol error: unexpected frame type ${frame.type}`);
+    return new WorkerError('protocol', this.options.name, `the worker answered a frame of type ${frame.type}`);
+  }
+
+  private signalGroup(signal: NodeJS.Signals): void {
+    if (this.exit || this.pid < 0) return;
+    if (!killGroup(this.pid, signal)) this.child.kill(signal);
+  }
+}
+
+function parseJson(payload: Buffer): Record<string, unknown> {
+  try {
+    return JSON.parse(payload.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return { type: 'ProtocolError', message: `unreadable JSON payload: ${payload.subarray(0, 200).toString('utf8')}` };
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms).unref());
