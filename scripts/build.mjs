@@ -9,7 +9,10 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  packages: 'external',
+  // Pure-JS dependencies are bundled: loading kysely's ~300 ES modules alone cost ~140 ms of
+  // start-up. Packages with native binaries stay external; bundled CommonJS needs `require`.
+  external: ['better-sqlite3', 'onnxruntime-node'],
+  banner: { js: "import { createRequire as __aviaryCreateRequire } from 'node:module'; const require = __aviaryCreateRequire(import.meta.url);" },
   sourcemap: true,
   logLevel: 'warning',
 });

@@ -1,0 +1,174 @@
+/**
+ * Aviary against the real MLflow server on the same machine, with the same load from the same
+ * client. Both servers run side by side from fresh temp dirs, and every phase runs on Aviary and
+ * then on MLflow before the next begins, so a change in the machine's other load hits both alike.
+ *
+ *   npx tsx bench/tracking/run.ts [--quick] [--runs 10000,100000] [--keep] [--aviary-cli path/to/aviary.js]
+ *
+ * --aviary-cli runs another build of Aviary (say, a branch's) instead of building this checkout;
+ * --keep leaves the temp dir (databases, server logs). Prints a side-by-side table and writes it
+ * to bench/tracking/results.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ApiClient } from './client.js';
+import { describeEnvironment, load1, mlflowHasWorkersOption, pythonEnv } from './environment.js';
+import { logBatchRate, logMetricLatency, searchLatency, type SearchResult } from './load.js';
+import { agreement, consoleTable, markdownReport, targetsOf, type ServerResults } from './report.js';
+import { AVIARY_TABLES, MLFLOW_TABLES, seedSqlite, seedViaApi } from './seed.js';
+import { startServer, type RunningServer, type ServerSpec } from './servers.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '../..');
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    runs: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    'aviary-cli': { type: 'string' },
+  },
+});
+const settings = args.quick
+  ? { starts: 1, warmup: 20, logMetrics: 200, batches: 3, searches: 5, searchBudgetMs: 5_000, apiSeedRuns: 100, runs: [1_000] }
+  : { starts: 3, warmup: 200, logMetrics: 2_000, batches: 20, searches: 20, searchBudgetMs: 20_000, apiSeedRuns: 1_000, runs: [10_000, 100_000] };
+if (args.runs) settings.runs = args.runs.split(',').map(Number).sort((x, y) => x - y);
+if (settings.runs.some((n) => !Number.isInteger(n) || n < settings.apiSeedRuns)) {
+  throw new Error(`--runs takes run counts of at least ${settings.apiSeedRuns}, comma-separated`);
+}
+const KINDS = ['aviary', 'mlflow'] as const;
+type Kind = (typeof KINDS)[number];
+/** Past the first runs seeded through the API, both are seeded in SQL: 100,000 runs through the API take minutes on either. */
+const tablesOf = { aviary: AVIARY_TABLES, mlflow: MLFLOW_TABLES };
+const databaseOf = { aviary: (dir: string) => join(dir, 'aviary.db'), mlflow: (dir: string) => join(dir, 'mlflow.db') };
+
+/** Runs `phase` on Aviary, then on MLflow, logging each answer. */
+async function onBoth<T>(label: string, phase: (kind: Kind) => Promise<T>, show: (r: T) => string): Promise<Record<Kind, T>> {
+  const out = {} as Record<Kind, T>;
+  for (const kind of KINDS) {
+    out[kind] = await phase(kind);
+    console.log(`${kind.padEnd(6)} ${label}: ${show(out[kind])}`);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  console.log('building Aviary and getting the Python env with MLflow...');
+  if (!args['aviary-cli']) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: repo, stdio: 'inherit' });
+  const aviaryCli = resolve(args['aviary-cli'] ?? join(repo, 'bin/aviary.js'));
+  const venv = pythonEnv(repo);
+  const workers = mlflowHasWorkersOption(venv) ? ['--workers', '1'] : [];
+  const work = mkdtempSync(join(tmpdir(), 'aviary-bench-'));
+  if (!args.keep) process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+  const loadBefore = load1();
+  const began = performance.now();
+  console.log(`temp dir ${work}; settings ${JSON.stringify(settings)}`);
+
+  const specFor = (kind: Kind, dir: string): ServerSpec => {
+    mkdirSync(dir, { recursive: true });
+    const common = { cwd: dir, logFile: join(dir, 'server.log') };
+    if (kind === 'aviary') {
+      return { ...common, name: 'Aviary', command: process.execPath, args: (p) => [aviaryCli, 'server', '--host', '127.0.0.1', '--port', String(p), '--data-dir', dir] };
+    }
+    return {
+      ...common,
+      name: 'MLflow',
+      command: `${venv}/bin/mlflow`,
+      args: (p) => ['server', '--host', '127.0.0.1', '--port', String(p), ...workers,
+        '--backend-store-uri', `sqlite:///${dir}/mlflow.db`, '--artifacts-destination', `${dir}/artifacts`],
+      // The job runner (8 huey consumer processes) serves GenAI jobs, not tracking; MLflow's own switch turns it off.
+      env: { MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false' },
+    };
+  };
+
+  // Every start but the last is only timed; the last one takes the load.
+  const servers = {} as Record<Kind, RunningServer>;
+  const dirs = {} as Record<Kind, string>;
+  const starts: Record<Kind, number[]> = { aviary: [], mlflow: [] };
+  for (let i = 1; i <= settings.starts; i++) {
+    await onBoth(`start ${i}, first answer (s)`, async (kind) => {
+      await servers[kind]?.stop();
+      dirs[kind] = join(work, `${kind}-${i}`);
+      servers[kind] = await startServer(specFor(kind, dirs[kind]));
+      starts[kind].push(servers[kind].startSeconds);
+      return servers[kind].startSeconds;
+    }, (s) => s.toFixed(3));
+  }
+  try {
+    await sleep(1_000);
+    const rssAfterStart = await onBoth('RSS after start (MB)', async (kind) => servers[kind].rss(), (r) => `${r.mb.toFixed(0)} (${r.processes} processes)`);
+    const clients = { aviary: new ApiClient(servers.aviary.baseUrl), mlflow: new ApiClient(servers.mlflow.baseUrl) };
+    const loadExperiment = await onBoth('load experiment', (kind) => clients[kind].createExperiment('bench-load'), String);
+    const searchExperiment = await onBoth('search experiment', (kind) => clients[kind].createExperiment('bench-search'), String);
+
+    const ms = (l: { p50: number; p99: number }) => `p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms`;
+    const logMetric = await onBoth('log_metric', (k) => logMetricLatency(clients[k], loadExperiment[k], settings.warmup, settings.logMetrics), ms);
+    const rate = (r: number) => `${r.toFixed(0)} rows/s`;
+    const logBatch = await onBoth('log_batch', (k) => logBatchRate(clients[k], loadExperiment[k], settings.batches, false), rate);
+    const logBatchMixed = await onBoth('log_batch mixed', (k) => logBatchRate(clients[k], loadExperiment[k], settings.batches, true), rate);
+    const apiSeed = await onBoth(
+      `create_run + log_batch x ${settings.apiSeedRuns}`,
+      async (k) => settings.apiSeedRuns / (await seedViaApi(clients[k], searchExperiment[k], 0, settings.apiSeedRuns)),
+      (r) => `${r.toFixed(0)} runs/s`,
+    );
+
+    const search: Record<Kind, Map<number, SearchResult>> = { aviary: new Map(), mlflow: new Map() };
+    let seeded = settings.apiSeedRuns;
+    for (const runs of settings.runs) {
+      await onBoth(`seed runs ${seeded}..${runs - 1} (s)`, async (k) => seedSqlite(databaseOf[k](dirs[k]), tablesOf[k], searchExperiment[k], seeded, runs), (s) => s.toFixed(1));
+      seeded = runs;
+      await onBoth(`search_runs on ${runs} runs`, async (k) => {
+        const result = await searchLatency(clients[k], searchExperiment[k], settings.searches, settings.searchBudgetMs);
+        search[k].set(runs, result);
+        return result;
+      }, (r) => `${ms(r)} (${r.count} calls, ${r.accuracies.length} runs answered)`);
+    }
+    await sleep(2_000);
+    const rssAfterLoad = await onBoth('RSS after the load (MB)', async (kind) => servers[kind].rss(), (r) => `${r.mb.toFixed(0)} (${r.processes} processes)`);
+
+    const seeding: Record<Kind, string> = {
+      aviary: `the first ${settings.apiSeedRuns} runs through its REST API, the rest straight into its SQLite database (runs, run_tags, run_params, metrics, latest_metrics) while it ran`,
+      mlflow: `the first ${settings.apiSeedRuns} runs through its REST API, the rest straight into its SQLite database (runs, tags, params, metrics, latest_metrics, with the values its SqlAlchemyStore writes for create_run and log_batch) while it ran`,
+    };
+    const results = {} as Record<Kind, ServerResults>;
+    for (const k of KINDS) {
+      results[k] = {
+        startSeconds: starts[k],
+        rssAfterStart: rssAfterStart[k],
+        rssAfterLoad: rssAfterLoad[k],
+        logMetric: logMetric[k],
+        logBatchRowsPerSecond: logBatch[k],
+        logBatchMixedRowsPerSecond: logBatchMixed[k],
+        apiSeedRunsPerSecond: apiSeed[k],
+        search: search[k],
+        seeding: seeding[k],
+      };
+    }
+
+    const environment = describeEnvironment(repo, venv, args['aviary-cli']);
+    const markdown = markdownReport({
+      command: `npx tsx bench/tracking/run.ts${process.argv.slice(2).map((a) => ` ${a}`).join('')}`,
+      environment,
+      load: `${loadBefore} before, ${load1()} after`,
+      minutes: (performance.now() - began) / 60_000,
+      mlflowCommand: `mlflow server ${workers.join(' ')}`.trim(),
+      settings,
+      aviary: results.aviary,
+      mlflow: results.mlflow,
+    });
+    writeFileSync(join(here, 'results.md'), markdown);
+    console.log(`\n${consoleTable(results.aviary, results.mlflow)}\n`);
+    for (const t of targetsOf(results.aviary, results.mlflow)) console.log(`${t.met ? 'met    ' : 'NOT MET'}  ${t.target}: ${t.actual}`);
+    console.log(agreement(results.aviary, results.mlflow));
+    console.log(`\nwritten to ${join(here, 'results.md')}`);
+  } finally {
+    for (const kind of KINDS) await servers[kind]?.stop();
+  }
+}
+
+await main();
