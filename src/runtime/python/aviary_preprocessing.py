@@ -13,9 +13,16 @@ A PREDICT frame holds one JSON column, "alert", of alert texts (JSON as Python r
 The RESULT holds one float64 column per feature name (NaN for an alert that failed) and a JSON
 column "aviary.error": null for an alert that was scored, else {"type", "message", "traceback"}
 for the exception pre_processing raised on it. One bad alert never fails the batch.
+
+    <env python> aviary_preprocessing.py --describe DIR
+
+loads the module once and prints {"feature_names": [...]} on stdout, so that the host knows the
+columns before the first alert.
 """
 
+import argparse
 import base64
+import contextlib
 import importlib.util
 import json
 import math
@@ -101,3 +108,15 @@ def failure(exc):
         "message": str(exc),
         "traceback": "\n".join("".join(lines).splitlines()[-TRACEBACK_LINES:]),
     }
+
+
+def describe(folder):
+    with contextlib.redirect_stdout(sys.stderr):  # what the module prints must not mix with the answer
+        step = Preprocessing(folder)
+    print(json.dumps({"feature_names": step.names}))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="Describe a preprocessing step (the Fink AI convention).")
+    parser.add_argument("--describe", required=True, metavar="DIR")
+    describe(parser.parse_args().describe)

@@ -1,0 +1,53 @@
+/**
+ * `aviary models serve <uri> --port <p> [--host 127.0.0.1]`: MLflow's scoring server for one
+ * model (/ping, /health, /version, POST /invocations), the model running in its own environment.
+ * Stops on SIGINT/SIGTERM: the server closes, then the workers.
+ */
+import pkg from '../../../package.json' with { type: 'json' };
+import { openAviary, type Aviary } from '../../app/open-aviary.js';
+import { consoleLogger } from '../../common/logger.js';
+import { loadModel } from '../../runtime/load-model.js';
+import { isModelUri } from '../../runtime/model-source.js';
+import { createScoringServer } from '../../runtime/serving/scoring-server.js';
+import { loadOptionsFrom, type RuntimeOptions } from '../runtime-options.js';
+import { configFromOptions, type StoreOptions } from '../store-options.js';
+
+export interface ServeOptions extends StoreOptions, RuntimeOptions {
+  host: string;
+  port: number;
+}
+
+export async function serve(uri: string, opts: ServeOptions): Promise<void> {
+  const logger = consoleLogger('serve');
+  let aviary: Aviary | undefined;
+  if (isModelUri(uri)) aviary = await openAviary(configFromOptions(opts), logger);
+  const model = await loadModel(uri, loadOptionsFrom(opts, aviary, logger)).catch(async (err: unknown) => {
+    await aviary?.close();
+    throw err;
+  });
+  // The registry was only needed to find the files: the model runs from its own folder now.
+  await aviary?.close();
+  const server = createScoringServer(model, { version: pkg.version, logger });
+  await new Promise<void>((ready, fail) => {
+    server.once('error', fail);
+    server.listen(opts.port, opts.host, () => ready());
+  }).catch(async (err: Error) => {
+    await model.close();
+    throw new Error(`cannot listen on ${opts.host}:${opts.port}: ${err.message}`);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const what = model.version ? `${model.version.name} version ${model.version.version}` : model.uri;
+  logger.info(`serving ${what} (${model.flavor}, ${model.runtime.description}) on http://${opts.host}:${port}`);
+  const stop = () => {
+    logger.info('shutting down');
+    server.close();
+    server.closeAllConnections();
+    model.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

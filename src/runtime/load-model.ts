@@ -1,0 +1,148 @@
+/**
+ * From a model URI or folder to a running ModelRuntime: fetch the files, read MLmodel, then an
+ * `onnx` flavor runs in-process through ONNX Runtime, and anything else runs in a pool of Python
+ * workers inside the model's own environment (built once, then taken from the cache).
+ */
+import { basename } from 'node:path';
+import { silentLogger, type Logger } from '../common/logger.js';
+import type { ModelVersion } from '../registry/entities.js';
+import type { EnvironmentBuilder, PythonEnvironment } from './environment-builder.js';
+import type { MlModel, ModelSignature } from './model-format/ml-model.js';
+import { readMlModel } from './model-format/read-ml-model.js';
+import { readModelEnvironment } from './model-format/read-model-environment.js';
+import type { ModelRuntime } from './model-runtime.js';
+import { fetchModel, type FetchedModel, type ModelStore } from './model-source.js';
+import { OnnxModelRuntime } from './onnx/onnx-runtime.js';
+import { WorkerPool } from './worker/worker-pool.js';
+
+export interface LoadModelOptions {
+  /** Resolves models:/ and runs:/ URIs; not needed for a folder. */
+  readonly aviary?: ModelStore;
+  readonly builder: EnvironmentBuilder;
+  /** Python workers (default 1); ONNX models ignore it. */
+  readonly workers?: number;
+  /** Most rows a worker scores at once (default 1000). */
+  readonly batchSize?: number;
+  /** Per batch slice, in a worker (default 60 s). */
+  readonly timeoutMs?: number;
+  /** Address-space limit of each worker (see WorkerPoolOptions.memoryLimitMb). */
+  readonly memoryLimitMb?: number;
+  readonly logger?: Logger;
+  /** One line per step (fetching, building, starting): for a person waiting, e.g. on stderr. */
+  readonly progress?: (message: string) => void;
+  /** The model's name in logs and errors; default "name/version", or the folder's name. */
+  readonly name?: string;
+}
+
+export interface LoadedModel {
+  readonly runtime: ModelRuntime;
+  /** The URI as given, or the absolute folder. */
+  readonly uri: string;
+  readonly name: string;
+  /** The registered version a models:/ URI named. */
+  readonly version?: ModelVersion;
+  /** "onnx", or the model's own flavor ("sklearn", "pytorch"..., "python_function" for a custom model). */
+  readonly flavor: string;
+  readonly model: MlModel;
+  /** What inputs are ordered and typed by. */
+  readonly signature?: ModelSignature;
+  /** The Python environment the workers run in (absent for ONNX). */
+  readonly environment?: PythonEnvironment;
+  /** Stops the runtime, then removes the downloaded files. */
+  close(): Promise<void>;
+}
+
+export type LoadStage = 'fetch' | 'read' | 'environment' | 'start';
+
+/** Loading failed; `stage` says where, `cause` is the original error (an EnvironmentBuildError carries the build log's tail). */
+export class ModelLoadError extends Error {
+  override readonly name = 'ModelLoadError';
+  constructor(
+    readonly uri: string,
+    readonly stage: LoadStage,
+    override readonly cause: Error,
+  ) {
+    super(`Could not load ${uri}: ${STAGE_WORDS[stage]}: ${cause.message}`);
+  }
+}
+
+const STAGE_WORDS: Record<LoadStage, string> = {
+  fetch: 'the model files could not be fetched',
+  read: 'the model folder cannot be run',
+  environment: "the model's Python environment could not be built",
+  start: 'the model could not be started',
+};
+
+export async function loadModel(uriOrFolder: string, options: LoadModelOptions): Promise<LoadedModel> {
+  const say = options.progress ?? (() => {});
+  const logger = options.logger ?? silentLogger;
+  say(`fetching ${uriOrFolder}`);
+  const fetched = await step(uriOrFolder, 'fetch', () => fetchModel(uriOrFolder, options.aviary));
+  try {
+    const model = await step(uriOrFolder, 'read', () => readMlModel(fetched.dir));
+    const name = options.name ?? nameOf(fetched);
+    const common = { uri: fetched.uri, name, version: fetched.version, model, signature: model.signature };
+    if (model.onnx) {
+      say(`${name}: loading the ONNX model in-process`);
+      const onnx = model.onnx;
+      const runtime = await step(uriOrFolder, 'start', () => OnnxModelRuntime.load({ name, modelDir: model.dir, dataFile: onnx.data, logger }));
+      return loaded({ ...common, runtime, flavor: 'onnx' }, fetched);
+    }
+    const spec = await step(uriOrFolder, 'read', async () => (await readModelEnvironment(model))!);
+    spec.warnings.forEach((warning) => logger.warn(`[${name}] ${warning}`));
+    say(`${name}: Python ${spec.spec.python}, ${spec.spec.requirements.length} requirements (from ${basename(spec.source)})`);
+    const environment = await step(uriOrFolder, 'environment', () =>
+      options.builder.build(spec.spec, (e) => say(`${name}: [${(e.elapsedMs / 1000).toFixed(1)}s] ${e.phase}: ${e.message}`)),
+    );
+    const workers = Math.max(1, options.workers ?? 1);
+    say(`${name}: starting ${workers} worker${workers === 1 ? '' : 's'} in ${environment.dir}`);
+    const runtime = await step(uriOrFolder, 'start', () =>
+      WorkerPool.start({
+        name,
+        modelDir: model.dir,
+        environment,
+        workers,
+        batchSize: options.batchSize,
+        timeoutMs: options.timeoutMs,
+        memoryLimitMb: options.memoryLimitMb,
+        logger,
+      }),
+    );
+    return loaded({ ...common, runtime, flavor: flavorOf(model), environment }, fetched);
+  } catch (err) {
+    await fetched.dispose();
+    throw err;
+  }
+}
+
+async function step<T>(uri: string, stage: LoadStage, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (err) {
+    throw new ModelLoadError(uri, stage, err instanceof Error ? err : new Error(String(err)));
+  }
+}
+
+function loaded(parts: Omit<LoadedModel, 'close'>, fetched: FetchedModel): LoadedModel {
+  let closing: Promise<void> | undefined;
+  return {
+    ...parts,
+    close: () =>
+      (closing ??= (async () => {
+        try {
+          await parts.runtime.close();
+        } finally {
+          await fetched.dispose();
+        }
+      })()),
+  };
+}
+
+function nameOf(fetched: FetchedModel): string {
+  if (fetched.version) return `${fetched.version.name}/${fetched.version.version}`;
+  return fetched.artifactUri ? fetched.uri : basename(fetched.dir);
+}
+
+function flavorOf(model: MlModel): string {
+  return Object.keys(model.flavors).find((f) => f !== 'python_function') ?? 'python_function';
+}

@@ -1,0 +1,128 @@
+/**
+ * A preprocessing step (preprocessing.py, the Fink AI convention) running in Python workers of
+ * its own environment, built from its requirements.txt and nothing else. Alerts go to the
+ * worker as JSON text written by python-json.ts, so 64-bit integers arrive exact; features come
+ * back as float64 columns named by FEATURE_NAMES, with one error (or null) per alert.
+ */
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { silentLogger, type Logger } from '../../common/logger.js';
+import type { EnvironmentBuilder, PythonEnvironment } from '../environment-builder.js';
+import { expandRequirements } from '../model-format/requirements-file.js';
+import { toPythonJson } from '../python-json.js';
+import { workerEnv } from '../worker/worker-env.js';
+import { WorkerPool } from '../worker/worker-pool.js';
+import { workerScriptPath } from '../worker/worker-script.js';
+import { PREPROCESSING_REQUIREMENTS } from './preprocessing-source.js';
+
+const run = promisify(execFile);
+/** The columns of aviary_preprocessing.py's protocol. */
+const ALERT_COLUMN = 'alert';
+const ERROR_COLUMN = 'aviary.error';
+
+/** An alert: an object (64-bit integers as bigint, cutouts as Uint8Array), or its JSON text, used as is. */
+export type AlertInput = object | string;
+
+export interface AlertFailure {
+  readonly type: string;
+  readonly message: string;
+  readonly traceback?: string;
+}
+
+export interface AlertFeatures {
+  readonly featureNames: readonly string[];
+  /** One Float64Array per feature name, one value per alert (NaN where the alert failed). */
+  readonly columns: readonly Float64Array[];
+  /** Per alert: null, or what pre_processing raised on it. */
+  readonly errors: readonly (AlertFailure | null)[];
+}
+
+export interface PreprocessingStepOptions {
+  readonly name: string;
+  /** The folder holding preprocessing.py and requirements.txt. */
+  readonly dir: string;
+  /** The Python to build for, e.g. the model's "3.11.7". */
+  readonly python: string;
+  readonly builder: EnvironmentBuilder;
+  readonly workers?: number;
+  readonly batchSize?: number;
+  readonly timeoutMs?: number;
+  readonly memoryLimitMb?: number;
+  readonly logger?: Logger;
+  readonly progress?: (message: string) => void;
+}
+
+export class PreprocessingStep {
+  static async start(options: PreprocessingStepOptions): Promise<PreprocessingStep> {
+    const say = options.progress ?? (() => {});
+    const file = join(options.dir, PREPROCESSING_REQUIREMENTS);
+    const { requirements, constraints } = await expandRequirements((await readFile(file, 'utf8')).split(/\r?\n/), file, options.dir);
+    say(`${options.name}: preprocessing environment, Python ${options.python}, ${requirements.length} requirements`);
+    const environment = await options.builder.build(
+      { python: options.python, requirements, ...(constraints.length > 0 ? { constraints } : {}) },
+      (e) => say(`${options.name}: [${(e.elapsedMs / 1000).toFixed(1)}s] ${e.phase}: ${e.message}`),
+    );
+    const featureNames = await describe(environment, options.dir);
+    const pool = await WorkerPool.start({
+      name: options.name,
+      modelDir: options.dir,
+      environment,
+      workers: options.workers,
+      batchSize: options.batchSize,
+      timeoutMs: options.timeoutMs,
+      memoryLimitMb: options.memoryLimitMb,
+      logger: options.logger ?? silentLogger,
+    });
+    return new PreprocessingStep(pool, environment, featureNames);
+  }
+
+  private constructor(
+    private readonly pool: WorkerPool,
+    readonly environment: PythonEnvironment,
+    readonly featureNames: readonly string[],
+  ) {}
+
+  async featurize(alerts: readonly AlertInput[]): Promise<AlertFeatures> {
+    const texts = alerts.map((alert) => (typeof alert === 'string' ? alert : toPythonJson(alert)));
+    const answer = await this.pool.predict({ columns: [ALERT_COLUMN], data: [texts], rows: alerts.length });
+    if (alerts.length === 0) return { featureNames: this.featureNames, columns: this.featureNames.map(() => new Float64Array(0)), errors: [] };
+    const column = (name: string) => answer.data[answer.names.indexOf(name)];
+    const columns = this.featureNames.map((name) => {
+      const values = column(name);
+      if (!(values instanceof Float64Array)) throw new Error(`the preprocessing step answered no numeric column "${name}"`);
+      return values;
+    });
+    const errors = (column(ERROR_COLUMN) ?? []) as readonly unknown[];
+    return { featureNames: this.featureNames, columns, errors: alerts.map((_, i) => failureOf(errors[i])) };
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+/** FEATURE_NAMES, read by loading the module once in its environment. */
+async function describe(environment: PythonEnvironment, dir: string): Promise<string[]> {
+  const script = join(dirname(workerScriptPath()), 'aviary_preprocessing.py');
+  try {
+    const { stdout } = await run(environment.python, [script, '--describe', dir], { cwd: dir, env: workerEnv(environment), maxBuffer: 1 << 24 });
+    return (JSON.parse(stdout) as { feature_names: string[] }).feature_names;
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr?.trim().split('\n').slice(-15).join('\n');
+    throw new Error(`the preprocessing step in ${dir} could not be loaded${stderr ? `:\n${stderr}` : `: ${(err as Error).message}`}`);
+  }
+}
+
+/** The major.minor.micro of `python3` on PATH: the Python of a preprocessing step whose model names none. */
+export async function hostPythonVersion(): Promise<string> {
+  const { stdout } = await run('python3', ['-c', 'import platform; print(platform.python_version())']);
+  return stdout.trim();
+}
+
+function failureOf(value: unknown): AlertFailure | null {
+  if (value === null || value === undefined || typeof value !== 'object') return null;
+  const { type, message, traceback } = value as Record<string, unknown>;
+  return { type: String(type), message: String(message), ...(typeof traceback === 'string' ? { traceback } : {}) };
+}
