@@ -1,21 +1,37 @@
 /** What a run logs: metrics (with their latest values kept for search), params, tags, inputs and outputs. */
-import type { Kysely, Transaction } from 'kysely';
+import type { CompiledQuery, Insertable, Kysely, Transaction } from 'kysely';
 import { MlflowError } from '../../common/mlflow-error.js';
 import type { Dataset, KeyValue, Metric, Page } from '../../tracking/entities.js';
 import { decodePageToken, encodePageToken } from '../../tracking/search/page-token.js';
 import { newDatasetId } from './ids.js';
 import { compareMetricPoints, metricValueOf, storedMetricValue } from './metric-values.js';
 import { RUN_NAME_TAG, type RunsRepository } from './runs-repository.js';
-import type { Database } from './schema.js';
+import type { Database, MetricsTable, RunKeyValueTable } from './schema.js';
 
 /** Rows per INSERT, kept under SQLite's bound-parameter limit whatever the table width. */
 const INSERT_CHUNK = 500;
+/** The largest statement of ReusedInsert, a power of two. */
+const REUSED_INSERT_ROWS = 256;
 
 export class RunDataRepository {
+  private readonly metricInserts: ReusedInsert<Insertable<MetricsTable>>;
+  private readonly paramInserts: ReusedInsert<RunKeyValueTable>;
+  private readonly tagUpserts: ReusedInsert<RunKeyValueTable>;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly runs: RunsRepository,
-  ) {}
+  ) {
+    this.metricInserts = new ReusedInsert((rows) => db.insertInto('metrics').values(rows).onConflict((oc) => oc.doNothing()).compile());
+    this.paramInserts = new ReusedInsert((rows) => db.insertInto('run_params').values(rows).compile());
+    this.tagUpserts = new ReusedInsert((rows) =>
+      db
+        .insertInto('run_tags')
+        .values(rows)
+        .onConflict((oc) => oc.columns(['run_uuid', 'key']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
+        .compile(),
+    );
+  }
 
   async logBatch(runId: string, batch: { metrics: Metric[]; params: KeyValue[]; tags: KeyValue[] }): Promise<void> {
     await this.runs.requireActive(runId);
@@ -43,40 +59,20 @@ export class RunDataRepository {
       );
     }
     const fresh = params.filter((p) => !old.has(p.key));
-    for (const rows of chunks(fresh.map((p) => ({ run_uuid: runId, key: p.key, value: p.value })))) {
-      await tx.insertInto('run_params').values(rows).execute();
-    }
+    await this.paramInserts.run(tx, fresh.map((p) => ({ run_uuid: runId, key: p.key, value: p.value })));
   }
 
   private async upsertTags(tx: Transaction<Database>, runId: string, tags: KeyValue[]): Promise<void> {
     // The last value of a key in one batch wins, as when tags are set one by one.
     const latest = new Map(tags.map((t) => [t.key, t.value]));
-    for (const rows of chunks([...latest].map(([key, value]) => ({ run_uuid: runId, key, value })))) {
-      await tx
-        .insertInto('run_tags')
-        .values(rows)
-        .onConflict((oc) => oc.columns(['run_uuid', 'key']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
-        .execute();
-    }
+    await this.tagUpserts.run(tx, [...latest].map(([key, value]) => ({ run_uuid: runId, key, value })));
     const runName = latest.get(RUN_NAME_TAG);
     if (runName !== undefined) await tx.updateTable('runs').set({ name: runName }).where('run_uuid', '=', runId).execute();
   }
 
   private async insertMetrics(tx: Transaction<Database>, runId: string, metrics: Metric[]): Promise<void> {
     if (metrics.length === 0) return;
-    const rows = metrics.map((m) => ({
-      run_uuid: runId,
-      key: m.key,
-      ...storedMetricValue(m.value),
-      timestamp: m.timestamp,
-      step: m.step,
-      model_id: m.model_id ?? null,
-      dataset_name: m.dataset_name ?? null,
-      dataset_digest: m.dataset_digest ?? null,
-    }));
-    for (const part of chunks(rows)) {
-      await tx.insertInto('metrics').values(part).onConflict((oc) => oc.doNothing()).execute();
-    }
+    await this.metricInserts.run(tx, metrics.map((m) => metricRow(runId, m)));
     await this.updateLatest(tx, runId, metrics);
     await this.copyToLoggedModels(tx, runId, metrics);
   }
@@ -286,6 +282,20 @@ function evenlySampled<T>(items: T[], max: number): T[] {
   return [...picked].sort((a, b) => a - b).map((i) => items[i]!);
 }
 
+/** A metrics row, its columns always in this order: insertMetrics binds its values by position. */
+function metricRow(runId: string, m: Metric): Insertable<MetricsTable> {
+  return {
+    run_uuid: runId,
+    key: m.key,
+    ...storedMetricValue(m.value),
+    timestamp: m.timestamp,
+    step: m.step,
+    model_id: m.model_id ?? null,
+    dataset_name: m.dataset_name ?? null,
+    dataset_digest: m.dataset_digest ?? null,
+  };
+}
+
 function optionalMetricFields(r: { model_id: string | null; dataset_name: string | null; dataset_digest: string | null }) {
   const out: Partial<Metric> = {};
   if (r.model_id) out.model_id = r.model_id;
@@ -296,4 +306,33 @@ function optionalMetricFields(r: { model_id: string | null; dataset_name: string
 
 function* chunks<T>(items: T[]): Generator<T[]> {
   for (let i = 0; i < items.length; i += INSERT_CHUNK) yield items.slice(i, i + INSERT_CHUNK);
+}
+
+/**
+ * Rows inserted by statements of 256, 128, ... 1 rows (the binary digits of their count), each
+ * compiled once and rerun with new values; the connection keeps the prepared statements by SQL
+ * text. Building a 500-row INSERT with Kysely cost about as much as SQLite storing its rows.
+ * (One single-row INSERT rerun per row saves the building too, but Kysely's per-call overhead
+ * spends it again.) Values bind by position, so every row must have the same keys in the same
+ * order, and none may be undefined (Kysely would leave that column out).
+ */
+class ReusedInsert<Row extends object> {
+  private readonly compiled = new Map<number, CompiledQuery>();
+
+  constructor(private readonly compile: (rows: Row[]) => CompiledQuery) {}
+
+  async run(tx: Transaction<Database>, rows: Row[]): Promise<void> {
+    if (rows.length === 0) return;
+    const columns = Object.keys(rows[0]!) as (keyof Row)[];
+    for (let at = 0; at < rows.length; ) {
+      const size = Math.min(REUSED_INSERT_ROWS, 2 ** Math.floor(Math.log2(rows.length - at)));
+      const part = rows.slice(at, (at += size));
+      let insert = this.compiled.get(size);
+      if (!insert) this.compiled.set(size, (insert = this.compile(part)));
+      const parameters = new Array<unknown>(size * columns.length);
+      let i = 0;
+      for (const row of part) for (const column of columns) parameters[i++] = row[column];
+      await tx.executeQuery({ ...insert, parameters });
+    }
+  }
 }

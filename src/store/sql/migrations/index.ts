@@ -6,11 +6,13 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import { trackingTables } from './0001-tracking.js';
 import { registryTables } from './0002-registry.js';
 import { webhookTables } from './0003-webhooks.js';
+import { runKeyValueSearchIndexes } from './0004-run-key-value-search.js';
 
 const migrations: Record<string, Migration> = {
   '0001-tracking': trackingTables,
   '0002-registry': registryTables,
   '0003-webhooks': webhookTables,
+  '0004-run-key-value-search': runKeyValueSearchIndexes,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,3 +1,4 @@
+import { CompiledQuery } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MlflowError } from '../../../common/mlflow-error.js';
 import type { SqlDatabase } from '../open-database.js';
@@ -68,6 +69,28 @@ describe('applyRunSearch', () => {
     }).compile();
     expect(compiled.sql).not.toMatch(/zzz|0\.123|q%/);
     expect(compiled.parameters).toEqual(expect.arrayContaining(['secret', 'zzz-value', 0.123, 'zzz-key', 'zzz-order']));
+  });
+
+  it("scans the experiment's runs, not the metric's rows of every experiment", async () => {
+    const compiled = applyRunSearch(sdb.db.selectFrom('runs').selectAll('runs').where('runs.experiment_id', 'in', [0]), {
+      filter: "metrics.accuracy > 0.5 and params.model = 'rf'",
+      orderBy: ['metrics.accuracy DESC'],
+    })
+      .limit(101)
+      .compile();
+    const plan = await sdb.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${compiled.sql}`, [...compiled.parameters]));
+    const steps = plan.rows.map((r) => r.detail);
+    // A walk of latest_metrics_key_value would pass the metric's rows of every experiment.
+    expect(steps[0]).toMatch(/^SEARCH runs USING INDEX runs_experiment_start/);
+    expect(steps.some((s) => s.includes('latest_metrics_key_value'))).toBe(false);
+  });
+
+  it('tests a param or tag equality on the (key, value, run_uuid) index alone', async () => {
+    for (const [filter, index] of [["params.model = 'rf'", 'run_params_key_value_run'], ["tags.team = 'survey'", 'run_tags_key_value_run']]) {
+      const compiled = applyRunSearch(sdb.db.selectFrom('runs').selectAll('runs'), { filter }).compile();
+      const plan = await sdb.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${compiled.sql}`, [...compiled.parameters]));
+      expect(plan.rows.map((r) => r.detail)).toContain(`SEARCH kv EXISTS USING COVERING INDEX ${index} (key=? AND value=? AND run_uuid=?)`);
+    }
   });
 
   it('throws INVALID_PARAMETER_VALUE for a bad filter or order before any SQL runs', () => {

@@ -1,12 +1,14 @@
 /**
  * `search_runs` filter and order_by, compiled onto the store's `db.selectFrom('runs')` query.
  * Everything is parsed before the query is touched, so bad input fails before any SQL runs.
- * The store still applies experiment ids, view type, limit and offset.
+ * The store still applies experiment ids, view type, limit and offset; it must select only
+ * `runs` columns, since the keys the order sorts on are joined in (run-joins.ts).
  */
 import { expressionBuilder, type SelectQueryBuilder } from 'kysely';
 import { parseRunFilter, parseRunOrderBy } from '../../../tracking/search/run-search.js';
 import type { Database } from '../schema.js';
 import { runCondition } from './run-condition.js';
+import { findJoin, joinedCondition, joinRunKeys, planRunJoins } from './run-joins.js';
 import { runOrderTerms } from './run-order.js';
 import { searchSqlDialect, type SearchDialectName } from './search-sql-dialect.js';
 
@@ -23,9 +25,14 @@ export function applyRunSearch<O>(
   const dialect = searchSqlDialect(options.dialect);
   const comparisons = parseRunFilter(options.filter);
   const order = parseRunOrderBy(options.orderBy);
+  const joins = planRunJoins(comparisons, order);
   const eb = expressionBuilder<Database, 'runs'>();
-  let query = qb;
-  if (comparisons.length > 0) query = query.where(eb.and(comparisons.map((c) => runCondition(eb, c, dialect))));
-  for (const term of runOrderTerms(eb, order)) query = query.orderBy(term.expr, term.direction);
+  let query = joinRunKeys(qb, joins);
+  const conditions = comparisons.map((c) => {
+    const join = findJoin(joins, c.key);
+    return join?.inner ? joinedCondition(join, c, dialect) : runCondition(eb, c, dialect);
+  });
+  if (conditions.length > 0) query = query.where(eb.and(conditions));
+  for (const term of runOrderTerms(eb, order, joins)) query = query.orderBy(term.expr, term.direction);
   return query;
 }

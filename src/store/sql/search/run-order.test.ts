@@ -49,6 +49,19 @@ describe('run order against SQLite', () => {
     expect(await order('tags.t')).toEqual(['g', 'e', 'f', 'c', 'a', 'd', 'b']);
   });
 
+  it('sorts by a metric the filter bounds, through one joined row: NaN and missing values never match', async () => {
+    const search = async (filter: string, ...orderBy: string[]) =>
+      (await applyRunSearch(sdb.db.selectFrom('runs').select('runs.run_uuid'), { filter, orderBy }).execute()).map((r) => r.run_uuid);
+    await insertRun(sdb, { id: 'f', startTime: 9, metrics: { m: 2 } });
+    await insertRun(sdb, { id: 'g', startTime: 0, metrics: { m: 2 } });
+    expect(await search('metrics.m > -5', 'metrics.m DESC')).toEqual(['e', 'f', 'a', 'g', 'c']);
+    expect(await search('metrics.m > -5', 'metrics.m ASC')).toEqual(['c', 'f', 'a', 'g', 'e']);
+    expect(await search('metrics.m >= -1 AND metrics.m < 7 AND metrics.m != 2', 'metrics.m')).toEqual(['c']);
+    expect(await search('metrics.m <= 2', 'metrics.m DESC', 'start_time')).toEqual(['g', 'a', 'f', 'c']);
+    // != lets NaN through, so it keeps its place after the numbers.
+    expect(await search('metrics.m != 2', 'metrics.m DESC')).toEqual(['e', 'c', 'b']);
+  });
+
   it('breaks ties by run id alone when start_time is among the keys', async () => {
     await insertRun(sdb, { id: 'aa', startTime: 3 });
     const sql = applyRunSearch(sdb.db.selectFrom('runs').select('runs.run_uuid'), { orderBy: ['start_time'] }).compile().sql;
