@@ -17,6 +17,15 @@ export class ApiClient {
     return JSON.parse(text) as T;
   }
 
+  /** A GET with `query` as the query string, as MLflow's client sends read-only registry calls. */
+  async get<T = any>(path: string, query: Record<string, string | number>): Promise<T> {
+    const params = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
+    const res = await fetch(`${this.baseUrl}/api/2.0/mlflow${path}?${params}`);
+    const text = await res.text();
+    if (!res.ok) throw new Error(`GET ${path} answered ${res.status}: ${text.slice(0, 300)}`);
+    return JSON.parse(text) as T;
+  }
+
   async createExperiment(name: string): Promise<string> {
     return (await this.post<{ experiment_id: string }>('/experiments/create', { name })).experiment_id;
   }

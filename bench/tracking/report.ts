@@ -1,6 +1,8 @@
 /** The side-by-side table, the targets and the Markdown file, from both servers' results. */
 import type { Environment } from './environment.js';
 import { SEARCH_QUERY, type Latency, type SearchResult } from './load.js';
+import { registryAgreement, registryLines, registryRows, registryTargets } from './registry-report.js';
+import type { RegistryResults, RegistrySettings } from './registry.js';
 
 export interface ServerResults {
   startSeconds: number[];
@@ -14,6 +16,8 @@ export interface ServerResults {
   /** Keyed by the number of runs in the experiment. */
   search: Map<number, SearchResult>;
   seeding: string;
+  /** Absent when the bench ran with --no-registry. */
+  registry?: RegistryResults;
 }
 
 interface Row {
@@ -48,6 +52,7 @@ export function rowsOf(a: ServerResults, m: ServerResults): Row[] {
     { metric: 'RSS after start (MB)', aviary: a.rssAfterStart.mb, mlflow: m.rssAfterStart.mb, digits: 0, better: 'lower' },
     { metric: 'RSS after the load (MB)', aviary: a.rssAfterLoad.mb, mlflow: m.rssAfterLoad.mb, digits: 0, better: 'lower' },
   );
+  if (a.registry && m.registry) rows.push(...registryRows(a.registry, m.registry));
   return rows;
 }
 
@@ -70,6 +75,7 @@ export function targetsOf(a: ServerResults, m: ServerResults): { target: string;
   for (const [when, rss] of [['after start', a.rssAfterStart], ['after the load', a.rssAfterLoad]] as const) {
     targets.push({ target: `idle memory ${when} <= 100 MB`, actual: `${rss.mb.toFixed(0)} MB`, met: rss.mb <= 100 });
   }
+  if (a.registry && m.registry) targets.push(...registryTargets(a.registry, m.registry));
   return targets;
 }
 
@@ -80,6 +86,7 @@ export interface ReportInput {
   minutes: number;
   mlflowCommand: string;
   settings: { starts: number; warmup: number; logMetrics: number; batches: number; searches: number; searchBudgetMs: number };
+  registrySettings?: RegistrySettings;
   aviary: ServerResults;
   mlflow: ServerResults;
 }
@@ -100,6 +107,7 @@ export function markdownReport(r: ReportInput): string {
     `- Memory: VmRSS summed over the server's process group: Aviary ${a.rssAfterLoad.processes} process, MLflow ${m.rssAfterLoad.processes} (CLI + uvicorn worker); "after the load" is 2 s after the last search`,
     `- Seeding: Aviary: ${a.seeding}. MLflow: ${m.seeding}. The same runs in both: 3 metrics, 4 params, 2 tags each, from a seeded PRNG`,
     `- Same answers: ${agreement(a, m)}`,
+    ...(a.registry && m.registry && r.registrySettings ? registryLines(a.registry, m.registry, r.registrySettings) : []),
     '',
     markdownTable(a, m),
     '',
@@ -122,7 +130,8 @@ export function agreement(a: ServerResults, m: ServerResults): string {
     const [x, y] = [a.search.get(n)!.accuracies, m.search.get(n)!.accuracies];
     return x.length !== y.length || x.some((v, i) => v !== y[i]);
   });
-  return differ.length === 0 ? 'both servers answered every search with the same runs in the same order' : `**the answers differ** on ${differ.join(', ')} runs`;
+  const runs = differ.length === 0 ? 'both servers answered every search with the same runs in the same order' : `**the answers differ** on ${differ.join(', ')} runs`;
+  return a.registry && m.registry ? `${runs}; ${registryAgreement(a.registry, m.registry)}` : runs;
 }
 
 function markdownTable(a: ServerResults, m: ServerResults): string {

@@ -3,8 +3,11 @@
  * client. Both servers run side by side from fresh temp dirs, and every phase runs on Aviary and
  * then on MLflow before the next begins, so a change in the machine's other load hits both alike.
  *
- *   npx tsx bench/tracking/run.ts [--quick] [--runs 10000,100000] [--keep] [--aviary-cli path/to/aviary.js]
+ *   npx tsx bench/tracking/run.ts [--quick] [--runs 10000,100000] [--models 10000] [--no-registry] [--keep] [--aviary-cli path/to/aviary.js]
  *
+ * After the tracking load, the registry phase (registry.ts) seeds --models registered models
+ * of 3 versions each and times search_registered_models and get_model_version_by_alias;
+ * --no-registry skips it.
  * --aviary-cli runs another build of Aviary (say, a branch's) instead of building this checkout;
  * --keep leaves the temp dir (databases, server logs). Prints a side-by-side table and writes it
  * to bench/tracking/results.md.
@@ -16,10 +19,12 @@ import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { KINDS, onBoth, type Kind } from './both.js';
 import { ApiClient } from './client.js';
 import { describeEnvironment, load1, mlflowHasWorkersOption, pythonEnv } from './environment.js';
 import { logBatchRate, logMetricLatency, searchLatency, type SearchResult } from './load.js';
 import { agreement, consoleTable, markdownReport, targetsOf, type ServerResults } from './report.js';
+import { REGISTRY_REST, registryPhase, type RegistrySettings } from './registry.js';
 import { AVIARY_TABLES, MLFLOW_TABLES, seedSqlite, seedViaApi } from './seed.js';
 import { startServer, type RunningServer, type ServerSpec } from './servers.js';
 
@@ -30,6 +35,8 @@ const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     runs: { type: 'string' },
+    models: { type: 'string' },
+    'no-registry': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     'aviary-cli': { type: 'string' },
   },
@@ -41,21 +48,16 @@ if (args.runs) settings.runs = args.runs.split(',').map(Number).sort((x, y) => x
 if (settings.runs.some((n) => !Number.isInteger(n) || n < settings.apiSeedRuns)) {
   throw new Error(`--runs takes run counts of at least ${settings.apiSeedRuns}, comma-separated`);
 }
-const KINDS = ['aviary', 'mlflow'] as const;
-type Kind = (typeof KINDS)[number];
+const registrySettings: RegistrySettings = args.quick
+  ? { models: 1_000, apiModels: 20, rest: REGISTRY_REST, searches: 20, aliasWarmup: 20, aliasCalls: 100 }
+  : { models: 10_000, apiModels: 200, rest: REGISTRY_REST, searches: 200, aliasWarmup: 100, aliasCalls: 1_000 };
+if (args.models) registrySettings.models = Number(args.models);
+if (!Number.isInteger(registrySettings.models) || registrySettings.models < registrySettings.apiModels) {
+  throw new Error(`--models takes a model count of at least ${registrySettings.apiModels}`);
+}
 /** Past the first runs seeded through the API, both are seeded in SQL: 100,000 runs through the API take minutes on either. */
 const tablesOf = { aviary: AVIARY_TABLES, mlflow: MLFLOW_TABLES };
 const databaseOf = { aviary: (dir: string) => join(dir, 'aviary.db'), mlflow: (dir: string) => join(dir, 'mlflow.db') };
-
-/** Runs `phase` on Aviary, then on MLflow, logging each answer. */
-async function onBoth<T>(label: string, phase: (kind: Kind) => Promise<T>, show: (r: T) => string): Promise<Record<Kind, T>> {
-  const out = {} as Record<Kind, T>;
-  for (const kind of KINDS) {
-    out[kind] = await phase(kind);
-    console.log(`${kind.padEnd(6)} ${label}: ${show(out[kind])}`);
-  }
-  return out;
-}
 
 async function main(): Promise<void> {
   console.log('building Aviary and getting the Python env with MLflow...');
@@ -130,6 +132,8 @@ async function main(): Promise<void> {
     }
     await sleep(2_000);
     const rssAfterLoad = await onBoth('RSS after the load (MB)', async (kind) => servers[kind].rss(), (r) => `${r.mb.toFixed(0)} (${r.processes} processes)`);
+    const registryServer = (k: Kind) => ({ client: clients[k], database: databaseOf[k](dirs[k]), rss: () => servers[k].rss() });
+    const registry = args['no-registry'] ? undefined : await registryPhase({ aviary: registryServer('aviary'), mlflow: registryServer('mlflow') }, registrySettings);
 
     const seeding: Record<Kind, string> = {
       aviary: `the first ${settings.apiSeedRuns} runs through its REST API, the rest straight into its SQLite database (runs, run_tags, run_params, metrics, latest_metrics) while it ran`,
@@ -147,6 +151,7 @@ async function main(): Promise<void> {
         apiSeedRunsPerSecond: apiSeed[k],
         search: search[k],
         seeding: seeding[k],
+        registry: registry?.[k],
       };
     }
 
@@ -158,6 +163,7 @@ async function main(): Promise<void> {
       minutes: (performance.now() - began) / 60_000,
       mlflowCommand: `mlflow server ${workers.join(' ')}`.trim(),
       settings,
+      registrySettings: registry ? registrySettings : undefined,
       aviary: results.aviary,
       mlflow: results.mlflow,
     });

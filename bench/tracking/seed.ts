@@ -112,7 +112,7 @@ export function seedSqlite(dbPath: string, tables: RunTables, experimentId: stri
   return (performance.now() - t0) / 1000;
 }
 
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
