@@ -35,14 +35,15 @@ def main():
     import mlflow.pyfunc
     import numpy as np
     import pandas as pd
-    import sklearn
 
     meta = json.load(open(args.meta))
     features, total = meta["features"], meta["rows"]
     X = np.ascontiguousarray(np.fromfile(args.features, dtype="<f8").reshape(len(features), total).T)
     t0 = time.perf_counter()
     model = mlflow.pyfunc.load_model(args.model_dir)
-    load_ms = (time.perf_counter() - t0) * 1000
+    load_ms = (time.perf_counter() - t0) * 1000  # as the worker's load_ms: scikit-learn imported by the loader
+    import sklearn
+
     estimator = model.get_raw_model()
     worker_model = aviary_worker.Model(args.model_dir)  # the worker's own wrapper, loaded the same way
     frames, payloads = {}, {}

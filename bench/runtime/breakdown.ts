@@ -28,6 +28,8 @@ export interface Breakdown {
   readonly poolMinusDirect: number;
   /** (b) minus (a), call by call: the pool's call minus the baseline's pyfunc predict of the same triple. */
   readonly poolMinusPlain: number;
+  /** (a) within the triples: the denominator of this phase's shares, taken under the same load. */
+  readonly plain: number;
   /** predict_ms of the Result frames: from the payload in hand to the answer's columns (encode and pipes excluded). */
   readonly workerReported: number;
   /** Per call, the direct round trip minus the worker's predict_ms. */
@@ -63,7 +65,7 @@ export async function breakdownPhase(
     const result = encodeTable({ columns: ['prediction'], data: [Float64Array.from(model.labels.slice(0, rows))], rows, meta: { predict_ms: 1.5 } });
     const hostEncode = median(repeat(settings.codecIterations, () => encodeTable(batch)));
     const hostDecode = median(repeat(settings.codecIterations, () => decodeTable(result)));
-    const samples = { direct: [] as number[], poolMinusDirect: [] as number[], poolMinusPlain: [] as number[], reported: [] as number[], outside: [] as number[] };
+    const samples = { direct: [] as number[], poolMinusDirect: [] as number[], poolMinusPlain: [] as number[], plain: [] as number[], reported: [] as number[], outside: [] as number[] };
     let turn = 0;
     // One call of each, in an order rotated per triple: (b) through the pool, the WorkerProcess
     // alone, and (a) one pyfunc predict timed inside the baseline process.
@@ -88,6 +90,7 @@ export async function breakdownPhase(
       samples.direct.push(t.direct!);
       samples.poolMinusDirect.push(t.pool! - t.direct!);
       samples.poolMinusPlain.push(t.pool! - t.plain!);
+      samples.plain.push(t.plain!);
       samples.reported.push(t.workerMs!);
       samples.outside.push(t.direct! - t.workerMs!);
     };
@@ -100,6 +103,7 @@ export async function breakdownPhase(
       direct: median(samples.direct),
       poolMinusDirect: median(samples.poolMinusDirect),
       poolMinusPlain: median(samples.poolMinusPlain),
+      plain: median(samples.plain),
       workerReported: median(samples.reported),
       outsideWorker: median(samples.outside),
       stages,

@@ -72,6 +72,7 @@ export function breakdownTable(cells: Cells, breakdown: BreakdownPhase): string[
     row('(a) Python, pyfunc predict, p50 (main table)', a),
     row('b - a (main table)', (n) => cells.get(n)!.worker.p50 - a(n)),
     row('b - a, call by call (median of paired differences)', (n) => b(n).poolMinusPlain),
+    row('  (a) in those triples (the shares below are of this)', (n) => b(n).plain),
     row('WorkerProcess.predict alone, round trip', (n) => b(n).direct),
     row('  inside the worker (its predict_ms)', (n) => b(n).workerReported),
     row('    decode_batch', (n) => b(n).stages.decode),
@@ -89,7 +90,7 @@ export function breakdownTable(cells: Cells, breakdown: BreakdownPhase): string[
     row('sklearn predict on the 2-D DataFrame (same loop)', (n) => b(n).stages.sklearn_predict),
     row('the fix: one frombuffer over all columns, one block, a cached column Index', (n) => b(n).stages.dataframe_one_block),
     row("the worker's own costs: decode + DataFrame + output_columns + outside its clock", (n) => workerOwnCost(breakdown, n)),
-    ['  as a share of (a)', ...sizes.map((n) => `${((workerOwnCost(breakdown, n) / a(n)) * 100).toFixed(1)}%`)],
+    ['  as a share of (a)', ...sizes.map((n) => `${((workerOwnCost(breakdown, n) / b(n).plain) * 100).toFixed(1)}%`)],
     [`Ping round trip, back to back: p50 ${ms(breakdown.ping.p50)}, p99 ${ms(breakdown.ping.p99)}`, ...sizes.map(() => '')],
     [`Ping round trip after ${IDLE_MS} ms idle: p50 ${ms(breakdown.pingAfterIdle.p50)}, p99 ${ms(breakdown.pingAfterIdle.p99)}`, ...sizes.map(() => '')],
   ];
@@ -107,7 +108,7 @@ export function startupTable(r: Results): string[][] {
     ['  bytecode (.pyc) in the cached environment', ready.bytecode ? 'yes' : 'no', `PYTHONDONTWRITEBYTECODE ${ready.dontWriteBytecode ? 'set' : 'unset'} for the workers`],
     ['`python -c pass` in the environment', ms(interpreter.bare), ''],
     ['`python -c "import mlflow, mlflow.pyfunc"`', ms(interpreter.importMlflow), ''],
-    ['mlflow.pyfunc.load_model in the warm baseline process', ms(r.baselineLoadMs), ''],
+    ['mlflow.pyfunc.load_model in the baseline process, mlflow imported before (as load_ms)', ms(r.baselineLoadMs), ''],
   ];
   if (cold) {
     const wheels = cold.freshTools ? 'fresh uv and wheel cache' : `uv's wheel cache shared (${cold.wheelCacheWarm ? 'warm: nothing downloaded' : 'cold: wheels downloaded'})`;
@@ -133,8 +134,9 @@ export function targetsOf(cells: Cells, r: Results): Target[] {
   for (const [n, c] of cells) {
     if (n < 100) continue;
     const ratio = c.worker.p50 / c.pyfunc.p50;
-    const paired = r.breakdown.bySize.get(n)!.poolMinusPlain / c.pyfunc.p50;
-    const parts = workerOwnCost(r.breakdown, n) / c.pyfunc.p50;
+    const b = r.breakdown.bySize.get(n)!;
+    const paired = b.poolMinusPlain / b.plain;
+    const parts = workerOwnCost(r.breakdown, n) / b.plain;
     const cpu = r.predict.cpuPerCall.get(n)!;
     targets.push({
       target: `worker overhead <= 10% at batch ${n}`,
