@@ -1,9 +1,13 @@
 /** The `aviary` command: one program, one sub-command per job. */
 import { Command } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
+import { alertsCommand } from './commands/alerts-command.js';
+import { brokerCommand } from './commands/broker-command.js';
+import { demoCommand } from './commands/demo-command.js';
 import { envCommand } from './commands/env-command.js';
 import { modelsCommand } from './commands/models-command.js';
 import { serverCommand } from './commands/server-command.js';
+import { simulateCommand } from './commands/simulate-command.js';
 
 const program = new Command()
   .name('aviary')
@@ -13,5 +17,9 @@ const program = new Command()
 program.addCommand(serverCommand(pkg.version));
 program.addCommand(modelsCommand());
 program.addCommand(envCommand());
+program.addCommand(brokerCommand());
+program.addCommand(alertsCommand());
+program.addCommand(simulateCommand());
+program.addCommand(demoCommand());
 
 await program.parseAsync(process.argv);

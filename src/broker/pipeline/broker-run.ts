@@ -1,0 +1,60 @@
+/**
+ * What a broker run is given and what it answers: the public face of the pipeline, used by
+ * `aviary broker run`, `aviary demo`, the tests and bench/broker.
+ */
+import type { Logger } from '../../common/logger.js';
+import type { EnvironmentBuilder } from '../../runtime/environment-builder.js';
+import type { ModelStore } from '../../runtime/model-source.js';
+import type { RunArtifactStore } from '../../runtime/preprocessing/preprocessing-source.js';
+import type { RegistryEvents } from '../../registry/registry-events.js';
+import type { BrokerConfig } from '../config/broker-config.js';
+import type { AlertSource } from '../sources/alert-source.js';
+import type { AlertStore, ModuleStatus } from '../store/alert-store.js';
+
+export interface BrokerRunOptions {
+  readonly config: BrokerConfig;
+  readonly source: AlertSource;
+  readonly store: AlertStore;
+  /** Resolves models:/ URIs and fetches artifacts and preprocessing folders. */
+  readonly aviary?: ModelStore & RunArtifactStore & { readonly registry: { readonly events?: RegistryEvents } };
+  readonly builder: EnvironmentBuilder;
+  readonly logger?: Logger;
+  /** Setup steps (fetching, building environments), one line each. */
+  readonly progress?: (message: string) => void;
+  /** Called about every 250 ms while alerts flow, and once at the end. */
+  readonly onProgress?: (progress: BrokerProgress) => void;
+  /** Stops reading; alerts already read are finished and stored. */
+  readonly signal?: AbortSignal;
+}
+
+export interface BrokerProgress {
+  readonly alertsRead: number;
+  readonly alertsStored: number;
+  readonly elapsedMs: number;
+  readonly alertsPerSecond: number;
+}
+
+export interface StageTimes {
+  /** Milliseconds summed over batches (stages overlap across batches, so they can add up to more than the wall time). */
+  readonly decodeMs: number;
+  readonly preprocessingMs: number;
+  readonly modelMs: number;
+  readonly storeMs: number;
+  readonly filtersMs: number;
+}
+
+export interface BrokerSummary {
+  readonly runId: string;
+  readonly alertsRead: number;
+  readonly alertsStored: number;
+  /** Of those stored, how many were new (a replay stores 0 new). */
+  readonly alertsInserted: number;
+  readonly sourceDeadLetters: number;
+  readonly modules: readonly ModuleStatus[];
+  readonly filters: readonly { readonly name: string; readonly matched: number; readonly output: string }[];
+  /** From an alert read to its row stored. */
+  readonly latencyMs: { readonly p50: number; readonly p99: number };
+  readonly elapsedMs: number;
+  readonly alertsPerSecond: number;
+  readonly stages: StageTimes;
+}

@@ -1,0 +1,125 @@
+/**
+ * The alert store boundary: enriched alerts kept for the CLI, the HTTP API and the UI. SQLite
+ * (embedded, `<data dir>/alerts.db`) implements it now; PostgreSQL will implement the same
+ * interface and pass the same contract suite. Writes are idempotent by (survey, alert id): a
+ * replay replaces an alert's scores, never adds a second row. Cutouts are kept apart from the
+ * row (the UI fetches them one by one); the payload is stored without them.
+ */
+import type { Alert, Cutouts, Survey } from '../alert.js';
+import type { EnrichedAlert, ModuleDeadLetter, ModuleScores } from '../enriched-alert.js';
+import type { AlertFilter } from '../filters/alert-filter.js';
+import type { DeadLetter } from '../sources/alert-source.js';
+
+export interface StoredAlert {
+  readonly survey: Survey;
+  readonly alertId: bigint;
+  readonly objectId: string | bigint | null;
+  readonly time: number;
+  readonly ra: number;
+  readonly dec: number;
+  readonly band: string | null;
+  /** ZTF magpsf, or null. */
+  readonly magnitude: number | null;
+  /** Rubin psfFlux (nJy), or null. */
+  readonly flux: number | null;
+  readonly scores: readonly ModuleScores[];
+  /** The alert as decoded, cutouts removed; 64-bit integers as BigInt. */
+  readonly payload: Readonly<Record<string, unknown>>;
+  /** The file the alert was read from. */
+  readonly sourceFile: string;
+  /** ISO time of the last write (a replay updates it). */
+  readonly storedAt: string;
+}
+
+export interface WriteResult {
+  /** Alerts not stored before. */
+  readonly inserted: number;
+  /** Alerts already stored whose scores were replaced. */
+  readonly updated: number;
+}
+
+export interface AlertPage {
+  readonly alerts: readonly StoredAlert[];
+  /** Pass back as `after` for the next page; absent on the last page. */
+  readonly next?: string;
+}
+
+export interface SearchOptions {
+  /** Only alerts the filter matches (evaluated on the payload's flat dict and the scores). */
+  readonly filter?: AlertFilter;
+  readonly survey?: Survey;
+  /** Most alerts on the page (default 100). */
+  readonly limit?: number;
+  /** The `next` of the previous page. */
+  readonly after?: string;
+}
+
+/** One dead letter as stored: from a source (file and position) or from a module (alert and module). */
+export interface StoredDeadLetter {
+  readonly kind: 'source' | 'module';
+  readonly reason: string;
+  readonly at: string;
+  /** Source dead letters: where the file failed. */
+  readonly file?: string;
+  readonly position?: string;
+  /** Module dead letters. */
+  readonly module?: string;
+  readonly stage?: ModuleDeadLetter['stage'];
+  readonly survey?: Survey;
+  readonly alertId?: bigint;
+  readonly objectId?: string | bigint | null;
+  readonly model?: string;
+  readonly version?: string | null;
+}
+
+/** A broker run as the UI shows it, live: rewritten every few seconds while it runs. */
+export interface BrokerRunStatus {
+  readonly runId: string;
+  readonly state: 'running' | 'finished' | 'failed';
+  readonly startedAt: string;
+  readonly updatedAt: string;
+  readonly finishedAt?: string;
+  readonly config: string;
+  readonly alertsRead: number;
+  readonly alertsStored: number;
+  readonly alertsPerSecond: number;
+  readonly sourceDeadLetters: number;
+  readonly modules: readonly ModuleStatus[];
+  readonly filters: readonly { readonly name: string; readonly expression: string; readonly matched: number; readonly output: string }[];
+  readonly latencyMs?: { readonly p50: number; readonly p99: number };
+  readonly error?: string;
+}
+
+export interface ModuleStatus {
+  readonly name: string;
+  /** As configured: models:/name@alias or a folder. */
+  readonly model: string;
+  readonly modelName: string;
+  readonly version: string | null;
+  readonly alias?: string;
+  readonly state: 'loading' | 'building-environment' | 'ready' | 'degraded' | 'closed';
+  readonly scored: number;
+  readonly deadLettered: number;
+  readonly reason?: string;
+}
+
+export interface AlertStore {
+  readonly description: string;
+  writeAlerts(alerts: readonly EnrichedAlert[]): Promise<WriteResult>;
+  writeModuleDeadLetters(letters: readonly ModuleDeadLetter[]): Promise<void>;
+  writeSourceDeadLetters(letters: readonly DeadLetter[]): Promise<void>;
+  getAlert(alertId: bigint, survey?: Survey): Promise<StoredAlert | undefined>;
+  /** Every alert of the object, oldest first. */
+  alertsOfObject(objectId: string | bigint): Promise<StoredAlert[]>;
+  searchAlerts(options?: SearchOptions): Promise<AlertPage>;
+  cutouts(alertId: bigint, survey?: Survey): Promise<Cutouts>;
+  countAlerts(): Promise<number>;
+  deadLetters(options?: { module?: string; limit?: number }): Promise<StoredDeadLetter[]>;
+  saveRunStatus(status: BrokerRunStatus): Promise<void>;
+  /** Newest first. */
+  runStatuses(limit?: number): Promise<BrokerRunStatus[]>;
+  close(): Promise<void>;
+}
+
+/** The alert of a stored row, rebuilt from its payload (light curve included). */
+export type StoredAlertToAlert = (stored: StoredAlert) => Alert;
