@@ -4,16 +4,23 @@
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ModelVersion, RegisteredModel, Stage } from '../../registry/entities.js';
-import type { Database, ModelVersionsTable, RegisteredModelsTable } from './schema.js';
+import type { Database, ModelVersionsTable, RegisteredModelAliasesTable, RegisteredModelsTable } from './schema.js';
 
 export type VersionRow = Selectable<ModelVersionsTable> & { name: string };
 
-export async function loadVersions(db: Kysely<Database>, rows: VersionRow[]): Promise<ModelVersion[]> {
+export async function loadVersions(
+  db: Kysely<Database>,
+  rows: VersionRow[],
+  /** The aliases of every model of `rows`, when the caller has them already. */
+  knownAliases?: readonly Selectable<RegisteredModelAliasesTable>[],
+): Promise<ModelVersion[]> {
   if (rows.length === 0) return [];
   const modelIds = [...new Set(rows.map((r) => r.registered_model_id))];
+  const versions = [...new Set(rows.map((r) => r.version))];
+  // Tags of the rows' versions only (the version filter over-selects a little across models: filtered below).
   const [tags, aliases] = await Promise.all([
-    db.selectFrom('model_version_tags').selectAll().where('registered_model_id', 'in', modelIds).execute(),
-    db.selectFrom('registered_model_aliases').selectAll().where('registered_model_id', 'in', modelIds).execute(),
+    db.selectFrom('model_version_tags').selectAll().where('registered_model_id', 'in', modelIds).where('version', 'in', versions).execute(),
+    knownAliases ?? db.selectFrom('registered_model_aliases').selectAll().where('registered_model_id', 'in', modelIds).execute(),
   ]);
   const key = (id: number, version: number) => `${id}/${version}`;
   const tagsOf = group(tags, (t) => key(t.registered_model_id, t.version));
@@ -44,21 +51,25 @@ export async function loadVersions(db: Kysely<Database>, rows: VersionRow[]): Pr
 export async function loadRegisteredModels(db: Kysely<Database>, rows: Selectable<RegisteredModelsTable>[]): Promise<RegisteredModel[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.registered_model_id);
-  // The newest version of each (model, stage): one window query for the whole page.
-  const ranked = db
-    .selectFrom('model_versions as mv')
-    .innerJoin('registered_models as rm', 'rm.registered_model_id', 'mv.registered_model_id')
-    .selectAll('mv')
-    .select('rm.name')
-    .select(sql<number>`row_number() over (partition by mv.registered_model_id, mv.current_stage order by mv.version desc)`.as('rank'))
-    .where('mv.registered_model_id', 'in', ids)
-    .as('ranked');
+  // The newest version of each (model, stage), found per version row through the primary key:
+  // cheaper than ranking every version of the page's models.
   const [latestRows, tags, aliases] = await Promise.all([
-    db.selectFrom(ranked).selectAll().where('rank', '=', 1).execute(),
+    db
+      .selectFrom('model_versions as mv')
+      .innerJoin('registered_models as rm', 'rm.registered_model_id', 'mv.registered_model_id')
+      .selectAll('mv')
+      .select('rm.name')
+      .where('mv.registered_model_id', 'in', ids)
+      .where(
+        'mv.version',
+        '=',
+        sql<number>`(select max(m2.version) from model_versions m2 where m2.registered_model_id = mv.registered_model_id and m2.current_stage = mv.current_stage)`,
+      )
+      .execute(),
     db.selectFrom('registered_model_tags').selectAll().where('registered_model_id', 'in', ids).execute(),
     db.selectFrom('registered_model_aliases').selectAll().where('registered_model_id', 'in', ids).orderBy('alias').execute(),
   ]);
-  const latest = group(await loadVersions(db, latestRows.map(({ rank: _rank, ...row }) => row as VersionRow)), (v) => v.name);
+  const latest = group(await loadVersions(db, latestRows as VersionRow[], aliases), (v) => v.name);
   const tagsOf = group(tags, (t) => t.registered_model_id);
   const aliasesOf = group(aliases, (a) => a.registered_model_id);
   return rows.map((r) => {
@@ -76,7 +87,7 @@ export async function loadRegisteredModels(db: Kysely<Database>, rows: Selectabl
   });
 }
 
-function group<T, K>(items: T[], keyOf: (item: T) => K): Map<K, T[]> {
+function group<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
   const out = new Map<K, T[]>();
   for (const item of items) {
     const k = keyOf(item);
