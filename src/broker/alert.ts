@@ -76,6 +76,8 @@ export interface Alert {
   /** The record as decoded, untouched (cutouts included). */
   readonly payload: Readonly<Record<string, unknown>>;
   readonly origin: AlertOrigin;
+  /** The Avro writer schema the payload was decoded with (JSON object, shared: not to be modified); absent for Parquet and JSON. */
+  readonly writerSchema?: unknown;
 }
 
 /** The survey a payload comes from, or undefined when it is neither a ZTF nor a Rubin alert. */
@@ -88,8 +90,12 @@ export function surveyOf(payload: Readonly<Record<string, unknown>>): Survey | u
 /** The alert of a raw record; throws (with the reason) when the payload is not a ZTF or Rubin alert. */
 export function toAlert(record: RawAlertRecord): Alert {
   const survey = surveyOf(record.payload);
-  if (survey === 'ztf') return mapZtfAlert(record.payload, record.origin);
-  if (survey === 'lsst') return mapLsstAlert(record.payload, record.origin);
+  if (survey === 'ztf') return withWriterSchema(mapZtfAlert(record.payload, record.origin), record);
+  if (survey === 'lsst') return withWriterSchema(mapLsstAlert(record.payload, record.origin), record);
   const keys = Object.keys(record.payload).slice(0, 8).join(', ');
   throw new Error(`not a ZTF alert (candidate, objectId) nor a Rubin alert (diaSource); top-level fields: ${keys}`);
+}
+
+function withWriterSchema(alert: Alert, record: RawAlertRecord): Alert {
+  return record.writerSchema === undefined ? alert : { ...alert, writerSchema: record.writerSchema };
 }

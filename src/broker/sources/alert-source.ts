@@ -31,6 +31,8 @@ export interface RawAlertRecord {
   readonly origin: AlertOrigin;
   /** The writer schema's full name (Avro), when there is one. */
   readonly schemaName?: string;
+  /** The writer schema (Avro) as a JSON object, shared by every record of its file: not to be modified. */
+  readonly writerSchema?: unknown;
 }
 
 /** What could not be read, and where. */

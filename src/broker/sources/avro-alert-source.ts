@@ -35,10 +35,11 @@ export async function* readAvroFile(file: string): AsyncGenerator<AlertSourceIte
   }
   try {
     const container = new AvroContainerReader(reader);
-    let type: avro.Type, name: string | undefined, codec: (b: Buffer) => Buffer;
+    let type: avro.Type, name: string | undefined, codec: (b: Buffer) => Buffer, writerSchema: unknown;
     try {
       const header = await container.readHeader();
       ({ type, name } = alertTypeFor(header.schemaText));
+      writerSchema = JSON.parse(header.schemaText);
       codec = avroCodec(header.codec);
     } catch (err) {
       const framing = err instanceof AvroFramingError;
@@ -73,7 +74,7 @@ export async function* readAvroFile(file: string): AsyncGenerator<AlertSourceIte
           break;
         }
         pos = decoded.offset;
-        yield { kind: 'alert', payload: decoded.value as Record<string, unknown>, origin: at(blockAt), schemaName: name };
+        yield { kind: 'alert', payload: decoded.value as Record<string, unknown>, origin: at(blockAt), schemaName: name, writerSchema };
         index += 1;
       }
       if (!broken && pos !== block.data.length) {
