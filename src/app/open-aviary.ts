@@ -6,6 +6,8 @@
 import { resolve } from 'node:path';
 import type { ArtifactRepository } from '../artifacts/artifact-repository.js';
 import { LocalArtifactRepository } from '../artifacts/local-artifact-repository.js';
+import type { AlertStore } from '../broker/store/alert-store.js';
+import { LazyAlertStore } from '../broker/store/lazy-alert-store.js';
 import type { Logger } from '../common/logger.js';
 import { RegistryEvents } from '../registry/registry-events.js';
 import { RegistryService } from '../registry/registry-service.js';
@@ -22,6 +24,8 @@ import { TrackingService } from '../tracking/tracking-service.js';
 export interface AviaryConfig {
   backendStoreUri: string;
   artifactsDestination: string;
+  /** The broker's alert store (`sqlite:///<data dir>/alerts.db` by default), opened on first use. */
+  alertStoreUri?: string;
   /**
    * Where webhooks may send. Read from MLFLOW_WEBHOOK_ALLOWED_SCHEMES and
    * MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS when absent (MLflow's defaults when those are unset).
@@ -34,18 +38,20 @@ export interface Aviary {
   readonly registry: RegistryService;
   readonly webhooks: WebhookService;
   readonly artifacts: ArtifactRepository;
+  readonly alerts: AlertStore;
   close(): Promise<void>;
 }
 
 /** The embedded defaults: everything under one data directory. */
 export function configForDataDir(
   dataDir: string,
-  overrides: { backendStoreUri?: string; artifactsDestination?: string } = {},
+  overrides: { backendStoreUri?: string; artifactsDestination?: string; alertStoreUri?: string } = {},
 ): AviaryConfig {
   const dir = resolve(dataDir);
   return {
     backendStoreUri: overrides.backendStoreUri ?? `sqlite:///${dir}/aviary.db`,
     artifactsDestination: resolve(overrides.artifactsDestination ?? `${dir}/artifacts`),
+    alertStoreUri: overrides.alertStoreUri ?? `sqlite:///${dir}/alerts.db`,
   };
 }
 
@@ -58,15 +64,24 @@ export async function openAviary(config: AviaryConfig, log: Logger): Promise<Avi
   const webhookStore = new WebhooksRepository(database.db);
   const sender = new WebhookSender({ policy: webhookPolicy });
   const dispatcher = new WebhookDispatcher(webhookStore, registry, sender, log).attach(registry.events);
+  const alerts = new LazyAlertStore(config.alertStoreUri ?? alertStoreBeside(config.backendStoreUri));
   return {
     tracking,
     registry,
     webhooks: new WebhookService(webhookStore, sender, webhookPolicy),
     artifacts: new LocalArtifactRepository(config.artifactsDestination),
+    alerts,
     // Deliveries under way may still read the registry: they finish (or are aborted) first.
     close: async () => {
       await dispatcher.close();
       await database.close();
+      await alerts.close();
     },
   };
+}
+
+/** Without an alert store URI: `alerts.db` beside a SQLite tracking database, in memory beside an in-memory one. */
+function alertStoreBeside(backendStoreUri: string): string {
+  const sqlite = /^(sqlite:\/\/\/.*\/)[^/]+$/.exec(backendStoreUri);
+  return sqlite ? `${sqlite[1]}alerts.db` : 'sqlite:///:memory:';
 }

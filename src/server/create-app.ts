@@ -4,6 +4,7 @@ import type { Aviary } from '../app/open-aviary.js';
 import type { Logger } from '../common/logger.js';
 import { createHttpServer } from './http-server.js';
 import { Router } from './router.js';
+import { alertRoutes } from './routes/alert-routes.js';
 import { artifactServiceRoutes, runArtifactRoutes } from './routes/artifact-routes.js';
 import { experimentRoutes } from './routes/experiment-routes.js';
 import { loggedModelRoutes } from './routes/logged-model-routes.js';
@@ -29,6 +30,6 @@ export function createApp(aviary: Aviary, options: { version: string }, log: Log
       ...webhookRoutes(aviary.webhooks),
     ])
     .mount(ARTIFACT_PREFIXES, artifactServiceRoutes(artifacts))
-    .mount([''], [...runArtifactRoutes(artifacts, runArtifactUri, API_PREFIXES), ...systemRoutes(options.version)]);
+    .mount([''], [...runArtifactRoutes(artifacts, runArtifactUri, API_PREFIXES), ...systemRoutes(options.version), ...alertRoutes(aviary.alerts)]);
   return createHttpServer(router, log);
 }

@@ -101,6 +101,14 @@ export interface ModuleStatus {
   readonly scored: number;
   readonly deadLettered: number;
   readonly reason?: string;
+  /** Every version that scored during the run (a followed alias can move), oldest first. */
+  readonly versions?: readonly ModuleVersionUsage[];
+}
+
+export interface ModuleVersionUsage {
+  readonly version: string | null;
+  readonly scored: number;
+  readonly deadLettered: number;
 }
 
 export interface AlertStore {

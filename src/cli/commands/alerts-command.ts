@@ -1,6 +1,119 @@
-/** `aviary alerts`: placeholder until its implementation lands (replaced, not extended). */
+/**
+ * `aviary alerts get | object | search`: the alerts the broker stored, read from the alert
+ * store (`<data dir>/alerts.db` by default). Ids are read exactly (BigInt from the digits);
+ * `--json` prints exact JSON (64-bit ids as unquoted digits).
+ */
+import { existsSync } from 'node:fs';
 import { Command } from 'commander';
+import type { Survey } from '../../broker/alert.js';
+import { parseFilter } from '../../broker/filters/parse-filter.js';
+import type { AlertStore } from '../../broker/store/alert-store.js';
+import { mergedLightCurve, objectView, storedAlertView } from '../../broker/store/alert-views.js';
+import { openAlertStore } from '../../broker/store/open-alert-store.js';
+import { toExactJson } from '../../common/exact-json.js';
+import { sqlitePathOf } from '../../store/sql/open-database.js';
+import { runCommand } from '../run-command.js';
+import { addStoreOptions, configFromOptions, type StoreOptions } from '../store-options.js';
+import { alertsTable, formatAlert, lightCurveTable, scoresLine } from './alerts-format.js';
+
+interface AlertsOptions extends StoreOptions {
+  alertStoreUri?: string;
+  json?: boolean;
+  survey?: string;
+  limit?: string;
+  after?: string;
+}
 
 export function alertsCommand(): Command {
-  return new Command('alerts').description('(not built yet)');
+  const alerts = new Command('alerts').description('show the alerts the broker stored, their scores and light curves');
+  alerts.addCommand(
+    withOptions(new Command('get'))
+      .description('one alert: its envelope and every module score (--json: everything, payload included)')
+      .argument('<alertId>', 'ZTF candid or Rubin diaSourceId')
+      .option('--survey <survey>', 'ztf or lsst, when both surveys have the id (default: ZTF first)')
+      .action((id: string, opts: AlertsOptions) => runCommand(() => withStore(opts, (store) => getAlert(store, id, opts)))),
+  );
+  alerts.addCommand(
+    withOptions(new Command('object'))
+      .description("every alert of an object, with scores, and the object's light curve")
+      .argument('<objectId>', 'ZTF objectId (ZTF19...) or Rubin diaObjectId')
+      .action((id: string, opts: AlertsOptions) => runCommand(() => withStore(opts, (store) => showObject(store, id, opts)))),
+  );
+  alerts.addCommand(
+    withOptions(new Command('search'))
+      .description('alerts a filter expression matches, e.g. "snia_score > 0.7 and magpsf < 19"')
+      .argument('<expression>', 'filter expression (as in the broker config)')
+      .option('--limit <n>', 'most alerts to print (1-1000)', '100')
+      .option('--survey <survey>', 'only ztf or lsst alerts')
+      .option('--after <cursor>', 'continue after the cursor a previous search printed')
+      .action((expression: string, opts: AlertsOptions) => runCommand(() => search(expression, opts))),
+  );
+  return alerts;
+}
+
+function withOptions(command: Command): Command {
+  return addStoreOptions(command)
+    .option('--alert-store-uri <uri>', 'alert store URI (default: sqlite:///<data dir>/alerts.db)')
+    .option('--json', 'print exact JSON');
+}
+
+async function withStore(opts: AlertsOptions, body: (store: AlertStore) => Promise<void>): Promise<void> {
+  const uri = opts.alertStoreUri ?? configFromOptions(opts).alertStoreUri!;
+  const path = sqlitePathOf(uri);
+  if (path !== undefined && path !== ':memory:' && !existsSync(path)) {
+    throw new Error(`no alert store at ${path}: run \`aviary broker run <config>\` with the same --data-dir to fill it`);
+  }
+  const store = await openAlertStore(uri);
+  try {
+    await body(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function getAlert(store: AlertStore, id: string, opts: AlertsOptions): Promise<void> {
+  const alertId = exactId(id);
+  const stored = await store.getAlert(alertId, surveyOf(opts.survey));
+  if (!stored) throw new Error(`no stored alert with id ${alertId}${opts.survey ? ` in survey ${opts.survey}` : ''}`);
+  process.stdout.write(opts.json ? `${toExactJson(storedAlertView(stored, { payload: true }))}\n` : formatAlert(stored));
+}
+
+async function showObject(store: AlertStore, objectId: string, opts: AlertsOptions): Promise<void> {
+  const found = await store.alertsOfObject(objectId);
+  if (found.length === 0) throw new Error(`no stored alert of object '${objectId}'`);
+  if (opts.json) {
+    process.stdout.write(`${toExactJson(objectView(objectId, found))}\n`);
+    return;
+  }
+  const scores = found.flatMap((a) => a.scores.map((s) => `  ${a.alertId}  ${scoresLine(s)}`));
+  const curve = mergedLightCurve(found);
+  process.stdout.write(
+    `object ${objectId}: ${found.length} alert(s)\n${alertsTable(found)}\nscores:\n${scores.join('\n') || '  none'}\n\n` +
+      `light curve: ${curve.length} point(s), merged over the alerts\n${lightCurveTable(curve)}`,
+  );
+}
+
+async function search(expression: string, opts: AlertsOptions): Promise<void> {
+  const filter = parseFilter(expression); // a syntax error is printed with a caret under its position
+  const limit = Number(opts.limit);
+  await withStore(opts, async (store) => {
+    const page = await store.searchAlerts({ filter, limit, survey: surveyOf(opts.survey), after: opts.after });
+    if (opts.json) {
+      process.stdout.write(`${toExactJson({ alerts: page.alerts.map((a) => storedAlertView(a)), ...(page.next && { next: page.next }) })}\n`);
+      return;
+    }
+    process.stdout.write(page.alerts.length === 0 ? 'no alert matched\n' : alertsTable(page.alerts));
+    if (page.next) process.stdout.write(`more may match: add --after ${page.next}\n`);
+  });
+}
+
+function exactId(text: string): bigint {
+  if (!/^\d{1,19}$/.test(text) || BigInt(text) >= 2n ** 63n) throw new Error(`invalid alert id '${text}': expected the candid (ZTF) or diaSourceId (Rubin), a 64-bit integer`);
+  return BigInt(text);
+}
+
+function surveyOf(text: string | undefined): Survey | undefined {
+  if (text === undefined) return undefined;
+  if (text === 'ztf' || text === 'lsst') return text;
+  throw new Error(`invalid --survey '${text}': expected ztf or lsst`);
 }

@@ -88,7 +88,7 @@ async function migrate(db: Kysely<Database>): Promise<void> {
   }
 }
 
-function sqlitePathOf(uri: string): string | undefined {
+export function sqlitePathOf(uri: string): string | undefined {
   if (!uri.startsWith('sqlite://')) return undefined;
   const rest = uri.slice('sqlite://'.length);
   // sqlite:///rel.db -> rel.db (relative); sqlite:////abs.db -> /abs.db, as SQLAlchemy reads them.

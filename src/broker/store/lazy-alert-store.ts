@@ -1,0 +1,43 @@
+/**
+ * An alert store opened on first use: commands and the server that never touch alerts neither
+ * create nor lock `alerts.db`. Every call waits for the one opening; close() closes it if opened.
+ */
+import type { AlertStore } from './alert-store.js';
+import { openAlertStore } from './open-alert-store.js';
+
+export class LazyAlertStore implements AlertStore {
+  private opened?: Promise<AlertStore>;
+
+  constructor(
+    private readonly uri: string,
+    private readonly open: (uri: string) => Promise<AlertStore> = openAlertStore,
+  ) {}
+
+  get description(): string {
+    return `alerts at ${this.uri}`;
+  }
+
+  private store(): Promise<AlertStore> {
+    this.opened ??= this.open(this.uri);
+    return this.opened;
+  }
+
+  writeAlerts: AlertStore['writeAlerts'] = async (alerts) => (await this.store()).writeAlerts(alerts);
+  writeModuleDeadLetters: AlertStore['writeModuleDeadLetters'] = async (letters) => (await this.store()).writeModuleDeadLetters(letters);
+  writeSourceDeadLetters: AlertStore['writeSourceDeadLetters'] = async (letters) => (await this.store()).writeSourceDeadLetters(letters);
+  getAlert: AlertStore['getAlert'] = async (alertId, survey) => (await this.store()).getAlert(alertId, survey);
+  alertsOfObject: AlertStore['alertsOfObject'] = async (objectId) => (await this.store()).alertsOfObject(objectId);
+  searchAlerts: AlertStore['searchAlerts'] = async (options) => (await this.store()).searchAlerts(options);
+  cutouts: AlertStore['cutouts'] = async (alertId, survey) => (await this.store()).cutouts(alertId, survey);
+  countAlerts: AlertStore['countAlerts'] = async () => (await this.store()).countAlerts();
+  deadLetters: AlertStore['deadLetters'] = async (options) => (await this.store()).deadLetters(options);
+  saveRunStatus: AlertStore['saveRunStatus'] = async (status) => (await this.store()).saveRunStatus(status);
+  runStatuses: AlertStore['runStatuses'] = async (limit) => (await this.store()).runStatuses(limit);
+
+  async close(): Promise<void> {
+    const opened = this.opened;
+    if (!opened) return;
+    const store = await opened.catch(() => undefined);
+    await store?.close();
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The alert store in memory: for tests and for broker runs that keep nothing. Same contract as
+ * the SQLite store (idempotent by survey and alert id, keyset pages, cutouts apart).
+ */
+import type { Cutouts, Survey } from '../alert.js';
+import type { EnrichedAlert, ModuleDeadLetter } from '../enriched-alert.js';
+import type { DeadLetter } from '../sources/alert-source.js';
+import type { AlertPage, AlertStore, BrokerRunStatus, SearchOptions, StoredAlert, StoredDeadLetter, WriteResult } from './alert-store.js';
+import { compareKeys, decodeCursor, encodeCursor, MAX_ROWS_SCANNED, pageSize } from './alert-page-cursor.js';
+import { moduleDeadLetter, sourceDeadLetter } from './stored-dead-letter.js';
+import { storedFilterRecord } from './stored-alert-to-alert.js';
+import { alertKey, objectKey, presentCutouts, toStoredAlert } from './stored-alert-parts.js';
+
+interface Entry {
+  readonly stored: StoredAlert;
+  readonly cutouts: Cutouts;
+}
+
+export class MemoryAlertStore implements AlertStore {
+  readonly description = 'alerts in memory';
+  private readonly alerts = new Map<string, Entry>();
+  private readonly letters: StoredDeadLetter[] = [];
+  private readonly runs = new Map<string, BrokerRunStatus>();
+
+  async writeAlerts(alerts: readonly EnrichedAlert[]): Promise<WriteResult> {
+    let inserted = 0;
+    let updated = 0;
+    const storedAt = new Date().toISOString();
+    for (const enriched of alerts) {
+      const key = alertKey(enriched.alert.survey, enriched.alert.alertId);
+      if (this.alerts.has(key)) updated++;
+      else inserted++;
+      const cutouts = Object.fromEntries(presentCutouts(enriched.alert.cutouts)) as Cutouts;
+      this.alerts.set(key, { stored: toStoredAlert(enriched, storedAt), cutouts });
+    }
+    return { inserted, updated };
+  }
+
+  async writeModuleDeadLetters(letters: readonly ModuleDeadLetter[]): Promise<void> {
+    const at = new Date().toISOString();
+    for (const letter of letters) this.letters.push(moduleDeadLetter(letter, at));
+  }
+
+  async writeSourceDeadLetters(letters: readonly DeadLetter[]): Promise<void> {
+    const at = new Date().toISOString();
+    for (const letter of letters) this.letters.push(sourceDeadLetter(letter, at));
+  }
+
+  async getAlert(alertId: bigint, survey?: Survey): Promise<StoredAlert | undefined> {
+    return this.entry(alertId, survey)?.stored;
+  }
+
+  async alertsOfObject(objectId: string | bigint): Promise<StoredAlert[]> {
+    const key = String(objectId);
+    return [...this.alerts.values()]
+      .map((e) => e.stored)
+      .filter((s) => objectKey(s.objectId) === key)
+      .sort((a, b) => a.time - b.time || compareKeys(a, b));
+  }
+
+  async searchAlerts(options: SearchOptions = {}): Promise<AlertPage> {
+    const limit = pageSize(options.limit);
+    const after = options.after === undefined ? undefined : decodeCursor(options.after);
+    const rows = [...this.alerts.values()]
+      .map((e) => e.stored)
+      .filter((s) => (options.survey === undefined || s.survey === options.survey) && (after === undefined || compareKeys(s, after) > 0))
+      .sort(compareKeys);
+    const found: StoredAlert[] = [];
+    let scanned = 0;
+    for (const stored of rows) {
+      scanned++;
+      if (!options.filter || options.filter.matches(storedFilterRecord(stored))) found.push(stored);
+      const more = scanned < rows.length;
+      if (more && (found.length === limit || scanned === MAX_ROWS_SCANNED)) return { alerts: found, next: encodeCursor(stored) };
+    }
+    return { alerts: found };
+  }
+
+  async cutouts(alertId: bigint, survey?: Survey): Promise<Cutouts> {
+    return this.entry(alertId, survey)?.cutouts ?? {};
+  }
+
+  async countAlerts(): Promise<number> {
+    return this.alerts.size;
+  }
+
+  async deadLetters(options: { module?: string; limit?: number } = {}): Promise<StoredDeadLetter[]> {
+    const limit = pageSize(options.limit);
+    const wanted = options.module === undefined ? this.letters : this.letters.filter((l) => l.kind === 'module' && l.module === options.module);
+    return wanted.slice(-limit).reverse();
+  }
+
+  async saveRunStatus(status: BrokerRunStatus): Promise<void> {
+    this.runs.set(status.runId, status);
+  }
+
+  async runStatuses(limit?: number): Promise<BrokerRunStatus[]> {
+    const newestFirst = [...this.runs.values()].sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
+    return newestFirst.slice(0, pageSize(limit));
+  }
+
+  async close(): Promise<void> {}
+
+  /** When the survey is not given and both hold the id, the ZTF alert (see `AlertStore.getAlert`). */
+  private entry(alertId: bigint, survey?: Survey): Entry | undefined {
+    if (survey !== undefined) return this.alerts.get(alertKey(survey, alertId));
+    return this.alerts.get(alertKey('ztf', alertId)) ?? this.alerts.get(alertKey('lsst', alertId));
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * What every alert store keeps of an enriched alert: the envelope columns, the payload without
+ * its cutouts (kept apart, fetched one by one), and the scores. Shared so that the in-memory
+ * and SQL stores agree on what a stored alert is.
+ */
+import type { Alert, Cutout, Cutouts, Survey } from '../alert.js';
+import type { EnrichedAlert } from '../enriched-alert.js';
+import type { StoredAlert } from './alert-store.js';
+
+export const CUTOUT_FIELDS = { science: 'cutoutScience', template: 'cutoutTemplate', difference: 'cutoutDifference' } as const;
+export type CutoutKind = keyof typeof CUTOUT_FIELDS;
+export const CUTOUT_KINDS = Object.keys(CUTOUT_FIELDS) as CutoutKind[];
+
+const CUTOUT_KEYS = new Set<string>(Object.values(CUTOUT_FIELDS));
+
+/** The payload as decoded, minus the three cutout fields (values shared, not copied). */
+export function payloadWithoutCutouts(payload: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(payload)) if (!CUTOUT_KEYS.has(key)) kept[key] = value;
+  return kept;
+}
+
+/** The stored alert of an enriched alert, written now. */
+export function toStoredAlert(enriched: EnrichedAlert, storedAt: string): StoredAlert {
+  const { alert } = enriched;
+  return {
+    survey: alert.survey,
+    alertId: alert.alertId,
+    objectId: alert.objectId,
+    time: alert.time,
+    ra: alert.ra,
+    dec: alert.dec,
+    band: alert.band,
+    magnitude: alert.magnitude?.value ?? null,
+    flux: alert.flux?.value ?? null,
+    scores: enriched.scores,
+    payload: payloadWithoutCutouts(alert.payload),
+    sourceFile: alert.origin.file,
+    storedAt,
+  };
+}
+
+/** The cutouts that are present, by kind. */
+export function presentCutouts(cutouts: Cutouts): [CutoutKind, Cutout][] {
+  return CUTOUT_KINDS.flatMap((kind) => (cutouts[kind] ? [[kind, cutouts[kind]] as [CutoutKind, Cutout]] : []));
+}
+
+/** The key of an alert in a store: ids of the two surveys are separate number spaces. */
+export function alertKey(survey: Survey, alertId: bigint): string {
+  return `${survey}:${alertId}`;
+}
+
+/** Object ids are compared as text: ZTF's are strings, Rubin's integers. */
+export function objectKey(objectId: Alert['objectId']): string | null {
+  return objectId === null ? null : String(objectId);
+}

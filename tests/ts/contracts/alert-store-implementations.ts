@@ -1,0 +1,54 @@
+/**
+ * Every implementation of the AlertStore interface, for its contract suite: each entry gives a
+ * fresh, empty store and, when the data outlives the handle, the URI a second handle opens.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AlertStore } from '../../../src/broker/store/alert-store.js';
+import { MemoryAlertStore } from '../../../src/broker/store/memory-alert-store.js';
+import { openAlertStore } from '../../../src/broker/store/open-alert-store.js';
+
+export interface AlertStoreFixture {
+  readonly store: AlertStore;
+  readonly sharedUri?: string;
+  dispose(): Promise<void>;
+}
+
+export interface AlertStoreImplementation {
+  readonly name: string;
+  create(): Promise<AlertStoreFixture>;
+}
+
+export const ALERT_STORE_IMPLEMENTATIONS: AlertStoreImplementation[] = [
+  {
+    name: 'memory',
+    async create() {
+      const store = new MemoryAlertStore();
+      return { store, dispose: () => store.close() };
+    },
+  },
+  {
+    name: 'sqlite in memory',
+    async create() {
+      const store = await openAlertStore('sqlite:///:memory:');
+      return { store, dispose: () => store.close() };
+    },
+  },
+  {
+    name: 'sqlite file',
+    async create() {
+      const dir = await mkdtemp(join(tmpdir(), 'aviary-alert-contract-'));
+      const sharedUri = `sqlite:///${join(dir, 'alerts.db')}`;
+      const store = await openAlertStore(sharedUri);
+      return {
+        store,
+        sharedUri,
+        async dispose() {
+          await store.close();
+          await rm(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+];

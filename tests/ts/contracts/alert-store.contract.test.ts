@@ -1,0 +1,222 @@
+/**
+ * The AlertStore contract, run against every implementation with real ZTF and Rubin alerts:
+ * exact ids, idempotent writes, scores replaced on replay, keyset pages, filters on the
+ * broker's record, cutouts byte for byte, dead letters and run statuses.
+ */
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Alert } from '../../../src/broker/alert.js';
+import type { AlertFilter, FilterRecord } from '../../../src/broker/filters/alert-filter.js';
+import type { AlertStore, BrokerRunStatus, StoredAlert } from '../../../src/broker/store/alert-store.js';
+import { openAlertStore } from '../../../src/broker/store/open-alert-store.js';
+import { storedAlertToAlert } from '../../../src/broker/store/stored-alert-to-alert.js';
+import { enrich, madeUpScore, rubinAlerts, ztfAlerts } from '../broker/alerts-real-alerts.js';
+import { ALERT_STORE_IMPLEMENTATIONS, type AlertStoreFixture } from './alert-store-implementations.js';
+
+let ztf: Alert[];
+let rubin: Alert[];
+let all: Alert[];
+beforeAll(async () => {
+  ztf = await ztfAlerts(30);
+  rubin = await rubinAlerts();
+  all = [...ztf, ...rubin];
+});
+
+const key = (a: { survey: string; alertId: bigint }) => `${a.survey}:${a.alertId}`;
+const sortedKeys = (alerts: readonly { survey: string; alertId: bigint }[]) =>
+  alerts.map(key).sort((a, b) => (a.split(':')[0]! + BigInt(a.split(':')[1]!).toString().padStart(20, '0') < b.split(':')[0]! + BigInt(b.split(':')[1]!).toString().padStart(20, '0') ? -1 : 1));
+
+function filterOf(expression: string, matches: (record: FilterRecord) => boolean): AlertFilter {
+  return { expression, fields: [], matches };
+}
+
+async function allPages(store: AlertStore, options: { limit: number; filter?: AlertFilter; survey?: 'ztf' | 'lsst' }): Promise<{ alerts: StoredAlert[]; pages: number }> {
+  const alerts: StoredAlert[] = [];
+  let after: string | undefined;
+  let pages = 0;
+  do {
+    const page = await store.searchAlerts({ ...options, after });
+    expect(page.alerts.length).toBeLessThanOrEqual(options.limit);
+    alerts.push(...page.alerts);
+    after = page.next;
+    pages++;
+  } while (after !== undefined);
+  return { alerts, pages };
+}
+
+describe.each(ALERT_STORE_IMPLEMENTATIONS)('AlertStore contract: $name', (implementation) => {
+  let fx: AlertStoreFixture;
+  let store: AlertStore;
+  beforeEach(async () => {
+    fx = await implementation.create();
+    store = fx.store;
+  });
+  afterEach(() => fx.dispose());
+
+  it('stores real alerts with exact ids, their envelope, scores and payload without cutouts', async () => {
+    expect(await store.writeAlerts(enrich(all))).toEqual({ inserted: all.length, updated: 0 });
+    expect(await store.countAlerts()).toBe(all.length);
+    for (const alert of all) {
+      const stored = await store.getAlert(alert.alertId, alert.survey);
+      expect(stored, key(alert)).toBeDefined();
+      expect(stored!.alertId).toBe(alert.alertId);
+      expect(typeof stored!.alertId).toBe('bigint');
+      expect(stored!.objectId).toEqual(alert.objectId);
+      expect(stored!).toMatchObject({ survey: alert.survey, time: alert.time, ra: alert.ra, dec: alert.dec, band: alert.band, sourceFile: alert.origin.file });
+      expect(stored!.magnitude).toBe(alert.magnitude?.value ?? null);
+      expect(stored!.flux).toBe(alert.flux?.value ?? null);
+      expect(stored!.scores.map((s) => [s.module, s.model, s.version])).toEqual([['snia', 'snia-classifier', '3'], ['kind', 'kind-labeller', null]]);
+      expect(stored!.scores[0]!.outputs.snia_score).toBe(madeUpScore(alert));
+      expect(Object.keys(stored!.payload)).not.toContain('cutoutScience');
+      const id = alert.survey === 'ztf' ? stored!.payload.candid : (stored!.payload.diaSource as Record<string, unknown>).diaSourceId;
+      expect(id).toBe(alert.alertId);
+      // The light curve rebuilt from the stored payload is the alert's.
+      const rebuilt = storedAlertToAlert(stored!);
+      expect(rebuilt.lightCurve.length).toBe(alert.lightCurve.length);
+      expect(rebuilt.lightCurve.map((p) => [p.time, p.band, p.kind])).toEqual(alert.lightCurve.map((p) => [p.time, p.band, p.kind]));
+    }
+  });
+
+  it('replays idempotently: scores, payload and stored time replaced, no second row', async () => {
+    const first = await store.writeAlerts(enrich(ztf.slice(0, 10)));
+    expect(first).toEqual({ inserted: 10, updated: 0 });
+    const before = await store.getAlert(ztf[0]!.alertId);
+    const mixed = await store.writeAlerts(enrich(ztf.slice(5, 15), '4'));
+    expect(mixed).toEqual({ inserted: 5, updated: 5 });
+    expect(await store.countAlerts()).toBe(15);
+    const replayed = await store.getAlert(ztf[5]!.alertId, 'ztf');
+    expect(replayed!.scores.map((s) => s.version)).toEqual(['4', null]);
+    expect(replayed!.scores).toHaveLength(2);
+    expect((await store.getAlert(ztf[0]!.alertId))!.scores[0]!.version).toBe('3');
+    expect(replayed!.storedAt >= before!.storedAt).toBe(true);
+    const noScores = await store.writeAlerts([{ alert: ztf[6]!, scores: [] }]);
+    expect(noScores).toEqual({ inserted: 0, updated: 1 });
+    expect((await store.getAlert(ztf[6]!.alertId))!.scores).toEqual([]);
+  });
+
+  it('finds an alert by id alone, and only under its own survey when one is given', async () => {
+    await store.writeAlerts(enrich(all));
+    const r = rubin[0]!;
+    expect((await store.getAlert(r.alertId))?.survey).toBe('lsst');
+    expect(await store.getAlert(r.alertId, 'ztf')).toBeUndefined();
+    expect(await store.getAlert(r.alertId + 1n)).toBeUndefined();
+    expect(await store.cutouts(r.alertId + 1n)).toEqual({});
+  });
+
+  it('keeps cutouts apart, byte for byte with their encoding', async () => {
+    await store.writeAlerts(enrich(all));
+    for (const alert of [ztf[0]!, ztf[1]!, rubin[0]!]) {
+      const cutouts = await store.cutouts(alert.alertId, alert.survey);
+      for (const kind of ['science', 'template', 'difference'] as const) {
+        expect(cutouts[kind], `${key(alert)} ${kind}`).toBeDefined();
+        expect(Buffer.from(cutouts[kind]!.bytes).equals(Buffer.from(alert.cutouts[kind]!.bytes))).toBe(true);
+        expect(cutouts[kind]!.encoding).toBe(alert.survey === 'ztf' ? 'fits.gz' : 'fits');
+        expect(cutouts[kind]!.fileName).toBe(alert.cutouts[kind]!.fileName);
+      }
+    }
+  });
+
+  it("lists an object's alerts oldest first, ZTF ids as text and Rubin ids as integers", async () => {
+    await store.writeAlerts(enrich(all));
+    const counts = new Map<string, Alert[]>();
+    for (const a of ztf) counts.set(String(a.objectId), [...(counts.get(String(a.objectId)) ?? []), a]);
+    const [objectId, expected] = [...counts].find(([, alerts]) => alerts.length > 1)!;
+    const found = await store.alertsOfObject(objectId);
+    expect(found.map(key).sort()).toEqual(expected.map(key).sort());
+    expect(found.map((a) => a.time)).toEqual([...found.map((a) => a.time)].sort((a, b) => a - b));
+    const lsst = rubin.find((a) => a.objectId !== null)!;
+    const ofRubin = await store.alertsOfObject(lsst.objectId!);
+    expect(ofRubin.map(key)).toEqual([key(lsst)]);
+    expect(ofRubin[0]!.objectId).toBe(lsst.objectId);
+    expect(await store.alertsOfObject(String(lsst.objectId))).toHaveLength(1);
+    expect(await store.alertsOfObject('ZTF00nothing')).toEqual([]);
+  });
+
+  it('pages through every alert in (survey, id) order without gaps or repeats', async () => {
+    await store.writeAlerts(enrich(all));
+    const { alerts, pages } = await allPages(store, { limit: 7 });
+    expect(pages).toBe(Math.ceil(all.length / 7));
+    expect(alerts.map(key)).toEqual(sortedKeys(all));
+    const onlyZtf = await allPages(store, { limit: 1000, survey: 'ztf' });
+    expect(onlyZtf.alerts.map(key)).toEqual(sortedKeys(ztf));
+    expect(onlyZtf.pages).toBe(1);
+    const rubinPages = await allPages(store, { limit: 2, survey: 'lsst' });
+    expect(rubinPages.alerts.map(key)).toEqual(sortedKeys(rubin));
+  });
+
+  it("filters on the broker's record: the flat alert dict with every module's outputs", async () => {
+    await store.writeAlerts(enrich(all));
+    const seen: FilterRecord[] = [];
+    const highScore = filterOf('snia_score > 0.5', (r) => (seen.push(r), (r.snia_score as number) > 0.5));
+    const expected = all.filter((a) => madeUpScore(a) > 0.5);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(all.length);
+    const { alerts } = await allPages(store, { limit: 3, filter: highScore });
+    expect(alerts.map(key)).toEqual(sortedKeys(expected));
+    const ztfRecord = seen.find((r) => 'candid' in r)!;
+    expect(typeof ztfRecord.candid).toBe('bigint');
+    expect(ztfRecord).toHaveProperty('magpsf');
+    expect(ztfRecord.label).toBe('transient');
+    const bright = filterOf('magpsf < 18', (r) => typeof r.magpsf === 'number' && r.magpsf < 18);
+    const brightZtf = ztf.filter((a) => (a.magnitude?.value ?? Infinity) < 18);
+    expect((await allPages(store, { limit: 1000, filter: bright, survey: 'ztf' })).alerts.map(key)).toEqual(sortedKeys(brightZtf));
+  });
+
+  it('refuses page sizes out of range and cursors it did not give', async () => {
+    await expect(store.searchAlerts({ limit: 0 })).rejects.toThrow(/limit 0: expected an integer from 1 to 1000/);
+    await expect(store.searchAlerts({ limit: 1001 })).rejects.toThrow(/1 to 1000/);
+    await expect(store.searchAlerts({ after: "ztf:1' OR 1=1" })).rejects.toThrow(/invalid page cursor/);
+    expect(await store.searchAlerts()).toEqual({ alerts: [] });
+  });
+
+  it('keeps dead letters from sources and modules, newest first, by module on request', async () => {
+    const a = ztf[0]!;
+    await store.writeSourceDeadLetters([{ kind: 'dead-letter', origin: { file: '/data/broken.avro', format: 'avro', byteOffset: 1234, block: 2, index: 5 }, reason: 'truncated block' }]);
+    await store.writeModuleDeadLetters([
+      { module: 'snia', survey: 'ztf', alertId: a.alertId, objectId: a.objectId, stage: 'predict', reason: 'ValueError: magpsf is NaN', model: 'snia-classifier', version: '3' },
+      { module: 'kind', survey: 'lsst', alertId: rubin[0]!.alertId, objectId: rubin[0]!.objectId, stage: 'degraded', reason: 'worker down', model: 'kind-labeller', version: null },
+    ]);
+    const letters = await store.deadLetters();
+    expect(letters).toHaveLength(3);
+    expect(letters.find((l) => l.kind === 'source')).toMatchObject({ file: '/data/broken.avro', position: 'byte 1234, block 2, record 5', reason: 'truncated block' });
+    const snia = await store.deadLetters({ module: 'snia' });
+    expect(snia).toEqual([expect.objectContaining({ kind: 'module', module: 'snia', stage: 'predict', alertId: a.alertId, objectId: a.objectId, version: '3' })]);
+    const kind = await store.deadLetters({ module: 'kind' });
+    expect(kind[0]!.objectId).toBe(rubin[0]!.objectId);
+    expect(kind[0]!.version).toBeNull();
+    expect(await store.deadLetters({ limit: 1 })).toHaveLength(1);
+  });
+
+  it('saves run statuses, one per run, newest first', async () => {
+    const status = (runId: string, startedAt: string, alertsStored: number): BrokerRunStatus => ({
+      runId, state: 'running', startedAt, updatedAt: startedAt, config: 'broker.yaml', alertsRead: alertsStored, alertsStored, alertsPerSecond: 10,
+      sourceDeadLetters: 0, modules: [], filters: [{ name: 'hot', expression: 'snia_score > 0.5', matched: 1, output: 'hot.jsonl' }],
+    });
+    await store.saveRunStatus(status('a', '2026-01-01T00:00:00.000Z', 1));
+    await store.saveRunStatus(status('b', '2026-01-02T00:00:00.000Z', 1));
+    await store.saveRunStatus({ ...status('a', '2026-01-01T00:00:00.000Z', 50), state: 'finished', finishedAt: '2026-01-01T01:00:00.000Z' });
+    const runs = await store.runStatuses();
+    expect(runs.map((r) => r.runId)).toEqual(['b', 'a']);
+    expect(runs[1]).toMatchObject({ state: 'finished', alertsStored: 50, finishedAt: '2026-01-01T01:00:00.000Z' });
+    expect(await store.runStatuses(1)).toHaveLength(1);
+  });
+
+  it('shares its data with a second handle on the same store', async (context) => {
+    if (!fx.sharedUri) return context.skip();
+    const second = await openAlertStore(fx.sharedUri);
+    try {
+      await store.writeAlerts(enrich(ztf.slice(0, 3)));
+      expect((await second.getAlert(ztf[1]!.alertId))?.objectId).toBe(ztf[1]!.objectId);
+      expect(await second.writeAlerts(enrich(ztf.slice(2, 5)))).toEqual({ inserted: 2, updated: 1 });
+      expect(await store.countAlerts()).toBe(5);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('openAlertStore', () => {
+  it('names what it supports', async () => {
+    await expect(openAlertStore('postgresql://db/alerts')).rejects.toThrow(/PostgreSQL is not supported yet/);
+    await expect(openAlertStore('mysql://db')).rejects.toThrow(/expected sqlite:\/\/\/<path>/);
+  });
+});
