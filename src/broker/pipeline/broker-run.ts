@@ -7,7 +7,8 @@ import type { EnvironmentBuilder } from '../../runtime/environment-builder.js';
 import type { ModelStore } from '../../runtime/model-source.js';
 import type { RunArtifactStore } from '../../runtime/preprocessing/preprocessing-source.js';
 import type { RegistryEvents } from '../../registry/registry-events.js';
-import type { BrokerConfig } from '../config/broker-config.js';
+import type { BrokerConfig, FilterConfig } from '../config/broker-config.js';
+import type { AlertSink } from '../sinks/alert-sink.js';
 import type { AlertSource } from '../sources/alert-source.js';
 import type { AlertStore, ModuleStatus } from '../store/alert-store.js';
 
@@ -25,6 +26,10 @@ export interface BrokerRunOptions {
   readonly onProgress?: (progress: BrokerProgress) => void;
   /** Stops reading; alerts already read are finished and stored. */
   readonly signal?: AbortSignal;
+  /** Where each filter's matches go (default: its output file, by its format). */
+  readonly openSink?: (filter: FilterConfig) => Promise<AlertSink>;
+  /** Most batches between read and stored at once (default 3): bounds memory whatever the input. */
+  readonly maxBatchesInFlight?: number;
 }
 
 export interface BrokerProgress {

@@ -36,6 +36,8 @@ export interface ScoredAlert {
 export interface AlertScores {
   readonly featureNames: readonly string[];
   readonly alerts: readonly ScoredAlert[];
+  /** Milliseconds spent in the preprocessing step (0 without one) and in the model. */
+  readonly timings: { readonly preprocessingMs: number; readonly modelMs: number };
 }
 
 export interface PreprocessedModelOptions extends LoadModelOptions {
@@ -92,8 +94,11 @@ export class PreprocessedModel {
     const results: ScoredAlert[] = alerts.map((_, index) => ({ index }));
     let batch: Batch;
     let rows: number[];
+    let preprocessingMs = 0;
     if (this.preprocessing) {
+      const started = performance.now();
       const features = await this.preprocessing.featurize(alerts);
+      preprocessingMs = performance.now() - started;
       rows = [];
       features.errors.forEach((error, i) => {
         const vector = features.columns.map((c) => c[i]!);
@@ -108,8 +113,9 @@ export class PreprocessedModel {
       });
       batch = batchForModel(tableFromRecords(rows.map((i) => alerts[i])), this.inputs());
     }
+    const started = performance.now();
     if (rows.length > 0) await this.predictInto(batch, rows, results);
-    return { featureNames: this.featureNames, alerts: results };
+    return { featureNames: this.featureNames, alerts: results, timings: { preprocessingMs, modelMs: performance.now() - started } };
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,182 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BrokerConfigError } from './broker-config-error.js';
+import { loadBrokerConfig, parseBrokerConfig } from './load-broker-config.js';
+
+const FILE = '/srv/broker/broker.yaml';
+
+/** The error parsing `text` raises. */
+function errorOf(text: string): BrokerConfigError {
+  try {
+    parseBrokerConfig(text, FILE);
+  } catch (err) {
+    if (err instanceof BrokerConfigError) return err;
+    throw err;
+  }
+  throw new Error('the config was accepted');
+}
+
+const VALID = `
+batch_size: 200
+follow_registry: 2s
+modules:
+  - name: snia
+    model: models:/snia@champion
+    outputs: [snia_score]
+    inputs: [magpsf, candidate.sigmapsf]
+    timeout: 500ms
+  - name: early
+    model: ./models/early
+    outputs: {early_score: probabilities_1, early_label: label}
+    reads: [snia]
+    preprocessing: pre
+    batch_size: 50
+    workers: 2
+filters:
+  - name: early_snia
+    expression: snia_score > 0.7 and drb > 0.5
+    output: out/early_snia.jsonl
+  - name: all
+    expression: "early_score >= 0"
+    output: /data/all.avro
+`;
+
+describe('parseBrokerConfig', () => {
+  it('reads every key, with defaults, durations in ms and paths against the config folder', () => {
+    const config = parseBrokerConfig(VALID, FILE);
+    expect(config.file).toBe(FILE);
+    expect(config.batchSize).toBe(200);
+    expect(config.followRegistryMs).toBe(2000);
+    expect(config.modules[0]).toEqual({
+      name: 'snia',
+      model: 'models:/snia@champion',
+      outputs: ['snia_score'],
+      inputs: ['magpsf', 'candidate.sigmapsf'],
+      reads: [],
+      batchSize: 200,
+      timeoutMs: 500,
+      workers: 1,
+    });
+    expect(config.modules[1]).toEqual({
+      name: 'early',
+      model: '/srv/broker/models/early',
+      outputs: { early_score: 'probabilities_1', early_label: 'label' },
+      reads: ['snia'],
+      preprocessing: '/srv/broker/pre',
+      batchSize: 50,
+      timeoutMs: 60_000,
+      workers: 2,
+    });
+    expect(config.filters).toEqual([
+      { name: 'early_snia', expression: 'snia_score > 0.7 and drb > 0.5', output: '/srv/broker/out/early_snia.jsonl', format: 'jsonl', cutouts: false },
+      { name: 'all', expression: 'early_score >= 0', output: '/data/all.avro', format: 'avro', cutouts: true },
+    ]);
+  });
+
+  it('takes 0 for follow_registry (never) and a number of seconds, and defaults both batch size and following', () => {
+    const base = 'modules:\n  - {name: a, model: /m, outputs: [x]}\n';
+    expect(parseBrokerConfig(`follow_registry: 0\n${base}`, FILE).followRegistryMs).toBe(0);
+    expect(parseBrokerConfig(`follow_registry: 1.5\n${base}`, FILE).followRegistryMs).toBe(1500);
+    const defaults = parseBrokerConfig(base, FILE);
+    expect(defaults.batchSize).toBe(1000);
+    expect(defaults.followRegistryMs).toBe(5000);
+    expect(defaults.filters).toEqual([]);
+    expect(defaults.modules[0]!.batchSize).toBe(1000);
+  });
+
+  it('points at a bad value: file, line, column, key path, and what was found', () => {
+    const error = errorOf('modules:\n  - name: a\n    model: /m\n    outputs: [x]\n  - name: b\n    model: /m\n    batch_size: abc\n    outputs: [y]\n');
+    expect(error.message).toBe("/srv/broker/broker.yaml:7:17: modules[1].batch_size: expected a whole number >= 1, got 'abc'");
+    expect([error.line, error.column, error.key]).toEqual([7, 17, 'modules[1].batch_size']);
+    expect(errorOf('modules:\n  - {name: a, model: /m, outputs: [x], timeout: soon}\n').message).toBe(
+      "/srv/broker/broker.yaml:2:49: modules[0].timeout: expected a duration such as 60s, 500ms, 2m or a number of seconds, got 'soon'",
+    );
+    expect(errorOf('modules:\n  - {name: a, model: /m, outputs: [x], timeout: 0}\n').message).toContain('modules[0].timeout: expected a duration');
+    expect(errorOf('modules:\n  - {name: 1a, model: /m, outputs: [x]}\n').message).toContain("modules[0].name: expected a name of letters, digits and _ (not starting with a digit), got '1a'");
+  });
+
+  it('names a missing required key at its mapping, and an unknown key with the closest known one', () => {
+    expect(errorOf('modules:\n  - name: a\n    outputs: [x]\n').message).toBe("/srv/broker/broker.yaml:2:5: modules[0].model: required key 'model' is missing");
+    expect(errorOf('modules:\n  - name: a\n    model: /m\n    outputs: [x]\n    batchsize: 3\n').message).toBe(
+      "/srv/broker/broker.yaml:5:5: modules[0].batchsize: unknown key 'batchsize'; did you mean 'batch_size'?",
+    );
+    expect(errorOf('modules: []\nfilter: []\n').message).toBe("/srv/broker/broker.yaml:2:1: filter: unknown key 'filter'; did you mean 'filters'?");
+    expect(errorOf('modules: []\ncolour: red\n').message).toContain("unknown key 'colour'; expected one of modules, filters, batch_size, follow_registry");
+    expect(errorOf('batch_size: 3\n').message).toContain("modules: required key 'modules' is missing");
+    expect(errorOf('').message).toContain('the file is empty');
+  });
+
+  it('refuses duplicate names, unknown or cyclic reads, and outputs emitted twice', () => {
+    const two = (a: string, b: string) => `modules:\n  - {name: a, model: /m, outputs: [x]${a}}\n  - {name: b, model: /m, outputs: [y]${b}}\n`;
+    expect(errorOf('modules:\n  - {name: a, model: /m, outputs: [x]}\n  - {name: a, model: /m, outputs: [y]}\n').message).toBe(
+      "/srv/broker/broker.yaml:3:12: modules[1].name: another module is already named 'a': module names must be unique",
+    );
+    expect(errorOf(two('', ', reads: [c]')).message).toBe("/srv/broker/broker.yaml:3:48: modules[1].reads[0]: no module is named 'c'; the modules are a, b");
+    expect(errorOf(two(', reads: [bb]', '')).message).toContain("no module is named 'bb'; did you mean 'b'?");
+    expect(errorOf(two(', reads: [a]', '')).message).toContain("modules[0].reads[0]: module 'a' cannot read its own outputs");
+    expect(errorOf(two(', reads: [b]', ', reads: [a]')).message).toBe(
+      '/srv/broker/broker.yaml:2:48: modules[0].reads[0]: modules read each other in a cycle: a -> b -> a: a module can only read modules that do not read it back',
+    );
+    const twice = errorOf('modules:\n  - {name: a, model: /m, outputs: [x]}\n  - {name: b, model: /m, outputs: {x: label}}\n');
+    expect(twice.message).toBe("/srv/broker/broker.yaml:3:35: modules[1].outputs: output 'x' is also emitted by module 'a': rename one of them");
+    expect(errorOf('modules:\n  - {name: a, model: /m, outputs: [x, x]}\n').message).toContain("modules[0].outputs[1]: output 'x' is named twice");
+  });
+
+  it("asks for reads when a module's inputs take another module's output", () => {
+    const error = errorOf('modules:\n  - {name: a, model: /m, outputs: [x]}\n  - {name: b, model: /m, outputs: [y], inputs: [magpsf, x]}\n');
+    expect(error.message).toBe("/srv/broker/broker.yaml:3:57: modules[1].inputs[1]: 'x' is an output of module 'a': add 'a' to this module's reads so that it runs first");
+  });
+
+  it('reports a filter syntax error at its line and column, with the expression and a caret', () => {
+    const text = 'modules: []\nfilters:\n  - name: f\n    expression: snia_score >> 0.7\n    output: f.jsonl\n';
+    const error = errorOf(text);
+    expect(error.line).toBe(4);
+    expect(error.key).toBe('filters[0].expression');
+    const lines = error.message.split('\n');
+    expect(lines[1]).toBe('  snia_score >> 0.7');
+    const caret = lines[2]!.indexOf('^') - 2;
+    expect(caret).toBeGreaterThanOrEqual(10);
+    expect(error.column).toBe(17 + caret);
+    const quoted = errorOf('modules: []\nfilters:\n  - {name: f, expression: "a > ", output: f.jsonl}\n');
+    expect(quoted.key).toBe('filters[0].expression');
+    expect(quoted.column).toBeGreaterThan(28);
+  });
+
+  it('tells the output format from the extension, and refuses an unknown one and two filters on one file', () => {
+    const filter = (output: string, extra = '') => `modules: []\nfilters:\n  - {name: f, expression: a > 1, output: ${output}${extra}}\n`;
+    expect(parseBrokerConfig(filter('x.json'), FILE).filters[0]!.format).toBe('jsonl');
+    expect(parseBrokerConfig(filter('x.out', ', format: avro, cutouts: false'), FILE).filters[0]).toMatchObject({ format: 'avro', cutouts: false });
+    expect(errorOf(filter('x.csv')).message).toContain(
+      "filters[0].output: cannot tell the format of '/srv/broker/x.csv' from its extension: use .jsonl (or .json) for JSON lines, .avro for Avro, or say format: jsonl | avro",
+    );
+    expect(errorOf(filter('x.jsonl', ', format: parquet')).message).toContain("filters[0].format: expected jsonl or avro, got 'parquet'");
+    const both = errorOf('modules: []\nfilters:\n  - {name: f, expression: a > 1, output: out/x.jsonl}\n  - {name: g, expression: a > 2, output: ./out/../out/x.jsonl}\n');
+    expect(both.message).toBe("/srv/broker/broker.yaml:4:42: filters[1].output: filter 'f' already writes /srv/broker/out/x.jsonl: give each filter its own output file");
+    expect(errorOf('modules: []\nfilters:\n  - {name: f, expression: a > 1, output: x.jsonl}\n  - {name: f, expression: a > 2, output: y.jsonl}\n').message).toContain(
+      "filters[1].name: another filter is already named 'f'",
+    );
+  });
+
+  it('reports YAML syntax errors with their position', () => {
+    const error = errorOf('modules:\n  - name: a\n   model: [\n');
+    expect(error.line).toBeGreaterThan(1);
+    expect(error.message).toMatch(/^\/srv\/broker\/broker\.yaml:\d+:\d+: not valid YAML: /);
+  });
+});
+
+describe('loadBrokerConfig', () => {
+  it('reads the file and resolves paths against its folder; a missing file is a clear error', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aviary-config-'));
+    try {
+      const file = join(dir, 'broker.yaml');
+      await writeFile(file, 'modules:\n  - {name: a, model: ../m, outputs: [x]}\n');
+      const config = await loadBrokerConfig(file);
+      expect(config.modules[0]!.model).toBe(join(dir, '../m'));
+      await expect(loadBrokerConfig(join(dir, 'nope.yaml'))).rejects.toThrow(`${join(dir, 'nope.yaml')}: cannot read the broker config: no such file`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

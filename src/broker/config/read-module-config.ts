@@ -1,0 +1,60 @@
+/** One `modules:` entry of a broker config, checked on its own (cross-module checks are in check-modules.ts). */
+import { resolve } from 'node:path';
+import { isMap } from 'yaml';
+import { isModelUri } from '../../runtime/model-source.js';
+import type { ModuleConfig } from './broker-config.js';
+import type { ConfigReader, ConfigValue } from './config-reader.js';
+
+const KEYS = ['name', 'model', 'outputs', 'inputs', 'reads', 'preprocessing', 'batch_size', 'timeout', 'workers'];
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** The module and where each of its parts was written, for the checks that span modules. */
+export interface ReadModule {
+  readonly config: ModuleConfig;
+  readonly at: { readonly name: ConfigValue; readonly outputs: ConfigValue; readonly reads: readonly ConfigValue[]; readonly inputs: readonly ConfigValue[] };
+}
+
+export function readModuleConfig(reader: ConfigReader, value: ConfigValue, dir: string, brokerBatchSize: number): ReadModule {
+  const entries = reader.mapping(value, KEYS, ['name', 'model', 'outputs']);
+  const get = (key: string) => entries.get(key)!;
+  const optional = <T>(key: string, read: (v: ConfigValue) => T): T | undefined => (entries.has(key) ? read(get(key)) : undefined);
+  const model = reader.string(get('model'));
+  const reads = optional('reads', (v) => reader.list(v)) ?? [];
+  const inputs = optional('inputs', (v) => reader.strings(v));
+  const preprocessing = optional('preprocessing', (v) => reader.string(v));
+  const config: ModuleConfig = {
+    name: reader.name(get('name')),
+    model: isModelUri(model) ? model : resolve(dir, model),
+    outputs: readOutputs(reader, get('outputs')),
+    ...(inputs ? { inputs: inputs.values } : {}),
+    reads: reads.map((v) => reader.name(v)),
+    ...(preprocessing ? { preprocessing: resolve(dir, preprocessing) } : {}),
+    batchSize: optional('batch_size', (v) => reader.wholeNumber(v, 1)) ?? brokerBatchSize,
+    timeoutMs: optional('timeout', (v) => reader.duration(v, false)) ?? DEFAULT_TIMEOUT_MS,
+    workers: optional('workers', (v) => reader.wholeNumber(v, 1)) ?? 1,
+  };
+  return { config, at: { name: get('name'), outputs: get('outputs'), reads, inputs: inputs?.items ?? [] } };
+}
+
+/** A list of names, or a mapping of a name to the model's output it takes. */
+function readOutputs(reader: ConfigReader, value: ConfigValue): ModuleConfig['outputs'] {
+  if (isMap(value.node)) {
+    const names: string[] = [];
+    for (const pair of value.node.items) names.push(String((pair.key as { value?: unknown })?.value ?? pair.key));
+    const entries = reader.mapping(value, names);
+    const mapping: Record<string, string> = {};
+    for (const [name, entry] of entries) {
+      reader.name({ key: entry.key, node: entry.parent ?? null });
+      mapping[name] = reader.string(entry);
+    }
+    if (names.length === 0) throw reader.error(value, 'expected at least one output');
+    return mapping;
+  }
+  const items = reader.list(value);
+  if (items.length === 0) throw reader.error(value, 'expected at least one output name');
+  const names = items.map((item) => reader.name(item));
+  names.forEach((name, i) => {
+    if (names.indexOf(name) !== i) throw reader.error(items[i]!, `output '${name}' is named twice`);
+  });
+  return names;
+}

@@ -1,0 +1,210 @@
+/**
+ * A science module backed by a model (PreprocessedModel): alerts go through the model's
+ * preprocessing step as Fink dicts, or become records of its inputs; its outputs are renamed
+ * as configured. A failing alert is dead-lettered with what raised; a failing batch (a worker
+ * down after its retry, a timeout) dead-letters every alert of the batch, marks the module
+ * degraded, and the next batch tries again. The model can be replaced while it runs (a followed
+ * alias moved): the new one takes over at the next batch and the old one is closed once idle.
+ */
+import type { Logger } from '../../common/logger.js';
+import { PreprocessedModel, type AlertScores, type PreprocessedModelOptions } from '../../runtime/preprocessing/preprocessed-model.js';
+import { WorkerError } from '../../runtime/worker/worker-errors.js';
+import type { Alert } from '../alert.js';
+import type { ModuleConfig } from '../config/broker-config.js';
+import type { ModuleDeadLetter, ModuleScores, OutputValue } from '../enriched-alert.js';
+import { finkAlertDict } from '../fink-alert-dict.js';
+import type { ModuleStatus } from '../store/alert-store.js';
+import { inputRecords } from './module-inputs.js';
+import { VersionUsage } from './module-version-usage.js';
+import { ModuleOutputError, outputMapping, type OutputMapping } from './output-mapping.js';
+import { aliasOf, type ModuleBatchResult, type ScienceModule } from './science-module.js';
+
+export type ModuleLoadOptions = Omit<PreprocessedModelOptions, 'workers' | 'batchSize' | 'timeoutMs' | 'preprocessingDir' | 'name'> & { readonly logger: Logger };
+
+interface Active {
+  readonly model: PreprocessedModel;
+  readonly version: string | null;
+  readonly running: Set<Promise<unknown>>;
+  mapping?: OutputMapping;
+}
+
+type Prior = readonly Readonly<Record<string, OutputValue>>[];
+
+export class ModelModule implements ScienceModule {
+  /** `uri` overrides the configured model (a followed alias's new version, e.g. models:/snia/2). */
+  static async loadModel(config: ModuleConfig, options: ModuleLoadOptions, uri = config.model): Promise<PreprocessedModel> {
+    const model = await PreprocessedModel.load(uri, {
+      ...options,
+      workers: config.workers,
+      batchSize: config.batchSize,
+      timeoutMs: config.timeoutMs,
+      ...(config.preprocessing ? { preprocessingDir: config.preprocessing } : {}),
+      progress: options.progress && ((line) => options.progress!(`${config.name}: ${line}`)),
+    });
+    if (!model.preprocessing && !config.inputs && inputNamesOf(model).length === 0) {
+      await model.close();
+      throw new Error(`module ${config.name}: ${uri} has no input signature and no preprocessing step: list the alert fields it takes under inputs: (e.g. inputs: [magpsf, sigmapsf])`);
+    }
+    return model;
+  }
+
+  static async load(config: ModuleConfig, options: ModuleLoadOptions): Promise<ModelModule> {
+    return new ModelModule(config, await ModelModule.loadModel(config, options), options.logger);
+  }
+
+  private active: Active;
+  private next?: Active;
+  private readonly retiring = new Set<Promise<void>>();
+  private readonly usage = new VersionUsage();
+  private state: ModuleStatus['state'] = 'ready';
+  private reason?: string;
+
+  constructor(
+    readonly config: ModuleConfig,
+    model: PreprocessedModel,
+    private readonly logger: Logger,
+  ) {
+    this.active = activeOf(model);
+    this.usage.start(this.active.version);
+  }
+
+  get version(): string | null {
+    return (this.next ?? this.active).version;
+  }
+
+  /** Scores with `model` from the next batch on; the model in use is closed once its batches finish. */
+  replace(model: PreprocessedModel): void {
+    const unused = this.next;
+    this.next = activeOf(model);
+    if (unused) this.retire(unused);
+  }
+
+  async score(alerts: readonly Alert[], prior: Prior): Promise<ModuleBatchResult> {
+    if (this.next) this.swap();
+    const active = this.active;
+    const scores: (ModuleScores | undefined)[] = new Array(alerts.length).fill(undefined);
+    const deadLetters: ModuleDeadLetter[] = [];
+    let preprocessingMs = 0;
+    let modelMs = 0;
+    const chunks: Promise<void>[] = [];
+    for (let start = 0; start < alerts.length; start += this.config.batchSize) {
+      const end = Math.min(alerts.length, start + this.config.batchSize);
+      const chunk = this.scoreChunk(active, alerts.slice(start, end), prior.slice(start, end)).then((result) => {
+        result.scores.forEach((s, i) => (scores[start + i] = s));
+        deadLetters.push(...result.deadLetters);
+        preprocessingMs += result.preprocessingMs;
+        modelMs += result.modelMs;
+      });
+      chunks.push(chunk);
+      active.running.add(chunk);
+      void chunk.finally(() => active.running.delete(chunk)).catch(() => {});
+    }
+    await Promise.all(chunks);
+    return { scores, deadLetters, preprocessingMs, modelMs };
+  }
+
+  status(): ModuleStatus {
+    const alias = aliasOf(this.config.model);
+    return {
+      name: this.config.name,
+      model: this.config.model,
+      modelName: this.active.model.model.version?.name ?? alias?.name ?? this.config.model,
+      version: this.active.version,
+      ...(alias ? { alias: alias.alias } : {}),
+      state: this.state,
+      scored: this.usage.scored,
+      deadLettered: this.usage.deadLettered,
+      ...(this.reason ? { reason: this.reason } : {}),
+      versions: this.usage.list(),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    const pending = this.next;
+    this.next = undefined;
+    if (pending) this.retire(pending);
+    this.retire(this.active);
+    await Promise.allSettled([...this.retiring]);
+  }
+
+  private swap(): void {
+    const old = this.active;
+    this.active = this.next!;
+    this.next = undefined;
+    this.usage.start(this.active.version);
+    this.logger.info(`${this.config.name}: ${this.config.model} moved from version ${old.version} to ${this.active.version}; now scoring with version ${this.active.version}`);
+    this.retire(old);
+  }
+
+  private retire(old: Active): void {
+    const closing = Promise.allSettled([...old.running]).then(() => old.model.close());
+    this.retiring.add(closing);
+    void closing.finally(() => this.retiring.delete(closing));
+  }
+
+  private async scoreChunk(active: Active, alerts: readonly Alert[], prior: Prior): Promise<ModuleBatchResult> {
+    const inputs = active.model.preprocessing
+      ? alerts.map((alert, i) => finkAlertDict(alert, prior[i]))
+      : inputRecords(alerts, prior, this.config.inputs ?? inputNamesOf(active.model));
+    let answer: AlertScores;
+    try {
+      answer = await active.model.scoreAlerts(inputs);
+    } catch (err) {
+      return this.batchFailed(active, alerts, err);
+    }
+    const scores: (ModuleScores | undefined)[] = [];
+    const deadLetters: ModuleDeadLetter[] = [];
+    answer.alerts.forEach((scored, i) => {
+      const alert = alerts[i]!;
+      if (scored.error || !scored.predictions) {
+        const error = scored.error ?? { stage: 'predict' as const, type: 'Error', message: 'the model returned no prediction' };
+        deadLetters.push(this.deadLetter(active, alert, error.stage, `${error.type}: ${error.message}`));
+        scores.push(undefined);
+        return;
+      }
+      active.mapping ??= outputMapping(this.config.name, this.config.outputs, Object.keys(scored.predictions));
+      scores.push({ module: this.config.name, model: this.modelName(active), version: active.version, outputs: active.mapping(scored.predictions) });
+    });
+    this.usage.add(active.version, alerts.length - deadLetters.length, deadLetters.length);
+    if (this.state === 'degraded') {
+      this.state = 'ready';
+      this.reason = undefined;
+    }
+    return { scores, deadLetters, ...answer.timings };
+  }
+
+  /** The whole batch failed: every alert is dead-lettered for this module, which is degraded until a batch succeeds. */
+  private batchFailed(active: Active, alerts: readonly Alert[], err: unknown): ModuleBatchResult {
+    if (err instanceof ModuleOutputError) throw err;
+    const timeout = err instanceof WorkerError && err.kind === 'timeout';
+    const reason = err instanceof WorkerError ? `WorkerError (${err.kind}): ${err.reason}` : err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    if (this.state !== 'closed') {
+      this.state = 'degraded';
+      this.reason = reason;
+    }
+    this.logger.warn(`${this.config.name}: a batch of ${alerts.length} alerts failed and was dead-lettered for this module: ${reason}`);
+    this.usage.add(active.version, 0, alerts.length);
+    const deadLetters = alerts.map((alert) => this.deadLetter(active, alert, timeout ? 'timeout' : 'degraded', reason));
+    return { scores: alerts.map(() => undefined), deadLetters, preprocessingMs: 0, modelMs: 0 };
+  }
+
+  private deadLetter(active: Active, alert: Alert, stage: ModuleDeadLetter['stage'], reason: string): ModuleDeadLetter {
+    return { module: this.config.name, survey: alert.survey, alertId: alert.alertId, objectId: alert.objectId, stage, reason, model: this.modelName(active), version: active.version };
+  }
+
+  private modelName(active: Active): string {
+    return active.model.model.version?.name ?? aliasOf(this.config.model)?.name ?? this.config.model;
+  }
+}
+
+function activeOf(model: PreprocessedModel): Active {
+  return { model, version: model.model.version?.version ?? null, running: new Set() };
+}
+
+/** The model's named input columns, from its signature. */
+function inputNamesOf(model: PreprocessedModel): string[] {
+  const inputs = model.model.signature?.inputs;
+  return inputs?.kind === 'columns' ? inputs.columns.flatMap((c) => (c.name === undefined ? [] : [c.name])) : [];
+}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { toAlert } from '../alert.js';
+import { rawAlerts } from '../pipeline/pipeline-test-support.js';
+import { inputRecords, valueAt } from './module-inputs.js';
+
+describe('inputRecords', () => {
+  it('takes flat-dict names, dotted paths and earlier outputs; missing numbers become NaN', async () => {
+    const alerts = (await rawAlerts(2)).map(toAlert);
+    const records = inputRecords(alerts, [{ snia: 0.5 }, {}], ['magpsf', 'candidate.ndethist', 'snia', 'no_such_field', 'objectId']);
+    const candidate = alerts[0]!.payload.candidate as Record<string, unknown>;
+    expect(records[0]).toEqual({ magpsf: candidate.magpsf, 'candidate.ndethist': candidate.ndethist, snia: 0.5, no_such_field: Number.NaN, objectId: alerts[0]!.objectId });
+    expect(records[1]!.snia).toBeNaN();
+    expect(records[1]!.no_such_field).toBeNaN();
+  });
+
+  it('walks nested records and leaves a missing path undefined', () => {
+    expect(valueAt({ a: { b: { c: 3 } } }, 'a.b.c')).toBe(3);
+    expect(valueAt({ a: { b: null } }, 'a.b.c')).toBeUndefined();
+    expect(valueAt({ 'a.b': 1 }, 'a.b')).toBe(1);
+  });
+});

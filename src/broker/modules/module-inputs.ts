@@ -1,0 +1,36 @@
+/**
+ * The records a model without a preprocessing step is given: one per alert, one column per
+ * input name. A name is looked up in the alert's flat dict (with the outputs of the modules the
+ * module reads), then as a dotted path through it, then through the payload as decoded. A
+ * missing or null value is NaN in a numeric column, so a model sees the usual missing value.
+ */
+import type { Alert } from '../alert.js';
+import type { OutputValue } from '../enriched-alert.js';
+import { finkAlertDict } from '../fink-alert-dict.js';
+
+export function inputRecords(
+  alerts: readonly Alert[],
+  prior: readonly Readonly<Record<string, OutputValue>>[],
+  inputs: readonly string[],
+): Record<string, unknown>[] {
+  const records = alerts.map((alert, i) => {
+    const dict = finkAlertDict(alert, prior[i]);
+    return Object.fromEntries(inputs.map((name) => [name, valueAt(dict, name) ?? valueAt(alert.payload, name) ?? null]));
+  });
+  for (const name of inputs) {
+    const numeric = records.every((r) => r[name] === null || typeof r[name] === 'number' || typeof r[name] === 'bigint');
+    if (numeric) for (const r of records) if (r[name] === null) r[name] = Number.NaN;
+  }
+  return records;
+}
+
+/** The value at `name`: a key of the record, or a dotted path through nested records. */
+export function valueAt(record: Readonly<Record<string, unknown>>, name: string): unknown {
+  if (name in record) return record[name] ?? undefined;
+  let value: unknown = record;
+  for (const part of name.split('.')) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || !(part in value)) return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value ?? undefined;
+}

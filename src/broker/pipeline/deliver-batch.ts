@@ -1,0 +1,52 @@
+/**
+ * The end of a batch's path: its rows and dead letters into the store, then each filter's
+ * matches into its sink. Called in batch order. A store or sink that fails throws: the run fails
+ * with its reason rather than lose alerts silently.
+ */
+import type { FilterConfig } from '../config/broker-config.js';
+import type { AlertFilter } from '../filters/alert-filter.js';
+import { filterRecord } from '../filters/filter-record.js';
+import type { AlertSink } from '../sinks/alert-sink.js';
+import type { AlertStore } from '../store/alert-store.js';
+import type { AlertBatch } from './alert-batches.js';
+import type { RunTally } from './run-tally.js';
+import type { ScoredBatch } from './score-batch.js';
+
+export interface OpenFilter {
+  readonly config: FilterConfig;
+  readonly filter: AlertFilter;
+  readonly sink: AlertSink;
+}
+
+export async function deliverBatch(batch: AlertBatch, scored: ScoredBatch, store: AlertStore, filters: readonly OpenFilter[], tally: RunTally): Promise<void> {
+  const storing = performance.now();
+  const written = await writeToStore(batch, scored, store);
+  const stored = performance.now();
+  tally.stages.storeMs += stored - storing;
+  tally.sourceDeadLetters += batch.deadLetters.length;
+  tally.alertsStored += written.inserted + written.updated;
+  tally.alertsInserted += written.inserted;
+  batch.readAt.forEach((readAt) => tally.latency.record(stored - readAt));
+  if (filters.length === 0) return;
+  const records = scored.enriched.map((e) => filterRecord(e.alert, e.scores));
+  for (const { config, filter, sink } of filters) {
+    const matches = scored.enriched.filter((_, i) => filter.matches(records[i]!));
+    if (matches.length > 0) {
+      await sink.write(matches).catch((err: Error) => {
+        throw new Error(`filter ${config.name}: writing to ${sink.description} failed: ${err.message}`);
+      });
+    }
+    tally.matched.set(config.name, (tally.matched.get(config.name) ?? 0) + matches.length);
+  }
+  tally.stages.filtersMs += performance.now() - stored;
+}
+
+async function writeToStore(batch: AlertBatch, scored: ScoredBatch, store: AlertStore): Promise<{ inserted: number; updated: number }> {
+  try {
+    if (batch.deadLetters.length > 0) await store.writeSourceDeadLetters(batch.deadLetters);
+    if (scored.deadLetters.length > 0) await store.writeModuleDeadLetters(scored.deadLetters);
+    return scored.enriched.length > 0 ? await store.writeAlerts(scored.enriched) : { inserted: 0, updated: 0 };
+  } catch (err) {
+    throw new Error(`the alert store (${store.description}) failed to write batch ${batch.index}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

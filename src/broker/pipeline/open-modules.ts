@@ -1,0 +1,80 @@
+/**
+ * The run's science modules, loaded side by side (environments build while others start), and
+ * the alias followers of those that name `models:/name@alias`. If one module cannot load, the
+ * others are closed and the error names the module.
+ */
+import type { Logger } from '../../common/logger.js';
+import type { EnvironmentBuilder } from '../../runtime/environment-builder.js';
+import type { BrokerConfig, ModuleConfig } from '../config/broker-config.js';
+import { AliasFollower } from '../modules/alias-follower.js';
+import { ModelModule } from '../modules/model-module.js';
+import { aliasOf } from '../modules/science-module.js';
+import type { ModuleStatus } from '../store/alert-store.js';
+import type { BrokerRunOptions } from './broker-run.js';
+
+export interface OpenModules {
+  /** In the config's order. */
+  readonly modules: readonly ModelModule[];
+  readonly followers: readonly AliasFollower[];
+  close(): Promise<void>;
+}
+
+export interface OpenModulesOptions {
+  readonly config: BrokerConfig;
+  readonly aviary?: BrokerRunOptions['aviary'];
+  readonly builder: EnvironmentBuilder;
+  readonly logger: Logger;
+  readonly progress?: (message: string) => void;
+  /** Called as each module is ready. */
+  readonly onLoaded?: (module: ModelModule) => void;
+}
+
+export async function openModules(options: OpenModulesOptions): Promise<OpenModules> {
+  const { config, aviary, builder, logger, progress } = options;
+  const loadOptions = { aviary, builder, logger, ...(progress ? { progress } : {}) };
+  const settled = await Promise.allSettled(
+    config.modules.map(async (m) => {
+      try {
+        const module = await ModelModule.load(m, loadOptions);
+        options.onLoaded?.(module);
+        return module;
+      } catch (err) {
+        throw new Error(`module ${m.name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      }
+    }),
+  );
+  const modules = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    await Promise.allSettled(modules.map((m) => m.close()));
+    throw failed.reason;
+  }
+  const followers =
+    aviary && config.followRegistryMs > 0
+      ? modules
+          .filter((m) => aliasOf(m.config.model))
+          .map(
+            (m) =>
+              new AliasFollower(m, {
+                registry: aviary.registry,
+                intervalMs: config.followRegistryMs,
+                load: (uri) => ModelModule.loadModel(m.config, { ...loadOptions, progress: undefined }, uri),
+                logger,
+              }),
+          )
+      : [];
+  return {
+    modules,
+    followers,
+    close: async () => {
+      await Promise.allSettled(followers.map((f) => f.stop()));
+      await Promise.allSettled(modules.map((m) => m.close()));
+    },
+  };
+}
+
+/** A module's status before its model is loaded. */
+export function loadingStatus(m: ModuleConfig): ModuleStatus {
+  const alias = aliasOf(m.model);
+  return { name: m.name, model: m.model, modelName: alias?.name ?? m.model, version: null, ...(alias ? { alias: alias.alias } : {}), state: 'loading', scored: 0, deadLettered: 0 };
+}

@@ -1,0 +1,122 @@
+/**
+ * A broker run: alerts from the source, in batches, through the science modules (by levels of
+ * `reads`), into the store, then through the filters into their sinks.
+ *
+ *   source -> alertBatches -> [scoreBatch] -> deliverBatch (in batch order) -> store, sinks
+ *
+ * Up to `maxBatchesInFlight` batches are scored at once; the source is pulled only when there is
+ * room, so memory stays flat. Modules and sinks are closed at the end even when the run fails;
+ * a failing store or sink fails the run with its reason. The signal stops reading; what was
+ * read is finished and stored.
+ */
+import { randomUUID } from 'node:crypto';
+import { silentLogger } from '../../common/logger.js';
+import { parseFilter } from '../filters/parse-filter.js';
+import { moduleLevels } from '../modules/module-levels.js';
+import { readAlerts } from '../read-alerts.js';
+import { openSink } from '../sinks/open-sink.js';
+import type { ModuleStatus } from '../store/alert-store.js';
+import type { BrokerRunOptions, BrokerSummary } from './broker-run.js';
+import { alertBatches } from './alert-batches.js';
+import { deliverBatch, type OpenFilter } from './deliver-batch.js';
+import { InFlight } from './in-flight.js';
+import { loadingStatus, openModules, type OpenModules } from './open-modules.js';
+import { RunTally } from './run-tally.js';
+import { scoreBatch } from './score-batch.js';
+import { StatusReporter } from './status-reporter.js';
+
+const DEFAULT_IN_FLIGHT = 3;
+
+export async function runBroker(options: BrokerRunOptions): Promise<BrokerSummary> {
+  const { config, store } = options;
+  const logger = options.logger ?? silentLogger;
+  const runId = randomUUID().replace(/-/g, '');
+  const tally = new RunTally();
+  let opened: OpenModules | undefined;
+  /** The modules' last working states, kept when they close so the summary shows ready or degraded. */
+  let finalModules: ModuleStatus[] | undefined;
+  const reporter = new StatusReporter({
+    runId,
+    config,
+    store,
+    tally,
+    logger,
+    modules: () => finalModules ?? config.modules.map((m) => opened?.modules.find((o) => o.config.name === m.name)?.status() ?? loadingStatus(m)),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  const filters: OpenFilter[] = [];
+  const inFlight = new InFlight(options.maxBatchesInFlight ?? DEFAULT_IN_FLIGHT);
+  try {
+    await reporter.start();
+    const parsed = config.filters.map((f) => ({ config: f, filter: parseFilter(f.expression) }));
+    opened = await openModules({ config, aviary: options.aviary, builder: options.builder, logger, ...(options.progress ? { progress: options.progress } : {}) });
+    for (const f of parsed) filters.push({ ...f, sink: await (options.openSink ?? openSink)(f.config) });
+    const modules = opened.modules;
+    const levels = moduleLevels(config.modules);
+    let delivered = Promise.resolve();
+    const batches = alertBatches(readAlerts(options.source), config.batchSize)[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        await inFlight.room();
+        if (options.signal?.aborted || inFlight.failed) break;
+        const next = await batches.next();
+        if (next.done) break;
+        const batch = next.value;
+        tally.alertsRead += batch.alerts.length;
+        tally.stages.decodeMs += batch.decodeMs;
+        const scoring = scoreBatch(batch.alerts, modules, levels);
+        // Stored in batch order: a batch waits for the one before it, even when scored first.
+        const delivering = Promise.all([scoring, delivered]).then(async ([scored]) => {
+          tally.stages.preprocessingMs += scored.preprocessingMs;
+          tally.stages.modelMs += scored.modelMs;
+          await deliverBatch(batch, scored, store, filters, tally);
+        });
+        delivered = delivering.catch(() => {});
+        inFlight.add(delivering);
+      }
+    } finally {
+      await batches.return?.(undefined);
+      await inFlight.drain();
+    }
+    if (inFlight.failed) throw inFlight.failed.error;
+    finalModules = opened.modules.map((m) => m.status());
+    await closeAll(opened, filters);
+    await reporter.finish();
+    return summary(runId, tally, reporter);
+  } catch (err) {
+    finalModules ??= opened?.modules.map((m) => m.status());
+    await closeAll(opened, filters).catch((closeError: Error) => logger.error(closeError.message));
+    const reason = err instanceof Error ? err.message : String(err);
+    await reporter.finish(reason).catch((saveError: Error) => logger.error(`could not save the failed run's status: ${saveError.message}`));
+    throw err;
+  }
+}
+
+/** Closes modules and sinks; a sink that cannot be closed (its output incomplete) fails the run. */
+async function closeAll(opened: OpenModules | undefined, filters: OpenFilter[]): Promise<void> {
+  const closing = filters.splice(0).map((f) =>
+    f.sink.close().catch((err: Error) => {
+      throw new Error(`filter ${f.config.name}: closing ${f.sink.description} failed: ${err.message}`);
+    }),
+  );
+  const results = await Promise.allSettled([opened?.close(), ...closing]);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+function summary(runId: string, tally: RunTally, reporter: StatusReporter): BrokerSummary {
+  const status = reporter.status('finished');
+  return {
+    runId,
+    alertsRead: tally.alertsRead,
+    alertsStored: tally.alertsStored,
+    alertsInserted: tally.alertsInserted,
+    sourceDeadLetters: tally.sourceDeadLetters,
+    modules: status.modules,
+    filters: status.filters.map(({ name, matched, output }) => ({ name, matched, output })),
+    latencyMs: tally.latencyMs(),
+    elapsedMs: Math.round(tally.elapsedMs),
+    alertsPerSecond: tally.progress().alertsPerSecond,
+    stages: tally.stageTimes(),
+  };
+}
