@@ -64,7 +64,7 @@ class Preprocessing:
         self.function = function
         self.load_ms = (time.perf_counter() - t0) * 1000
 
-    def score(self, rows, columns, params=None):
+    def score(self, rows, columns, params=None, block=None):
         texts = next((value for name, dtype, value in columns if name == ALERT_COLUMN and dtype == "json"), None)
         if texts is None:
             raise ValueError(f'a preprocessing batch holds one JSON column "{ALERT_COLUMN}" of alert texts')
