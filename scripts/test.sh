@@ -29,12 +29,13 @@ tally() {
   summary+=("$(printf '%-11s %s passed, %s failed (exit %s)' "$name:" "$p" "$f" "$rc")")
 }
 
-banner "typecheck: tsc --noEmit"
-npx tsc --noEmit 2>&1 | tee "$out/typecheck.log"
+banner "typecheck: tsc --noEmit (src, tests, bench) and tsc -p web"
+npm run --silent typecheck 2>&1 | tee "$out/typecheck.log"
 rc=${PIPESTATUS[0]}
 if ((rc == 0)); then tally typecheck 0 ""; else tally typecheck "$rc" ""; fi
 
 banner "TypeScript tests: vitest"
+bash scripts/browser.sh # Debian's Chromium for the browser tests (tests/ts/ui), installed once
 npx vitest run --reporter=default --reporter=json --outputFile.json="$out/vitest.json" 2>&1 |
   tee "$out/vitest.log"
 rc=${PIPESTATUS[0]}

@@ -41,6 +41,8 @@ export class Router {
   private readonly routes: CompiledRoute[] = [];
   /** Literal paths found without scanning: most MLflow routes have no parameters. */
   private readonly exact = new Map<string, Handler>();
+  /** Answers a GET that no route matched (the web UI's pages); every route keeps priority. */
+  private getFallback: Handler | undefined;
 
   add(method: Method, pattern: string, handler: Handler): this {
     if (!pattern.includes(':') && !pattern.includes('*')) {
@@ -57,7 +59,18 @@ export class Router {
     return this;
   }
 
+  fallbackForGet(handler: Handler): this {
+    this.getFallback = handler;
+    return this;
+  }
+
   match(method: string, path: string): Match | 'method-not-allowed' | undefined {
+    const found = this.matchRoute(method, path);
+    if (found === undefined && method === 'GET' && this.getFallback) return { handler: this.getFallback, params: {} };
+    return found;
+  }
+
+  private matchRoute(method: string, path: string): Match | 'method-not-allowed' | undefined {
     const exact = this.exact.get(`${method} ${path}`);
     if (exact) return { handler: exact, params: {} };
     const parts = path.split('/');
