@@ -1,6 +1,7 @@
 // Bundles the CLI into one ESM file so `aviary` starts fast (no TypeScript at run time).
 import { cpSync } from 'node:fs';
 import { build } from 'esbuild';
+import { build as viteBuild } from 'vite';
 
 await build({
   entryPoints: ['src/cli/main.ts'],
@@ -20,3 +21,10 @@ await build({
 // The Python model worker is a file the runtime starts, not code to bundle: it goes beside the
 // bundle (src/runtime/worker/worker-script.ts looks in dist/python/ and in src/runtime/python/).
 cpSync('src/runtime/python', 'dist/python', { recursive: true, filter: (path) => !/(__pycache__|\.test\.ts)$/.test(path) });
+
+// `aviary demo` runs its training scripts and logs its preprocessing folder from files, likewise
+// (src/demo/demo-files.ts looks in dist/demo-python/ and in src/demo/python/).
+cpSync('src/demo/python', 'dist/demo-python', { recursive: true, filter: (path) => !/__pycache__$/.test(path) });
+
+// The web UI (web/, React) is built by Vite into dist/web/, which `aviary server` serves at /.
+await viteBuild({ configFile: 'web/vite.config.ts', logLevel: 'warn' });

@@ -1,6 +1,83 @@
-/** `aviary demo`: placeholder until its implementation lands (replaced, not extended). */
-import { Command } from 'commander';
+/**
+ * `aviary demo`: on embedded defaults, serve, train and register three science modules with the
+ * real mlflow client, replay alerts through them, print the summary, and keep serving so the
+ * results can be browsed (until Ctrl-C; `--exit` stops after the summary).
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import pkg from '../../../package.json' with { type: 'json' };
+import { formatSummary } from '../../broker/pipeline/format-summary.js';
+import { demoHints } from '../../demo/demo-hints.js';
+import { demoLogger } from '../../demo/demo-logger.js';
+import { demoDefaults, type DemoOptions } from '../../demo/demo-options.js';
+import { stderrProgress } from '../../demo/demo-progress.js';
+import { runDemo } from '../../demo/run-demo.js';
+import { runCommand } from '../run-command.js';
+
+interface DemoFlags {
+  dataDir: string;
+  host: string;
+  port: number;
+  alerts?: string[];
+  simulated?: boolean;
+  n: number;
+  trainingAlerts: number;
+  retrain?: boolean;
+  exit?: boolean;
+  cacheDir?: string;
+}
+
+const wholeNumber = (min: number, max: number, what: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected ${what}`);
+  return n;
+};
 
 export function demoCommand(): Command {
-  return new Command('demo').description('(not built yet)');
+  return new Command('demo')
+    .description('train three science modules with the mlflow client, replay alerts through them, and serve the results')
+    .option('--data-dir <dir>', 'where the database, artifacts, alerts and broker.yaml go', demoDefaults.dataDir)
+    .option('--host <host>', 'address to listen on', demoDefaults.host)
+    .option('--port <port>', 'port to listen on (0 picks a free one)', wholeNumber(0, 65535, 'a port number from 0 to 65535'), demoDefaults.port)
+    .option('--alerts <paths...>', 'alerts to replay: files, folders or globs (default: ../shared/data/ztf when it exists, else simulated)')
+    .option('--simulated', 'replay simulated alerts even when real ones are at hand')
+    .option('--n <count>', 'how many simulated alerts to replay', wholeNumber(1, Number.MAX_SAFE_INTEGER, 'a whole number of at least 1'), demoDefaults.count)
+    .option('--training-alerts <count>', 'how many labelled alerts to simulate for training', wholeNumber(100, Number.MAX_SAFE_INTEGER, 'a whole number of at least 100'), demoDefaults.trainingCount)
+    .option('--retrain', 'train and register the modules again even if the registry holds them')
+    .option('--exit', 'stop the server after the summary instead of serving until Ctrl-C')
+    .option('--cache-dir <dir>', 'the environment cache (default: ${AVIARY_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/aviary})')
+    .action((flags: DemoFlags) => runCommand(() => demo(flags)));
+}
+
+async function demo(flags: DemoFlags): Promise<void> {
+  const options: DemoOptions = {
+    dataDir: flags.dataDir,
+    host: flags.host,
+    port: flags.port,
+    ...(flags.alerts ? { alerts: flags.alerts } : {}),
+    simulated: flags.simulated ?? false,
+    count: flags.n,
+    trainingCount: flags.trainingAlerts,
+    retrain: flags.retrain ?? false,
+    ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),
+  };
+  // The first Ctrl-C ends the replay early (what was read is stored); later ones are handled below.
+  const stopping = new AbortController();
+  const interrupt = () => stopping.abort();
+  process.once('SIGINT', interrupt);
+  const progress = stderrProgress();
+  const run = await runDemo(options, { version: pkg.version, progress, logger: demoLogger(progress), signal: stopping.signal }).finally(() =>
+    process.off('SIGINT', interrupt),
+  );
+  process.stdout.write(`\n${formatSummary(run.summary)}\n`);
+  if (flags.exit || stopping.signal.aborted) {
+    await run.server.close();
+    return;
+  }
+  process.stdout.write(`${demoHints(run.url, run.dataDir, run.brokerConfig)}\n\nPress Ctrl-C to stop the server.\n`);
+  await new Promise<void>((stop) => {
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  process.stderr.write('aviary demo: shutting down\n');
+  await run.server.close();
 }

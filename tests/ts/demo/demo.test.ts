@@ -1,0 +1,95 @@
+/**
+ * `aviary demo` end to end, in this process: real training environments (cached by content),
+ * the real mlflow client training and registering the three modules against the demo's server,
+ * simulated alerts replayed through the broker. Then a second demo on the same data directory:
+ * it must find the champions, skip training, and store no alert twice.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadBrokerConfig } from '../../../src/broker/config/load-broker-config.js';
+import { silentLogger } from '../../../src/common/logger.js';
+import type { DemoOptions } from '../../../src/demo/demo-options.js';
+import { silentProgress } from '../../../src/demo/demo-progress.js';
+import { runDemo, type DemoRun } from '../../../src/demo/run-demo.js';
+
+const COLD_BUILDS_MS = 600_000;
+const ALERTS = 150;
+
+describe('aviary demo', () => {
+  let work: string;
+  const started: DemoRun[] = [];
+  const demo = async (options: Partial<DemoOptions> = {}) => {
+    work ??= await mkdtemp(join(tmpdir(), 'aviary-demo-'));
+    const run = await runDemo(
+      { dataDir: join(work, 'data'), host: '127.0.0.1', port: 0, simulated: true, count: ALERTS, trainingCount: 800, retrain: false, ...options },
+      { version: 'test', progress: silentProgress, logger: silentLogger },
+    );
+    started.push(run);
+    return run;
+  };
+
+  afterAll(async () => {
+    for (const run of started) await run.server.close().catch(() => undefined);
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it(
+    'trains and registers three @champion modules, replays alerts through them and writes both filters',
+    async () => {
+      const run = await demo();
+      expect(run.trained).toBe(true);
+      const { registry, alerts } = run.server.aviary;
+      for (const name of ['snia', 'realbogus', 'variable']) {
+        const champion = await registry.getVersionByAlias(name, 'champion');
+        expect(champion.aliases).toContain('champion');
+      }
+      const snia = await registry.getVersionByAlias('snia', 'champion');
+      const sniaRun = await run.server.aviary.tracking.getRun(snia.run_id!);
+      expect(sniaRun.data.metrics.find((m) => m.key === 'accuracy')?.value).toBeGreaterThan(0.5);
+
+      expect(run.summary.alertsStored).toBe(ALERTS);
+      expect(run.summary.modules.map((m) => [m.name, m.state, m.scored])).toEqual([
+        ['realbogus', 'ready', ALERTS],
+        ['snia', 'ready', ALERTS],
+        ['variable', 'ready', ALERTS],
+      ]);
+      expect(await alerts.countAlerts()).toBe(ALERTS);
+      const page = await alerts.searchAlerts({ limit: 20 });
+      for (const stored of page.alerts) {
+        const outputs = Object.fromEntries(stored.scores.flatMap((s) => Object.entries(s.outputs)));
+        for (const score of ['rb_score', 'snia_score', 'variable_score']) {
+          expect(outputs[score], `${score} of alert ${stored.alertId}`).toBeTypeOf('number');
+          expect(outputs[score]).toBeGreaterThanOrEqual(0);
+          expect(outputs[score]).toBeLessThanOrEqual(1 + 1e-6); // ONNX answers float32 probabilities
+        }
+      }
+
+      const config = await loadBrokerConfig(run.brokerConfig);
+      expect(config.modules.map((m) => m.model)).toEqual(['models:/realbogus@champion', 'models:/snia@champion', 'models:/variable@champion']);
+      expect(config.filters.map((f) => f.name)).toEqual(['early_snia', 'variables']);
+      for (const filter of config.filters) expect(existsSync(filter.output), filter.output).toBe(true);
+      const matched = Object.fromEntries(run.summary.filters.map((f) => [f.name, f.matched]));
+      expect(matched.variables).toBeGreaterThan(0);
+      expect((await readFile(join(run.dataDir, 'out', 'early_snia.jsonl'), 'utf8')).split('\n').filter(Boolean)).toHaveLength(matched.early_snia!);
+      await run.server.close();
+      started.pop();
+    },
+    COLD_BUILDS_MS,
+  );
+
+  it(
+    'on the same data directory, skips training and replays without storing an alert twice',
+    async () => {
+      const run = await demo();
+      expect(run.trained).toBe(false);
+      expect(run.champions.map((c) => `${c.name}/${c.version}`)).toEqual(['snia/1', 'realbogus/1', 'variable/1']);
+      expect(run.summary.alertsStored).toBe(ALERTS);
+      expect(run.summary.alertsInserted).toBe(0);
+      expect(await run.server.aviary.alerts.countAlerts()).toBe(ALERTS);
+    },
+    COLD_BUILDS_MS,
+  );
+});
