@@ -39,7 +39,7 @@ export interface SimulationSummary {
   readonly files: number;
   readonly alerts: number;
   readonly classes: Readonly<Record<SimulatedClass, number>>;
-  /** Bytes of the Avro files (labels.jsonl not included). */
+  /** Bytes of the Avro files (_labels.jsonl not included). */
   readonly bytes: number;
   readonly seconds: number;
 }

@@ -28,7 +28,7 @@ export function simulateCommand(): Command {
     .description(`Write simulated ZTF 4.02 alerts (SN Ia, periodic variables, AGN, bogus; light curves with upper limits; cutouts) as Avro files, with their true classes in ${LABELS_FILE}`)
     .addOption(new Option('--survey <survey>', 'the survey whose alerts to simulate').choices(['ztf']).default('ztf'))
     .requiredOption('--n <count>', 'how many alerts')
-    .requiredOption('--out <folder>', 'a new or empty folder for the Avro files and labels.jsonl')
+    .requiredOption('--out <folder>', 'a new or empty folder for the Avro files and _labels.jsonl')
     .option('--seed <integer>', 'the random seed: the same seed and options give identical files (default: random, printed)')
     .option('--classes <mix>', 'the class shares, e.g. snia=0.3,variable=0.3,agn=0.2,bogus=0.2 (the default)')
     .option('--per-file <k>', 'alerts per Avro file; 1 gives one <candid>.avro per alert like the ZTF archive', '1000')
