@@ -1,25 +1,50 @@
 /** The UI's URLs, in one place. */
+const query = (params?: Record<string, string>) => (params && Object.keys(params).length > 0 ? `?${new URLSearchParams(params).toString()}` : '');
+
 export const paths = {
   experiments: () => '/experiments',
-  experiment: (experimentId: string, query?: Record<string, string>) =>
-    `/experiments/${encodeURIComponent(experimentId)}${query ? `?${new URLSearchParams(query).toString()}` : ''}`,
+  experiment: (experimentId: string, params?: Record<string, string>) => `/experiments/${encodeURIComponent(experimentId)}${query(params)}`,
+  run: (experimentId: string, runId: string) => `/experiments/${encodeURIComponent(experimentId)}/runs/${encodeURIComponent(runId)}`,
+  /** Runs to compare, in the given order. */
+  compare: (experimentId: string, runIds: readonly string[]) => `/experiments/${encodeURIComponent(experimentId)}/compare${query({ runs: runIds.join(',') })}`,
   models: () => '/models',
   model: (name: string) => `/models/${encodeURIComponent(name)}`,
+  broker: () => '/broker',
+  /** Alert search: by object id or a filter expression. */
+  alerts: (params?: Record<string, string>) => `/alerts${query(params)}`,
+  /** An alert by its exact id (digits; never a JS number). */
+  alert: (alertId: string, survey?: string) => `/alerts/${encodeURIComponent(alertId)}${query(survey ? { survey } : undefined)}`,
+  object: (objectId: string) => `/objects/${encodeURIComponent(objectId)}`,
 };
 
 export type Page =
   | { kind: 'experiments' }
   | { kind: 'runs'; experimentId: string }
+  | { kind: 'run'; experimentId: string; runId: string }
+  | { kind: 'compare'; experimentId: string }
   | { kind: 'models' }
   | { kind: 'model'; name: string }
+  | { kind: 'broker' }
+  | { kind: 'alerts' }
+  | { kind: 'alert'; alertId: string }
+  | { kind: 'object'; objectId: string }
   | { kind: 'not-found' };
 
 export function pageOf(path: string): Page {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0) return { kind: 'experiments' };
-  if (parts[0] === 'experiments' && parts.length === 1) return { kind: 'experiments' };
-  if (parts[0] === 'experiments' && parts.length === 2) return { kind: 'runs', experimentId: parts[1]! };
-  if (parts[0] === 'models' && parts.length === 1) return { kind: 'models' };
-  if (parts[0] === 'models' && parts.length === 2) return { kind: 'model', name: parts[1]! };
+  const [head, id, sub, subId] = parts;
+  if (head === 'experiments') {
+    if (parts.length === 1) return { kind: 'experiments' };
+    if (parts.length === 2) return { kind: 'runs', experimentId: id! };
+    if (parts.length === 4 && sub === 'runs') return { kind: 'run', experimentId: id!, runId: subId! };
+    if (parts.length === 3 && sub === 'compare') return { kind: 'compare', experimentId: id! };
+  }
+  if (head === 'models' && parts.length === 1) return { kind: 'models' };
+  if (head === 'models' && parts.length === 2) return { kind: 'model', name: id! };
+  if (head === 'broker' && parts.length === 1) return { kind: 'broker' };
+  if (head === 'alerts' && parts.length === 1) return { kind: 'alerts' };
+  if (head === 'alerts' && parts.length === 2) return { kind: 'alert', alertId: id! };
+  if (head === 'objects' && parts.length === 2) return { kind: 'object', objectId: id! };
   return { kind: 'not-found' };
 }
