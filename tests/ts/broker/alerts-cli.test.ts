@@ -5,29 +5,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/broker/alert.js';
 import { openAlertStore } from '../../../src/broker/store/open-alert-store.js';
 import { alertsCommand } from '../../../src/cli/commands/alerts-command.js';
 import { parseExactJson } from '../../../src/common/exact-json-parse.js';
 import { enrich, madeUpScore, rubinAlerts, ztfAlerts } from './alerts-real-alerts.js';
+import { runInProcess } from '../../../src/cli/testing/run-in-process.js';
 
-async function aviary(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const capture = (append: (text: string) => void) => (chunk: string | Uint8Array) => (append(String(chunk)), true);
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture((t) => (stdout += t)) as typeof process.stdout.write);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture((t) => (stderr += t)) as typeof process.stderr.write);
-  try {
-    await alertsCommand().parseAsync(args, { from: 'user' });
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { code, stdout, stderr };
-}
+const aviary = (...args: string[]) => runInProcess(alertsCommand, args);
 
 let work: string;
 let dataDir: string;

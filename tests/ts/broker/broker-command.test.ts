@@ -6,29 +6,15 @@
 import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINK_TOPICS } from '../../../src/broker/pipeline/pipeline-test-support.js';
 import { openAlertStore } from '../../../src/broker/store/open-alert-store.js';
 import { brokerCommand } from '../../../src/cli/commands/broker-command.js';
 import { parseExactJson } from '../../../src/common/exact-json-parse.js';
 import { prepareTestModels, type TestModels } from '../../../src/runtime/testing/test-models.js';
+import { runInProcess } from '../../../src/cli/testing/run-in-process.js';
 
-async function aviary(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const capture = (append: (text: string) => void) => (chunk: string | Uint8Array) => (append(String(chunk)), true);
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture((t) => (stdout += t)) as typeof process.stdout.write);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture((t) => (stderr += t)) as typeof process.stderr.write);
-  try {
-    await brokerCommand().parseAsync(args, { from: 'user' });
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { code, stdout, stderr };
-}
+const aviary = (...args: string[]) => runInProcess(brokerCommand, args);
 
 let models: TestModels;
 let work: string;
