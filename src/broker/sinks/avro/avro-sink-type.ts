@@ -5,25 +5,13 @@
  * schemas (ZTF's `["float", "null"]` with `default: null`) are dropped first, as the reader does.
  */
 import avro from 'avsc';
-import { dropSpecBreakingDefaults } from '../../sources/avro/avro-alert-type.js';
+import { dropSpecBreakingDefaults, longAsBigInt } from '../../sources/avro/avro-alert-type.js';
 
-const bigIntLong = avro.types.LongType.__with({
-  fromBuffer: (buf: Buffer) => buf.readBigInt64LE(),
-  toBuffer: (n: bigint | number) => {
-    const buf = Buffer.alloc(8);
-    buf.writeBigInt64LE(BigInt(n));
-    return buf;
-  },
-  fromJSON: (n: unknown) => BigInt(n as string | number | bigint),
-  toJSON: (n: bigint) => (Number.isSafeInteger(Number(n)) ? Number(n) : n.toString()),
-  isValid: (n: unknown) => typeof n === 'bigint' || Number.isSafeInteger(n),
-  compare: (a: bigint, b: bigint) => (a === b ? 0 : a < b ? -1 : 1),
-});
 
 /** The type of a schema (modified in place: spec-breaking defaults dropped); throws with the reason. */
 export function avroSinkType(schema: object): avro.Type {
   dropSpecBreakingDefaults(schema);
-  return avro.Type.forSchema(schema as avro.Schema, { registry: { long: bigIntLong }, wrapUnions: 'never', omitRecordMethods: true });
+  return avro.Type.forSchema(schema as avro.Schema, { registry: { long: longAsBigInt }, wrapUnions: 'never', omitRecordMethods: true });
 }
 
 /** Why a value does not fit a type: the first offending path, e.g. "candidate.magpsf". */

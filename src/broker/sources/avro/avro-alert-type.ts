@@ -13,7 +13,8 @@
  */
 import avro from 'avsc';
 
-const longAsBigInt = avro.types.LongType.__with({
+/** Avro `long` as BigInt; writing also takes safe integers (a JSON alert's small integers). */
+export const longAsBigInt = avro.types.LongType.__with({
   fromBuffer: (buf: Buffer) => buf.readBigInt64LE(),
   toBuffer: (n: bigint | number) => {
     const buf = Buffer.alloc(8);
@@ -22,7 +23,7 @@ const longAsBigInt = avro.types.LongType.__with({
   },
   fromJSON: (n: unknown) => BigInt(n as string | number | bigint),
   toJSON: (n: bigint) => (Number.isSafeInteger(Number(n)) ? Number(n) : n.toString()),
-  isValid: (n: unknown) => typeof n === 'bigint',
+  isValid: (n: unknown) => typeof n === 'bigint' || Number.isSafeInteger(n),
   compare: (a: bigint, b: bigint) => (a === b ? 0 : a < b ? -1 : 1),
 });
 
