@@ -23,23 +23,27 @@ const CUTOUTS = new Set(['cutoutScience', 'cutoutTemplate', 'cutoutDifference'])
 export function finkAlertDict(alert: Alert, moduleOutputs: Readonly<Record<string, unknown>> = {}): FinkAlertDict {
   const payload = alert.payload;
   const dict: FinkAlertDict = {};
-  const put = (key: string, value: unknown) => Object.defineProperty(dict, key, { value, enumerable: true, writable: true, configurable: true });
-  const nested = alert.survey === 'ztf' ? 'candidate' : 'diaSource';
-  const lists = alert.survey === 'ztf' ? ['prv_candidates'] : ['prvDiaSources', 'prvDiaForcedSources'];
-  if (alert.survey === 'ztf') {
-    put('objectId', alert.objectId);
-    put('candid', alert.alertId);
-  } else {
-    put('diaObjectId', alert.objectId);
-    put('diaSourceId', alert.alertId);
-  }
+  const ztf = alert.survey === 'ztf';
+  const nested = ztf ? 'candidate' : 'diaSource';
+  const lists = ztf ? ZTF_LISTS : RUBIN_LISTS;
+  put(dict, ztf ? 'objectId' : 'diaObjectId', alert.objectId);
+  put(dict, ztf ? 'candid' : 'diaSourceId', alert.alertId);
   const current = payload[nested];
-  if (isRecord(current)) for (const [key, value] of Object.entries(current)) if (!(key in dict)) put(key, value);
-  for (const name of lists) put(name, Array.isArray(payload[name]) ? payload[name] : []);
-  for (const [key, value] of Object.entries(payload)) {
-    if (key === nested || CUTOUTS.has(key) || lists.includes(key) || key in dict) continue;
-    put(key, value);
+  if (isRecord(current)) for (const key of Object.keys(current)) if (!Object.hasOwn(dict, key)) put(dict, key, current[key]);
+  for (const name of lists) put(dict, name, Array.isArray(payload[name]) ? payload[name] : []);
+  for (const key of Object.keys(payload)) {
+    if (key === nested || CUTOUTS.has(key) || lists.includes(key) || Object.hasOwn(dict, key)) continue;
+    put(dict, key, payload[key]);
   }
-  for (const [key, value] of Object.entries(moduleOutputs)) put(key, value);
+  for (const key of Object.keys(moduleOutputs)) put(dict, key, moduleOutputs[key]);
   return dict;
+}
+
+const ZTF_LISTS: readonly string[] = ['prv_candidates'];
+const RUBIN_LISTS: readonly string[] = ['prvDiaSources', 'prvDiaForcedSources'];
+
+/** An own data property for every key: assigning "__proto__" (a key from the alert file) would set the prototype instead. */
+function put(dict: FinkAlertDict, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(dict, key, { value, enumerable: true, writable: true, configurable: true });
+  else dict[key] = value;
 }

@@ -8,75 +8,94 @@
  * `Infinity` and `-Infinity` as Python's `json.dumps` does and `json.loads` reads, so the value
  * reaches Python unchanged. Bytes become base64 strings, dates ISO strings, Maps objects;
  * `undefined` fields are left out (and become `null` inside arrays, as JSON.stringify does).
+ *
+ * Written on every alert's hot path (preprocessing input, sinks): one recursive pass that
+ * concatenates strings (V8 joins them lazily) and quotes each distinct key once.
  */
 export interface ExactJsonOptions {
   readonly nonFinite?: 'null' | 'python';
 }
 
 export function toExactJson(value: unknown, options: ExactJsonOptions = {}): string {
-  const python = options.nonFinite === 'python';
-  const parts: string[] = [];
-  write(value, parts, python, new Set());
-  return parts.join('');
+  return write(value, options.nonFinite === 'python', []);
 }
 
-function write(value: unknown, out: string[], python: boolean, seen: Set<object>): void {
+/** `"key":` for each key: keys repeat across alerts (one schema), so each is quoted once. Bounded, as keys may come from any input. */
+const quotedKeys = new Map<string, string>();
+const MAX_QUOTED_KEYS = 10_000;
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key) + ':';
+    if (quotedKeys.size < MAX_QUOTED_KEYS) quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
+function nonFiniteText(value: number, python: boolean): string {
+  if (!python) return 'null';
+  return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
+}
+
+/** The text of a value other than an object (null included), or undefined for an object. */
+function primitiveText(value: unknown, python: boolean): string | undefined {
   switch (typeof value) {
     case 'string':
-      out.push(JSON.stringify(value));
-      return;
-    case 'bigint':
-      out.push(value.toString());
-      return;
+      return JSON.stringify(value);
     case 'number':
-      if (Number.isFinite(value)) out.push(JSON.stringify(value));
-      else if (!python) out.push('null');
-      else out.push(Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity');
-      return;
+      // A finite number's JavaScript text is its JSON text (-0 included: "0").
+      return Number.isFinite(value) ? '' + value : nonFiniteText(value, python);
+    case 'bigint':
+      return value.toString();
     case 'boolean':
-      out.push(value ? 'true' : 'false');
-      return;
-    case 'undefined':
-    case 'function':
-    case 'symbol':
-      out.push('null');
-      return;
+      return value ? 'true' : 'false';
+    case 'object':
+      return value === null ? 'null' : undefined;
+    default:
+      return 'null';
   }
-  if (value === null) {
-    out.push('null');
-    return;
+}
+
+/** `ancestors`: the objects being written around this value; alerts nest a few levels, so a list beats a Set. */
+function write(value: unknown, python: boolean, ancestors: object[]): string {
+  return primitiveText(value, python) ?? writeObjectLike(value as object, python, ancestors);
+}
+
+function writeObjectLike(object: object, python: boolean, ancestors: object[]): string {
+  if (object instanceof Uint8Array) return `"${Buffer.from(object.buffer, object.byteOffset, object.byteLength).toString('base64')}"`;
+  if (object instanceof Date) return Number.isNaN(object.getTime()) ? 'null' : `"${object.toISOString()}"`;
+  if (ancestors.includes(object)) throw new TypeError('cannot write a cyclic structure as JSON');
+  ancestors.push(object);
+  let text: string;
+  if (Array.isArray(object)) text = writeArray(object, python, ancestors);
+  else if (ArrayBuffer.isView(object)) text = writeArray(Array.from(object as unknown as ArrayLike<number>), python, ancestors);
+  else if (object instanceof Map) text = writeMap(object, python, ancestors);
+  else text = writeRecord(object as Record<string, unknown>, python, ancestors);
+  ancestors.pop();
+  return text;
+}
+
+function writeArray(items: readonly unknown[], python: boolean, ancestors: object[]): string {
+  if (items.length === 0) return '[]';
+  let text = '[' + write(items[0], python, ancestors);
+  for (let i = 1; i < items.length; i++) text += ',' + write(items[i], python, ancestors);
+  return text + ']';
+}
+
+function writeRecord(record: Record<string, unknown>, python: boolean, ancestors: object[]): string {
+  const keys = Object.keys(record);
+  let text = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const item = record[key];
+    if (item !== undefined) text += (text.length === 1 ? '' : ',') + quotedKey(key) + write(item, python, ancestors);
   }
-  const object = value as object;
-  if (object instanceof Uint8Array) {
-    out.push(JSON.stringify(Buffer.from(object.buffer, object.byteOffset, object.byteLength).toString('base64')));
-    return;
-  }
-  if (object instanceof Date) {
-    out.push(JSON.stringify(Number.isNaN(object.getTime()) ? null : object.toISOString()));
-    return;
-  }
-  if (seen.has(object)) throw new TypeError('cannot write a cyclic structure as JSON');
-  seen.add(object);
-  if (Array.isArray(object) || ArrayBuffer.isView(object)) {
-    out.push('[');
-    const items = Array.isArray(object) ? object : Array.from(object as unknown as ArrayLike<number>);
-    items.forEach((item, i) => {
-      if (i > 0) out.push(',');
-      write(item, out, python, seen);
-    });
-    out.push(']');
-  } else {
-    const entries = object instanceof Map ? [...object.entries()] : Object.entries(object);
-    out.push('{');
-    let first = true;
-    for (const [key, item] of entries) {
-      if (item === undefined) continue;
-      if (!first) out.push(',');
-      first = false;
-      out.push(JSON.stringify(String(key)), ':');
-      write(item, out, python, seen);
-    }
-    out.push('}');
-  }
-  seen.delete(object);
+  return text + '}';
+}
+
+function writeMap(map: Map<unknown, unknown>, python: boolean, ancestors: object[]): string {
+  let text = '{';
+  for (const [key, item] of map) if (item !== undefined) text += (text.length === 1 ? '' : ',') + quotedKey(String(key)) + write(item, python, ancestors);
+  return text + '}';
 }

@@ -15,7 +15,7 @@ export function filterRecord(alert: Alert, scores: readonly ModuleScores[]): Fil
   const record = finkAlertDict(alert, outputsOf(scores));
   const nested = alert.survey === 'ztf' ? 'candidate' : 'diaSource';
   if (!Object.hasOwn(record, nested) && alert.payload[nested] !== undefined) {
-    Object.defineProperty(record, nested, { value: alert.payload[nested], enumerable: true, writable: true, configurable: true });
+    record[nested] = alert.payload[nested];
   }
   return record;
 }
