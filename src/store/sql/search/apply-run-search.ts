@@ -8,7 +8,7 @@ import { expressionBuilder, type SelectQueryBuilder } from 'kysely';
 import { parseRunFilter, parseRunOrderBy } from '../../../tracking/search/run-search.js';
 import type { Database } from '../schema.js';
 import { runCondition } from './run-condition.js';
-import { findJoin, joinedCondition, joinRunKeys, planRunJoins } from './run-joins.js';
+import { joinRunKeys, planRunJoins } from './run-joins.js';
 import { runOrderTerms } from './run-order.js';
 import { searchSqlDialect, type SearchDialectName } from './search-sql-dialect.js';
 
@@ -28,10 +28,7 @@ export function applyRunSearch<O>(
   const joins = planRunJoins(comparisons, order);
   const eb = expressionBuilder<Database, 'runs'>();
   let query = joinRunKeys(qb, joins);
-  const conditions = comparisons.map((c) => {
-    const join = findJoin(joins, c.key);
-    return join?.inner ? joinedCondition(join, c, dialect) : runCondition(eb, c, dialect);
-  });
+  const conditions = comparisons.map((c) => runCondition(eb, c, dialect));
   if (conditions.length > 0) query = query.where(eb.and(conditions));
   for (const term of runOrderTerms(eb, order, joins)) query = query.orderBy(term.expr, term.direction);
   return query;

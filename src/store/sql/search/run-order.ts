@@ -26,9 +26,7 @@ export function runOrderTerms(eb: RunsExpressionBuilder, keys: readonly RunOrder
     if (key.entity === 'dataset') continue;
     const join = findJoin(joins, key);
     const column = (name: 'value' | 'is_nan') => (join ? joinedColumn(join, name) : keySubquery(eb, key, name));
-    if (join?.inner) {
-      terms.push({ expr: column('value'), direction });
-    } else if (key.entity === 'metric') {
+    if (key.entity === 'metric') {
       // 0: a number, 1: NaN, 2: no such metric.
       terms.push({ expr: sql`coalesce(${column('is_nan')}, 2)`, direction: 'asc' }, { expr: column('value'), direction });
     } else {
