@@ -1,17 +1,16 @@
 /** What a run logs: metrics (with their latest values kept for search), params, tags, inputs and outputs. */
-import type { CompiledQuery, Insertable, Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import { MlflowError } from '../../common/mlflow-error.js';
 import type { Dataset, KeyValue, Metric, Page } from '../../tracking/entities.js';
 import { decodePageToken, encodePageToken } from '../../tracking/search/page-token.js';
 import { newDatasetId } from './ids.js';
 import { compareMetricPoints, metricValueOf, storedMetricValue } from './metric-values.js';
+import { ReusedInsert } from './reused-insert.js';
 import { RUN_NAME_TAG, type RunsRepository } from './runs-repository.js';
 import type { Database, MetricsTable, RunKeyValueTable } from './schema.js';
 
 /** Rows per INSERT, kept under SQLite's bound-parameter limit whatever the table width. */
 const INSERT_CHUNK = 500;
-/** The largest statement of ReusedInsert, a power of two. */
-const REUSED_INSERT_ROWS = 256;
 
 export class RunDataRepository {
   private readonly metricInserts: ReusedInsert<Insertable<MetricsTable>>;
@@ -306,33 +305,4 @@ function optionalMetricFields(r: { model_id: string | null; dataset_name: string
 
 function* chunks<T>(items: T[]): Generator<T[]> {
   for (let i = 0; i < items.length; i += INSERT_CHUNK) yield items.slice(i, i + INSERT_CHUNK);
-}
-
-/**
- * Rows inserted by statements of 256, 128, ... 1 rows (the binary digits of their count), each
- * compiled once and rerun with new values; the connection keeps the prepared statements by SQL
- * text. Building a 500-row INSERT with Kysely cost about as much as SQLite storing its rows.
- * (One single-row INSERT rerun per row saves the building too, but Kysely's per-call overhead
- * spends it again.) Values bind by position, so every row must have the same keys in the same
- * order, and none may be undefined (Kysely would leave that column out).
- */
-class ReusedInsert<Row extends object> {
-  private readonly compiled = new Map<number, CompiledQuery>();
-
-  constructor(private readonly compile: (rows: Row[]) => CompiledQuery) {}
-
-  async run(tx: Transaction<Database>, rows: Row[]): Promise<void> {
-    if (rows.length === 0) return;
-    const columns = Object.keys(rows[0]!) as (keyof Row)[];
-    for (let at = 0; at < rows.length; ) {
-      const size = Math.min(REUSED_INSERT_ROWS, 2 ** Math.floor(Math.log2(rows.length - at)));
-      const part = rows.slice(at, (at += size));
-      let insert = this.compiled.get(size);
-      if (!insert) this.compiled.set(size, (insert = this.compile(part)));
-      const parameters = new Array<unknown>(size * columns.length);
-      let i = 0;
-      for (const row of part) for (const column of columns) parameters[i++] = row[column];
-      await tx.executeQuery({ ...insert, parameters });
-    }
-  }
 }
