@@ -4,11 +4,28 @@
  */
 import type { Run } from '../../api/entities.js';
 import { VirtualRows } from '../../components/virtual-rows.js';
+import { Link } from '../../routing/link.js';
+import { paths } from '../../routing/paths.js';
 import type { RunColumn } from './run-columns.js';
 
 const ROW_HEIGHT = 30;
 
-export function RunsTable(props: { runs: Run[]; columns: RunColumn[]; orderBy: string; onOrderBy: (orderBy: string) => void; onNearEnd: () => void; height: number }) {
+/** Ticked runs (for comparing); the run name links to the run's page. */
+export interface RunSelection {
+  experimentId: string;
+  selected: ReadonlySet<string>;
+  onToggle: (runId: string, selected: boolean) => void;
+}
+
+export function RunsTable(props: {
+  runs: Run[];
+  columns: RunColumn[];
+  orderBy: string;
+  onOrderBy: (orderBy: string) => void;
+  onNearEnd: () => void;
+  height: number;
+  selection?: RunSelection;
+}) {
   const { runs, columns, orderBy } = props;
   const template = columns.map((c) => `${c.width}px`).join(' ');
   const width = columns.reduce((sum, c) => sum + c.width, 0);
@@ -51,13 +68,31 @@ export function RunsTable(props: { runs: Run[]; columns: RunColumn[]; orderBy: s
           <div className="vcells" style={{ gridTemplateColumns: template }} role="row" data-testid="run-row" data-run-id={run.info.run_id}>
             {columns.map((c) => (
               <div key={c.id} role="cell" data-col={c.id} title={c.title?.(run)}>
-                {c.text(run)}
+                {c.id === 'run_name' && props.selection ? <RunNameCell run={run} name={c.text(run)} selection={props.selection} /> : c.text(run)}
               </div>
             ))}
           </div>
         );
       }}
     />
+  );
+}
+
+function RunNameCell({ run, name, selection }: { run: Run; name: string; selection: RunSelection }) {
+  const id = run.info.run_id;
+  return (
+    <>
+      <input
+        type="checkbox"
+        className="run-select"
+        style={{ marginRight: '0.4rem' }}
+        aria-label={`Select ${name}`}
+        data-testid="run-select"
+        checked={selection.selected.has(id)}
+        onChange={(e) => selection.onToggle(id, e.target.checked)}
+      />
+      <Link to={paths.run(selection.experimentId, id)}>{name}</Link>
+    </>
   );
 }
 
