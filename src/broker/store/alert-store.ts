@@ -111,6 +111,28 @@ export interface ModuleVersionUsage {
   readonly deadLettered: number;
 }
 
+/** The distribution of one numeric module output over the stored alerts. */
+export interface ScoreHistogram {
+  readonly module: string;
+  readonly output: string;
+  readonly min: number;
+  readonly max: number;
+  /**
+   * Alerts per bin: bin i holds values in [min + i * width, min + (i + 1) * width), width being
+   * (max - min) / bins; the last bin also holds max. When min equals max, every value is in bin 0.
+   */
+  readonly counts: readonly number[];
+  /** Alerts with a finite number for this output (the sum of counts). */
+  readonly total: number;
+}
+
+export interface ScoreHistogramOptions {
+  /** Bins per histogram, 1 to 200. */
+  readonly bins: number;
+  /** Only this module's outputs. */
+  readonly module?: string;
+}
+
 export interface AlertStore {
   readonly description: string;
   writeAlerts(alerts: readonly EnrichedAlert[]): Promise<WriteResult>;
@@ -126,6 +148,11 @@ export interface AlertStore {
   saveRunStatus(status: BrokerRunStatus): Promise<void>;
   /** Newest first. */
   runStatuses(limit?: number): Promise<BrokerRunStatus[]>;
+  /**
+   * Per module and numeric output, the histogram of its values over the stored scores, in the
+   * modules' order then by output name. Outputs with no finite number (text, booleans) are left out.
+   */
+  scoreHistograms(options: ScoreHistogramOptions): Promise<ScoreHistogram[]>;
   close(): Promise<void>;
 }
 

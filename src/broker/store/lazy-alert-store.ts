@@ -33,6 +33,7 @@ export class LazyAlertStore implements AlertStore {
   deadLetters: AlertStore['deadLetters'] = async (options) => (await this.store()).deadLetters(options);
   saveRunStatus: AlertStore['saveRunStatus'] = async (status) => (await this.store()).saveRunStatus(status);
   runStatuses: AlertStore['runStatuses'] = async (limit) => (await this.store()).runStatuses(limit);
+  scoreHistograms: AlertStore['scoreHistograms'] = async (options) => (await this.store()).scoreHistograms(options);
 
   async close(): Promise<void> {
     const opened = this.opened;

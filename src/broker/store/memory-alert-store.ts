@@ -5,8 +5,9 @@
 import type { Cutouts, Survey } from '../alert.js';
 import type { EnrichedAlert, ModuleDeadLetter } from '../enriched-alert.js';
 import type { DeadLetter } from '../sources/alert-source.js';
-import type { AlertPage, AlertStore, BrokerRunStatus, SearchOptions, StoredAlert, StoredDeadLetter, WriteResult } from './alert-store.js';
+import type { AlertPage, AlertStore, BrokerRunStatus, ScoreHistogram, ScoreHistogramOptions, SearchOptions, StoredAlert, StoredDeadLetter, WriteResult } from './alert-store.js';
 import { compareKeys, decodeCursor, encodeCursor, MAX_ROWS_SCANNED, pageSize } from './alert-page-cursor.js';
+import { histogramsOfScores } from './score-histograms.js';
 import { moduleDeadLetter, sourceDeadLetter } from './stored-dead-letter.js';
 import { storedFilterRecord } from './stored-alert-to-alert.js';
 import { alertKey, objectKey, presentCutouts, toStoredAlert } from './stored-alert-parts.js';
@@ -97,6 +98,14 @@ export class MemoryAlertStore implements AlertStore {
   async runStatuses(limit?: number): Promise<BrokerRunStatus[]> {
     const newestFirst = [...this.runs.values()].sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
     return newestFirst.slice(0, pageSize(limit));
+  }
+
+  async scoreHistograms(options: ScoreHistogramOptions): Promise<ScoreHistogram[]> {
+    const alerts = this.alerts;
+    function* scores() {
+      for (const { stored } of alerts.values()) for (const [position, s] of stored.scores.entries()) yield { ...s, position };
+    }
+    return histogramsOfScores(scores(), options);
   }
 
   async close(): Promise<void> {}

@@ -8,13 +8,15 @@
 import type { Cutout, Cutouts, Survey } from '../alert.js';
 import type { EnrichedAlert, ModuleDeadLetter } from '../enriched-alert.js';
 import type { DeadLetter } from '../sources/alert-source.js';
-import type { AlertPage, AlertStore, BrokerRunStatus, SearchOptions, StoredAlert, StoredDeadLetter, WriteResult } from './alert-store.js';
+import type { AlertPage, AlertStore, BrokerRunStatus, ScoreHistogram, ScoreHistogramOptions, SearchOptions, StoredAlert, StoredDeadLetter, WriteResult } from './alert-store.js';
 import { decodeCursor, encodeCursor, MAX_ROWS_SCANNED, pageSize, type PageCursor } from './alert-page-cursor.js';
+import { histogramsOfScores } from './score-histograms.js';
 import { storedFilterRecord } from './stored-alert-to-alert.js';
 import { objectKey, payloadWithoutCutouts, presentCutouts } from './stored-alert-parts.js';
 import { moduleDeadLetter, sourceDeadLetter } from './stored-dead-letter.js';
 import { outputsText, toStoredAlert, toStoredDeadLetter, type AlertRow, type DeadLetterRow, type ScoreRow } from './sqlite/alert-rows.js';
 import { encodePayload, PAYLOAD_ENCODING } from './sqlite/payload-codec.js';
+import { scanScoreOutputs } from './sqlite/score-outputs-scan.js';
 import { SqliteAlertStatements } from './sqlite/sqlite-alert-statements.js';
 import { openAlertDatabase, type SqliteConnection } from './sqlite/sqlite-connection.js';
 
@@ -143,6 +145,10 @@ export class SqliteAlertStore implements AlertStore {
 
   async runStatuses(limit?: number): Promise<BrokerRunStatus[]> {
     return (this.sql.runs.pluck().all(pageSize(limit)) as string[]).map((text) => JSON.parse(text) as BrokerRunStatus);
+  }
+
+  async scoreHistograms(options: ScoreHistogramOptions): Promise<ScoreHistogram[]> {
+    return histogramsOfScores(scanScoreOutputs(this.db, options.module), options);
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,8 @@
 /**
  * The broker's alerts over HTTP, read from the alert store: search with a filter expression,
  * one alert (with its payload), its cutouts as files, an object with its merged light curve,
- * broker runs and dead letters. Bodies are written with `toExactJson`, so 64-bit ids travel as
- * unquoted exact digits.
+ * broker runs, dead letters and the histograms of the modules' scores. Bodies are written with
+ * `toExactJson`, so 64-bit ids travel as unquoted exact digits.
  */
 import type { ServerResponse } from 'node:http';
 import type { Survey } from '../../broker/alert.js';
@@ -16,6 +16,7 @@ import { MlflowError } from '../../common/mlflow-error.js';
 import { RESPONDED, type ApiRequest, type Route } from '../router.js';
 
 const MAX_ID = 2n ** 63n - 1n;
+const DEFAULT_BINS = 20;
 
 export function alertRoutes(alerts: AlertStore): Route[] {
   return [
@@ -30,6 +31,15 @@ export function alertRoutes(alerts: AlertStore): Route[] {
       handler: async (r) => {
         const module = r.query.get('module') ?? undefined;
         return sendExact(r.res, { dead_letters: await storeCall(() => alerts.deadLetters({ module, limit: optionalInt(r, 'limit') })) });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/api/aviary/broker/score-histograms',
+      handler: async (r) => {
+        const module = r.query.get('module') || undefined;
+        const bins = optionalInt(r, 'bins') ?? DEFAULT_BINS;
+        return sendExact(r.res, { histograms: await storeCall(() => alerts.scoreHistograms({ bins, module })) });
       },
     },
   ];

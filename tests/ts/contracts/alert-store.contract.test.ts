@@ -1,7 +1,7 @@
 /**
  * The AlertStore contract, run against every implementation with real ZTF and Rubin alerts:
  * exact ids, idempotent writes, scores replaced on replay, keyset pages, filters on the
- * broker's record, cutouts byte for byte, dead letters and run statuses.
+ * broker's record, cutouts byte for byte, dead letters, run statuses and score histograms.
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/broker/alert.js';
@@ -9,7 +9,7 @@ import type { AlertFilter, FilterRecord } from '../../../src/broker/filters/aler
 import type { AlertStore, BrokerRunStatus, StoredAlert } from '../../../src/broker/store/alert-store.js';
 import { openAlertStore } from '../../../src/broker/store/open-alert-store.js';
 import { storedAlertToAlert } from '../../../src/broker/store/stored-alert-to-alert.js';
-import { enrich, madeUpScore, rubinAlerts, ztfAlerts } from '../broker/alerts-real-alerts.js';
+import { enrich, madeUpScore, madeUpScores, rubinAlerts, ztfAlerts } from '../broker/alerts-real-alerts.js';
 import { ALERT_STORE_IMPLEMENTATIONS, type AlertStoreFixture } from './alert-store-implementations.js';
 
 let ztf: Alert[];
@@ -198,6 +198,33 @@ describe.each(ALERT_STORE_IMPLEMENTATIONS)('AlertStore contract: $name', (implem
     expect(runs.map((r) => r.runId)).toEqual(['b', 'a']);
     expect(runs[1]).toMatchObject({ state: 'finished', alertsStored: 50, finishedAt: '2026-01-01T01:00:00.000Z' });
     expect(await store.runStatuses(1)).toHaveLength(1);
+  });
+
+  it('histograms each numeric module output, leaving out text, booleans and non-finite values', async () => {
+    expect(await store.scoreHistograms({ bins: 10 })).toEqual([]);
+    await store.writeAlerts(enrich(all));
+    const odd = (alert: Alert, count: number) => ({
+      alert,
+      scores: [...madeUpScores(alert), { module: 'odd', model: 'odd-model', version: '1', outputs: { count, nan: NaN, inf: Infinity, name: 'x' } }],
+    });
+    await store.writeAlerts([odd(ztf[0]!, 2), odd(ztf[1]!, 7), odd(ztf[2]!, 7)]);
+    const scores = all.map(madeUpScore);
+    const min = Math.min(...scores);
+    const max = Math.max(...scores);
+    const expected = new Array<number>(10).fill(0);
+    for (const v of scores) expected[Math.min(Math.floor((v - min) / ((max - min) / 10)), 9)]!++;
+    const histograms = await store.scoreHistograms({ bins: 10 });
+    expect(histograms).toEqual([
+      { module: 'snia', output: 'snia_score', min, max, counts: expected, total: all.length },
+      { module: 'odd', output: 'count', min: 2, max: 7, counts: [1, 0, 0, 0, 0, 0, 0, 0, 0, 2], total: 3 },
+    ]);
+    expect(expected.filter((c) => c > 0).length).toBeGreaterThan(3);
+    expect(await store.scoreHistograms({ bins: 3, module: 'odd' })).toEqual([{ module: 'odd', output: 'count', min: 2, max: 7, counts: [1, 0, 2], total: 3 }]);
+    expect(await store.scoreHistograms({ bins: 4, module: 'kind' })).toEqual([]);
+    await store.writeAlerts([odd(ztf[1]!, 2), odd(ztf[2]!, 2)]);
+    expect((await store.scoreHistograms({ bins: 5, module: 'odd' }))[0]).toMatchObject({ min: 2, max: 2, counts: [3, 0, 0, 0, 0], total: 3 });
+    await expect(store.scoreHistograms({ bins: 0 })).rejects.toThrow(/bins 0: expected an integer from 1 to 200/);
+    await expect(store.scoreHistograms({ bins: 201 })).rejects.toThrow(RangeError);
   });
 
   it('shares its data with a second handle on the same store', async (context) => {
