@@ -32,6 +32,8 @@ export interface LoadModelOptions {
   readonly progress?: (message: string) => void;
   /** The model's name in logs and errors; default "name/version", or the folder's name. */
   readonly name?: string;
+  /** Told as each loading stage begins (e.g. 'environment' while a Python environment builds), for status displays. */
+  readonly onStage?: (stage: LoadStage) => void;
 }
 
 export interface LoadedModel {
@@ -77,6 +79,10 @@ export async function loadModel(uriOrFolder: string, options: LoadModelOptions):
   const say = options.progress ?? (() => {});
   const logger = options.logger ?? silentLogger;
   say(`fetching ${uriOrFolder}`);
+  const step = <T>(uri: string, stage: LoadStage, body: () => Promise<T>) => {
+    options.onStage?.(stage);
+    return loadStep(uri, stage, body);
+  };
   const fetched = await step(uriOrFolder, 'fetch', () => fetchModel(uriOrFolder, options.aviary));
   try {
     const model = await step(uriOrFolder, 'read', () => readMlModel(fetched.dir));
@@ -115,7 +121,7 @@ export async function loadModel(uriOrFolder: string, options: LoadModelOptions):
   }
 }
 
-async function step<T>(uri: string, stage: LoadStage, body: () => Promise<T>): Promise<T> {
+async function loadStep<T>(uri: string, stage: LoadStage, body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (err) {

@@ -5,6 +5,7 @@
  */
 import type { Logger } from '../../common/logger.js';
 import type { EnvironmentBuilder } from '../../runtime/environment-builder.js';
+import type { LoadStage } from '../../runtime/load-model.js';
 import type { BrokerConfig, ModuleConfig } from '../config/broker-config.js';
 import { AliasFollower } from '../modules/alias-follower.js';
 import { ModelModule } from '../modules/model-module.js';
@@ -27,6 +28,8 @@ export interface OpenModulesOptions {
   readonly progress?: (message: string) => void;
   /** Called as each module is ready. */
   readonly onLoaded?: (module: ModelModule) => void;
+  /** Called as a module's loading moves on: building its environment, or loading otherwise. */
+  readonly onLoading?: (module: string, state: Extract<ModuleStatus['state'], 'loading' | 'building-environment'>) => void;
 }
 
 export async function openModules(options: OpenModulesOptions): Promise<OpenModules> {
@@ -35,7 +38,8 @@ export async function openModules(options: OpenModulesOptions): Promise<OpenModu
   const settled = await Promise.allSettled(
     config.modules.map(async (m) => {
       try {
-        const module = await ModelModule.load(m, loadOptions);
+        const onStage = (stage: LoadStage) => options.onLoading?.(m.name, stage === 'environment' ? 'building-environment' : 'loading');
+        const module = await ModelModule.load(m, { ...loadOptions, onStage });
         options.onLoaded?.(module);
         return module;
       } catch (err) {
@@ -73,8 +77,8 @@ export async function openModules(options: OpenModulesOptions): Promise<OpenModu
   };
 }
 
-/** A module's status before its model is loaded. */
-export function loadingStatus(m: ModuleConfig): ModuleStatus {
+/** A module's status before its model is loaded: loading, or building its environment. */
+export function loadingStatus(m: ModuleConfig, state: ModuleStatus['state'] = 'loading'): ModuleStatus {
   const alias = aliasOf(m.model);
-  return { name: m.name, model: m.model, modelName: alias?.name ?? m.model, version: null, ...(alias ? { alias: alias.alias } : {}), state: 'loading', scored: 0, deadLettered: 0 };
+  return { name: m.name, model: m.model, modelName: alias?.name ?? m.model, version: null, ...(alias ? { alias: alias.alias } : {}), state, scored: 0, deadLettered: 0 };
 }

@@ -35,13 +35,15 @@ export async function runBroker(options: BrokerRunOptions): Promise<BrokerSummar
   let opened: OpenModules | undefined;
   /** The modules' last working states, kept when they close so the summary shows ready or degraded. */
   let finalModules: ModuleStatus[] | undefined;
+  /** Modules still loading, and whether they are building an environment (shown live by the UI). */
+  const loading = new Map<string, ModuleStatus['state']>();
   const reporter = new StatusReporter({
     runId,
     config,
     store,
     tally,
     logger,
-    modules: () => finalModules ?? config.modules.map((m) => opened?.modules.find((o) => o.config.name === m.name)?.status() ?? loadingStatus(m)),
+    modules: () => finalModules ?? config.modules.map((m) => opened?.modules.find((o) => o.config.name === m.name)?.status() ?? loadingStatus(m, loading.get(m.name))),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const filters: OpenFilter[] = [];
@@ -49,7 +51,14 @@ export async function runBroker(options: BrokerRunOptions): Promise<BrokerSummar
   try {
     await reporter.start();
     const parsed = config.filters.map((f) => ({ config: f, filter: parseFilter(f.expression) }));
-    opened = await openModules({ config, aviary: options.aviary, builder: options.builder, logger, ...(options.progress ? { progress: options.progress } : {}) });
+    opened = await openModules({
+      config,
+      aviary: options.aviary,
+      builder: options.builder,
+      logger,
+      onLoading: (module, state) => loading.set(module, state),
+      ...(options.progress ? { progress: options.progress } : {}),
+    });
     for (const f of parsed) filters.push({ ...f, sink: await (options.openSink ?? openSink)(f.config) });
     const modules = opened.modules;
     const levels = moduleLevels(config.modules);

@@ -61,6 +61,7 @@ export class PreprocessedModel {
       }
       if (!dir) return new PreprocessedModel(model, undefined, undefined);
       options.progress?.(`${model.name}: preprocessing step from ${runId ? `run ${runId}` : dir}`);
+      options.onStage?.('environment'); // the step's own environment is built (or found) first
       step = await PreprocessingStep.start({
         ...options,
         name: `${model.name} preprocessing`,
