@@ -60,6 +60,9 @@ export interface BrokerSummary {
   /** From an alert read to its row stored. */
   readonly latencyMs: { readonly p50: number; readonly p99: number };
   readonly elapsedMs: number;
+  /** Of elapsedMs, loading the modules (environments, workers) before the first alert was read. */
+  readonly setupMs: number;
+  /** Alerts stored per second from the first alert read (setup left out). */
   readonly alertsPerSecond: number;
   readonly stages: StageTimes;
 }

@@ -25,7 +25,7 @@ export function formatSummary(s: BrokerSummary): string {
   const t = s.stages;
   lines.push(
     `latency (read to stored): p50 ${s.latencyMs.p50.toFixed(1)} ms, p99 ${s.latencyMs.p99.toFixed(1)} ms`,
-    `throughput:           ${s.alertsPerSecond.toFixed(1)} alerts/s over ${(s.elapsedMs / 1000).toFixed(1)}s`,
+    `throughput:           ${s.alertsPerSecond.toFixed(1)} alerts/s (${((s.elapsedMs - s.setupMs) / 1000).toFixed(1)}s of alerts after ${(s.setupMs / 1000).toFixed(1)}s loading the modules)`,
     `stage times (ms, summed over batches): decode ${t.decodeMs}, preprocessing ${t.preprocessingMs}, model ${t.modelMs}, store ${t.storeMs}, filters ${t.filtersMs}`,
   );
   return `${lines.join('\n')}\n`;

@@ -64,6 +64,7 @@ export async function runBroker(options: BrokerRunOptions): Promise<BrokerSummar
     const levels = moduleLevels(config.modules);
     let delivered = Promise.resolve();
     const batches = alertBatches(readAlerts(options.source), config.batchSize)[Symbol.asyncIterator]();
+    tally.markFlowing();
     try {
       for (;;) {
         await inFlight.room();
@@ -125,6 +126,7 @@ function summary(runId: string, tally: RunTally, reporter: StatusReporter): Brok
     filters: status.filters.map(({ name, matched, output }) => ({ name, matched, output })),
     latencyMs: tally.latencyMs(),
     elapsedMs: Math.round(tally.elapsedMs),
+    setupMs: Math.round(tally.setupMs),
     alertsPerSecond: tally.progress().alertsPerSecond,
     stages: tally.stageTimes(),
   };

@@ -7,6 +7,8 @@ type MutableStageTimes = { -readonly [K in keyof StageTimes]: StageTimes[K] };
 export class RunTally {
   readonly startedAt = new Date();
   private readonly started = performance.now();
+  /** When alerts began to flow (modules loaded): rates count from here, not from the start. */
+  private flowing?: number;
   alertsRead = 0;
   alertsStored = 0;
   alertsInserted = 0;
@@ -19,8 +21,17 @@ export class RunTally {
     return performance.now() - this.started;
   }
 
+  markFlowing(): void {
+    this.flowing ??= performance.now();
+  }
+
+  /** Loading the modules and opening the sinks, before the first alert was read. */
+  get setupMs(): number {
+    return (this.flowing ?? performance.now()) - this.started;
+  }
+
   get alertsPerSecond(): number {
-    const seconds = this.elapsedMs / 1000;
+    const seconds = this.flowing === undefined ? 0 : (performance.now() - this.flowing) / 1000;
     return seconds > 0 ? this.alertsStored / seconds : 0;
   }
 
