@@ -8,16 +8,26 @@
 import { join } from 'node:path';
 import { parseBrokerConfig } from '../../../src/broker/config/load-broker-config.js';
 import type { BrokerSummary } from '../../../src/broker/pipeline/broker-run.js';
+import type { AlertSource } from '../../../src/broker/sources/alert-source.js';
 import { FINK_TOPICS, noEnvironments } from '../../../src/broker/pipeline/pipeline-test-support.js';
 import { runBroker } from '../../../src/broker/pipeline/run-broker.js';
 import { openAlertSource } from '../../../src/broker/sources/open-alert-source.js';
 import { prepareTestModels } from '../../../src/runtime/testing/test-models.js';
 import type { UiServer } from './ui-server.js';
 
-export async function fillWithBrokerRun(server: UiServer): Promise<BrokerSummary> {
+export interface BrokerFillOptions {
+  /** Default: the real alerts of ztf/fink-topics-2023. */
+  readonly source?: AlertSource;
+  readonly batchSize?: number;
+  /** Tells this run's config and filter output apart from another run's: broker-<label>.yaml, likely-<label>.jsonl. */
+  readonly label?: string;
+}
+
+export async function fillWithBrokerRun(server: UiServer, options: BrokerFillOptions = {}): Promise<BrokerSummary> {
   const models = await prepareTestModels();
+  const suffix = options.label ? `-${options.label}` : '';
   const config = parseBrokerConfig(
-    `batch_size: 200
+    `batch_size: ${options.batchSize ?? 200}
 modules:
   - name: cls
     model: ${models.dir}/onnx-classifier
@@ -31,9 +41,9 @@ modules:
 filters:
   - name: likely
     expression: cls_score > 0.5 and drb > 0.5
-    output: out/likely.jsonl
+    output: out/likely${suffix}.jsonl
 `,
-    join(server.work, 'broker.yaml'),
+    join(server.work, `broker${suffix}.yaml`),
   );
-  return runBroker({ config, source: openAlertSource(FINK_TOPICS), store: server.aviary.alerts, builder: noEnvironments });
+  return runBroker({ config, source: options.source ?? openAlertSource(FINK_TOPICS), store: server.aviary.alerts, builder: noEnvironments });
 }

@@ -7,13 +7,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { parseBrokerConfig } from '../../../src/broker/config/load-broker-config.js';
 import type { BrokerSummary } from '../../../src/broker/pipeline/broker-run.js';
-import { noEnvironments, rawAlerts, replicatedSource } from '../../../src/broker/pipeline/pipeline-test-support.js';
-import { runBroker } from '../../../src/broker/pipeline/run-broker.js';
+import { rawAlerts, replicatedSource } from '../../../src/broker/pipeline/pipeline-test-support.js';
 import type { BrokerRunStatus, ScoreHistogram, StoredDeadLetter } from '../../../src/broker/store/alert-store.js';
 import { parseExactJson } from '../../../src/common/exact-json-parse.js';
-import { prepareTestModels } from '../../../src/runtime/testing/test-models.js';
 import { fillWithBrokerRun } from './broker-fill.js';
 import { launchBrowser, screenshot, type Browser } from './browser.js';
 import { startUiServer, type UiServer } from './ui-server.js';
@@ -47,29 +44,9 @@ const digits = (text: string | null) => Number((text ?? '').replace(/,/g, ''));
 
 /** The same modules as the first run, from a source that pauses between batches, in batches of 20. */
 async function slowBrokerRun(): Promise<BrokerSummary> {
-  const models = await prepareTestModels();
-  const config = parseBrokerConfig(
-    `batch_size: 20
-modules:
-  - name: cls
-    model: ${models.dir}/onnx-classifier
-    inputs: [magpsf, sigmapsf, drb, ndethist]
-    outputs: {cls_score: probabilities_1}
-  - name: combo
-    model: ${models.dir}/onnx-zipmap
-    inputs: [cls_score, magpsf, fwhm, classtar]
-    reads: [cls]
-    outputs: {combo_score: output_probability_1}
-filters:
-  - name: likely
-    expression: cls_score > 0.5 and drb > 0.5
-    output: out/likely-live.jsonl
-`,
-    join(server.work, 'broker-live.yaml'),
-  );
   const records = await rawAlerts(561);
   const pause = (yielded: number) => (yielded % 20 === 0 ? new Promise<void>((done) => setTimeout(done, 350)) : undefined);
-  return runBroker({ config, source: replicatedSource(records, 1, pause), store: server.aviary.alerts, builder: noEnvironments });
+  return fillWithBrokerRun(server, { source: replicatedSource(records, 1, pause), batchSize: 20, label: 'live' });
 }
 
 describe('broker page', () => {
