@@ -18,6 +18,21 @@ await build({
   logLevel: 'warning',
 });
 
+// The alert store's writer thread runs a script of its own, bundled the same way beside the CLI
+// (src/broker/store/sqlite/alert-writer-thread.ts looks for dist/alert-writer-worker.js first).
+await build({
+  entryPoints: ['src/broker/store/sqlite/alert-writer-worker.ts'],
+  outfile: 'dist/alert-writer-worker.js',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['better-sqlite3', 'onnxruntime-node'],
+  banner: { js: "import { createRequire as __aviaryCreateRequire } from 'node:module'; const require = __aviaryCreateRequire(import.meta.url);" },
+  sourcemap: true,
+  logLevel: 'warning',
+});
+
 // The Python model worker is a file the runtime starts, not code to bundle: it goes beside the
 // bundle (src/runtime/worker/worker-script.ts looks in dist/python/ and in src/runtime/python/).
 cpSync('src/runtime/python', 'dist/python', { recursive: true, filter: (path) => !/(__pycache__|\.test\.ts)$/.test(path) });

@@ -5,6 +5,7 @@
  * held only for the inserts. Search filters run in JavaScript on the record the broker's
  * filters saw, over rows streamed in (survey, alert id) order.
  */
+import { serialize } from 'node:v8';
 import type { Cutout, Cutouts, Survey } from '../alert.js';
 import type { EnrichedAlert, ModuleDeadLetter } from '../enriched-alert.js';
 import type { DeadLetter } from '../sources/alert-source.js';
@@ -12,10 +13,10 @@ import type { AlertPage, AlertStore, BrokerRunStatus, ScoreHistogram, ScoreHisto
 import { decodeCursor, encodeCursor, MAX_ROWS_SCANNED, pageSize, type PageCursor } from './alert-page-cursor.js';
 import { histogramsOfScores } from './score-histograms.js';
 import { storedFilterRecord } from './stored-alert-to-alert.js';
-import { objectKey, payloadWithoutCutouts, presentCutouts } from './stored-alert-parts.js';
-import { moduleDeadLetter, sourceDeadLetter } from './stored-dead-letter.js';
-import { outputsText, toStoredAlert, toStoredDeadLetter, type AlertRow, type DeadLetterRow, type ScoreRow } from './sqlite/alert-rows.js';
-import { encodePayload, PAYLOAD_ENCODING } from './sqlite/payload-codec.js';
+import { toStoredAlert, toStoredDeadLetter, type AlertRow, type DeadLetterRow, type ScoreRow } from './sqlite/alert-rows.js';
+import { alertWriteRows, moduleDeadLetterRows, runStatusRow, sourceDeadLetterRows, writeAlertRows, writeOtherRows, type OtherWrite } from './sqlite/alert-store-writes.js';
+import { AlertWriterThread } from './sqlite/alert-writer-thread.js';
+import { encodePayload } from './sqlite/payload-codec.js';
 import { scanScoreOutputs } from './sqlite/score-outputs-scan.js';
 import { SqliteAlertStatements } from './sqlite/sqlite-alert-statements.js';
 import { openAlertDatabase, type SqliteConnection } from './sqlite/sqlite-connection.js';
@@ -24,68 +25,54 @@ import { openAlertDatabase, type SqliteConnection } from './sqlite/sqlite-connec
 const SCAN_CHUNK = 200;
 const BEFORE_EVERY_ID: PageCursor = { survey: '' as Survey, alertId: -(2n ** 63n) };
 
+export interface SqliteAlertStoreOptions {
+  /** Encode and insert alerts on a worker thread, off the main thread (file stores only). */
+  readonly writerThread?: boolean;
+}
+
 export class SqliteAlertStore implements AlertStore {
   readonly description: string;
   private readonly db: SqliteConnection;
   private readonly sql: SqliteAlertStatements;
+  /** Started at the first write: a store that is only read (the server, `aviary alerts`) runs no thread. */
+  private writerThread?: AlertWriterThread;
+  private readonly threaded: boolean;
   private closed = false;
 
-  /** `path` is a file (created with its folder when missing) or `:memory:`. */
-  constructor(path: string) {
-    this.description = `alerts in SQLite ${path}`;
+  /**
+   * `path` is a file (created with its folder when missing) or `:memory:`. With `writerThread`,
+   * a file's writes run on a thread of their own (sqlite/alert-writer-thread.ts) with its own
+   * connection, this one only reading; a `:memory:` database cannot be shared, so it is ignored there.
+   */
+  constructor(
+    private readonly path: string,
+    options: SqliteAlertStoreOptions = {},
+  ) {
+    this.threaded = options.writerThread === true && path !== ':memory:';
+    this.description = `alerts in SQLite ${path}${this.threaded ? ' (written by a writer thread)' : ''}`;
     this.db = openAlertDatabase(path);
     this.sql = new SqliteAlertStatements(this.db);
   }
 
+  private get writer(): AlertWriterThread | undefined {
+    if (this.closed) throw new Error(`${this.description} is closed`);
+    if (this.threaded) this.writerThread ??= new AlertWriterThread(this.path);
+    return this.writerThread;
+  }
+
   async writeAlerts(alerts: readonly EnrichedAlert[]): Promise<WriteResult> {
     const storedAt = new Date().toISOString();
-    const rows = alerts.map((enriched) => {
-      const { alert } = enriched;
-      const key = [alert.survey, alert.alertId] as const;
-      return {
-        key,
-        values: [
-          ...key, objectKey(alert.objectId), alert.time, alert.ra, alert.dec, alert.band, alert.magnitude?.value ?? null, alert.flux?.value ?? null,
-          encodePayload(payloadWithoutCutouts(alert.payload)), PAYLOAD_ENCODING, alert.origin.file, storedAt,
-        ],
-        scores: enriched.scores.map((s, position) => [...key, s.module, position, s.model, s.version, outputsText(s.outputs)]),
-        cutouts: presentCutouts(alert.cutouts).map(([kind, c]) => [...key, kind, c.encoding, c.fileName ?? null, c.bytes]),
-      };
-    });
-    let inserted = 0;
-    let updated = 0;
-    this.db.transaction(() => {
-      for (const row of rows) {
-        if (this.sql.alertExists.get(...row.key)) {
-          updated++;
-          this.sql.updateAlert.run(...row.values.slice(2), ...row.key);
-          this.sql.deleteScores.run(...row.key);
-          this.sql.deleteCutouts.run(...row.key);
-        } else {
-          inserted++;
-          this.sql.insertAlert.run(...row.values);
-        }
-        for (const score of row.scores) this.sql.insertScore.run(...score);
-        for (const cutout of row.cutouts) this.sql.insertCutout.run(...cutout);
-      }
-    }).immediate();
-    return { inserted, updated };
+    // The thread compresses the serialized payloads itself: the main thread does only what must see the Alert objects.
+    if (this.writer) return this.writer.writeAlerts(alertWriteRows(alerts, storedAt, serialize));
+    return writeAlertRows(this.db, this.sql, alertWriteRows(alerts, storedAt, encodePayload));
   }
 
   async writeModuleDeadLetters(letters: readonly ModuleDeadLetter[]): Promise<void> {
-    const at = new Date().toISOString();
-    this.db.transaction(() => {
-      for (const l of letters.map((letter) => moduleDeadLetter(letter, at))) {
-        this.sql.insertModuleDeadLetter.run(at, l.module, l.stage, l.survey, l.alertId, objectKey(l.objectId ?? null), l.model, l.version ?? null, l.reason);
-      }
-    }).immediate();
+    await this.write({ kind: 'module-dead-letters', rows: moduleDeadLetterRows(letters, new Date().toISOString()) });
   }
 
   async writeSourceDeadLetters(letters: readonly DeadLetter[]): Promise<void> {
-    const at = new Date().toISOString();
-    this.db.transaction(() => {
-      for (const l of letters.map((letter) => sourceDeadLetter(letter, at))) this.sql.insertSourceDeadLetter.run(at, l.file, l.position, l.reason);
-    }).immediate();
+    await this.write({ kind: 'source-dead-letters', rows: sourceDeadLetterRows(letters, new Date().toISOString()) });
   }
 
   async getAlert(alertId: bigint, survey?: Survey): Promise<StoredAlert | undefined> {
@@ -140,7 +127,7 @@ export class SqliteAlertStore implements AlertStore {
   }
 
   async saveRunStatus(status: BrokerRunStatus): Promise<void> {
-    this.sql.saveRun.run(status.runId, status.startedAt, JSON.stringify(status), status.updatedAt);
+    await this.write({ kind: 'run-status', rows: [runStatusRow(status)] });
   }
 
   async runStatuses(limit?: number): Promise<BrokerRunStatus[]> {
@@ -154,7 +141,17 @@ export class SqliteAlertStore implements AlertStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.db.close();
+    try {
+      await this.writerThread?.close();
+    } finally {
+      this.db.close();
+    }
+  }
+
+  /** Every write goes through the writer thread when there is one: the file keeps one writer, and writes stay in call order. */
+  private async write(write: OtherWrite): Promise<void> {
+    if (this.writer) return this.writer.write(write);
+    writeOtherRows(this.db, this.sql, write);
   }
 
   /** The survey holding the id: the one given, else ZTF when it holds it, else Rubin. */

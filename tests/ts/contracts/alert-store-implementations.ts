@@ -20,6 +20,20 @@ export interface AlertStoreImplementation {
   create(): Promise<AlertStoreFixture>;
 }
 
+async function sqliteFile(writerThread: boolean): Promise<AlertStoreFixture> {
+  const dir = await mkdtemp(join(tmpdir(), 'aviary-alert-contract-'));
+  const sharedUri = `sqlite:///${join(dir, 'alerts.db')}`;
+  const store = await openAlertStore(sharedUri, { writerThread });
+  return {
+    store,
+    sharedUri,
+    async dispose() {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export const ALERT_STORE_IMPLEMENTATIONS: AlertStoreImplementation[] = [
   {
     name: 'memory',
@@ -35,20 +49,6 @@ export const ALERT_STORE_IMPLEMENTATIONS: AlertStoreImplementation[] = [
       return { store, dispose: () => store.close() };
     },
   },
-  {
-    name: 'sqlite file',
-    async create() {
-      const dir = await mkdtemp(join(tmpdir(), 'aviary-alert-contract-'));
-      const sharedUri = `sqlite:///${join(dir, 'alerts.db')}`;
-      const store = await openAlertStore(sharedUri);
-      return {
-        store,
-        sharedUri,
-        async dispose() {
-          await store.close();
-          await rm(dir, { recursive: true, force: true });
-        },
-      };
-    },
-  },
+  { name: 'sqlite file', create: () => sqliteFile(false) },
+  { name: 'sqlite file, writer thread', create: () => sqliteFile(true) },
 ];

@@ -20,7 +20,15 @@ const FAST = { params: { [constants.BROTLI_PARAM_QUALITY]: 1 } };
 
 export function encodePayload(payload: Readonly<Record<string, unknown>>, encoding: PayloadEncoding = PAYLOAD_ENCODING): Buffer {
   if (encoding === 'json') return Buffer.from(toExactJson(payload, { nonFinite: 'python' }), 'utf8');
-  return brotliCompressSync(serialize(payload), FAST);
+  return compressSerializedPayload(serialize(payload));
+}
+
+/**
+ * The second half of the 'v8+br' encoding: brotli over the serializer's bytes. Apart so that a
+ * writer thread can compress what the main thread serialized (the bytes stored are the same).
+ */
+export function compressSerializedPayload(serialized: Uint8Array): Buffer {
+  return brotliCompressSync(serialized, FAST);
 }
 
 export function decodePayload(bytes: Uint8Array, encoding: string): Record<string, unknown> {

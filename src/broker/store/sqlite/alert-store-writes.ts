@@ -1,0 +1,93 @@
+/**
+ * The alert store's writes as rows of plain values, and the transactions that write them. Shared
+ * by the store's own connection and its writer thread (sqlite/alert-writer-worker.ts), so both
+ * store exactly the same rows: the thread receives the rows built here on the main thread.
+ */
+import type { Survey } from '../../alert.js';
+import type { EnrichedAlert, ModuleDeadLetter } from '../../enriched-alert.js';
+import type { DeadLetter } from '../../sources/alert-source.js';
+import type { BrokerRunStatus, WriteResult } from '../alert-store.js';
+import { objectKey, payloadWithoutCutouts, presentCutouts } from '../stored-alert-parts.js';
+import { moduleDeadLetter, sourceDeadLetter } from '../stored-dead-letter.js';
+import { outputsText } from './alert-rows.js';
+import { PAYLOAD_ENCODING } from './payload-codec.js';
+import type { SqliteAlertStatements } from './sqlite-alert-statements.js';
+import type { SqliteConnection } from './sqlite-connection.js';
+
+export type SqlValue = string | number | bigint | null | Uint8Array;
+
+/** One alert's rows: the alerts row (ALERT_COLUMNS order), its scores and its cutouts. */
+export interface AlertWriteRow {
+  readonly key: readonly [Survey, bigint];
+  /** ALERT_COLUMNS in order; PAYLOAD_COLUMN holds the payload's bytes. */
+  readonly values: SqlValue[];
+  readonly scores: readonly SqlValue[][];
+  /** survey, alert id, kind, encoding, file name, bytes (CUTOUT_BYTES_COLUMN). */
+  readonly cutouts: readonly SqlValue[][];
+}
+
+export const PAYLOAD_COLUMN = 9;
+export const CUTOUT_BYTES_COLUMN = 5;
+
+/** The rows of a batch; `payloadBytes` encodes each payload (cutouts removed). */
+export function alertWriteRows(alerts: readonly EnrichedAlert[], storedAt: string, payloadBytes: (payload: Record<string, unknown>) => Uint8Array): AlertWriteRow[] {
+  return alerts.map((enriched) => {
+    const { alert } = enriched;
+    const key = [alert.survey, alert.alertId] as const;
+    return {
+      key,
+      values: [
+        ...key, objectKey(alert.objectId), alert.time, alert.ra, alert.dec, alert.band, alert.magnitude?.value ?? null, alert.flux?.value ?? null,
+        payloadBytes(payloadWithoutCutouts(alert.payload)), PAYLOAD_ENCODING, alert.origin.file, storedAt,
+      ],
+      scores: enriched.scores.map((s, position) => [...key, s.module, position, s.model, s.version, outputsText(s.outputs)]),
+      cutouts: presentCutouts(alert.cutouts).map(([kind, c]) => [...key, kind, c.encoding, c.fileName ?? null, c.bytes]),
+    };
+  });
+}
+
+/** One transaction: new alerts inserted, stored ones (same survey and id) replaced with their scores and cutouts. */
+export function writeAlertRows(db: SqliteConnection, sql: SqliteAlertStatements, rows: readonly AlertWriteRow[]): WriteResult {
+  let inserted = 0;
+  let updated = 0;
+  db.transaction(() => {
+    for (const row of rows) {
+      if (sql.alertExists.get(...row.key)) {
+        updated++;
+        sql.updateAlert.run(...row.values.slice(2), ...row.key);
+        sql.deleteScores.run(...row.key);
+        sql.deleteCutouts.run(...row.key);
+      } else {
+        inserted++;
+        sql.insertAlert.run(...row.values);
+      }
+      for (const score of row.scores) sql.insertScore.run(...score);
+      for (const cutout of row.cutouts) sql.insertCutout.run(...cutout);
+    }
+  }).immediate();
+  return { inserted, updated };
+}
+
+export function moduleDeadLetterRows(letters: readonly ModuleDeadLetter[], at: string): SqlValue[][] {
+  return letters
+    .map((letter) => moduleDeadLetter(letter, at))
+    .map((l) => [at, l.module!, l.stage!, l.survey!, l.alertId!, objectKey(l.objectId ?? null), l.model!, l.version ?? null, l.reason]);
+}
+
+export function sourceDeadLetterRows(letters: readonly DeadLetter[], at: string): SqlValue[][] {
+  return letters.map((letter) => sourceDeadLetter(letter, at)).map((l) => [at, l.file!, l.position!, l.reason]);
+}
+
+export function runStatusRow(status: BrokerRunStatus): SqlValue[] {
+  return [status.runId, status.startedAt, JSON.stringify(status), status.updatedAt];
+}
+
+/** The writes that are not alerts, each one statement per row in one transaction. */
+export type OtherWrite = { readonly kind: 'module-dead-letters' | 'source-dead-letters' | 'run-status'; readonly rows: readonly SqlValue[][] };
+
+export function writeOtherRows(db: SqliteConnection, sql: SqliteAlertStatements, write: OtherWrite): void {
+  const statement = write.kind === 'module-dead-letters' ? sql.insertModuleDeadLetter : write.kind === 'source-dead-letters' ? sql.insertSourceDeadLetter : sql.saveRun;
+  db.transaction(() => {
+    for (const row of write.rows) statement.run(...row);
+  }).immediate();
+}
