@@ -2,6 +2,7 @@
 import type { StageTimes } from '../../src/broker/pipeline/broker-run.js';
 import { DECODER_LABELS, DECODERS, decodeStats, type DecodeResult, type DecodeSet } from './decode.js';
 import type { EndToEndRun } from './end-to-end.js';
+export { consoleTable, markdownTable } from '../common/tables.js';
 
 export const TARGET_ALERTS_PER_SECOND = 3000;
 export const TARGET_DECODE_RATIO = 2;
@@ -105,17 +106,6 @@ export function verdict(t: Target): string {
   return t.met === undefined ? 'NOT MEASURED' : t.met ? 'MET' : 'MISSED';
 }
 
-export function consoleTable(cells: string[][]): string {
-  const widths = cells[0]!.map((_, c) => Math.max(...cells.map((row) => (row[c] ?? '').length)));
-  return cells.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
-}
-
-export function markdownTable(cells: string[][]): string {
-  const [head, ...body] = cells;
-  const lines = [`| ${head!.join(' | ')} |`, `| ${head!.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`];
-  for (const row of body) lines.push(`| ${row.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`);
-  return lines.join('\n');
-}
 
 export function int(value: number): string {
   return Number.isFinite(value) ? Math.round(value).toLocaleString('en') : 'n/a';

@@ -3,6 +3,7 @@ import { IDLE_MS, type BreakdownPhase } from './breakdown.js';
 import { median, rowsPerSecond, summarise, type Latency } from './measure.js';
 import { SYSTEM_LABELS, SYSTEMS, type PredictPhase, type System } from './predict-phase.js';
 import type { ColdBuild, InterpreterCosts, ReadyStart } from './startup.js';
+export { consoleTable, markdownTable } from '../common/tables.js';
 
 export interface ReadyFromCache {
   readonly starts: readonly ReadyStart[];
@@ -160,17 +161,6 @@ export function verdict(t: Target): string {
   return t.borderline ? 'met by p50, not by every estimate' : 'met';
 }
 
-export function consoleTable(cells: string[][]): string {
-  const widths = cells[0]!.map((_, c) => Math.max(...cells.map((row) => (row[c] ?? '').length)));
-  return cells.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
-}
-
-export function markdownTable(cells: string[][]): string {
-  const [head, ...body] = cells;
-  const lines = [`| ${head!.join(' | ')} |`, `| ${head!.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`];
-  for (const row of body) lines.push(`| ${row.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`);
-  return lines.join('\n');
-}
 
 export function ms(value: number): string {
   if (!Number.isFinite(value)) return 'n/a';

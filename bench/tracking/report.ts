@@ -3,6 +3,7 @@ import type { Environment } from './environment.js';
 import { SEARCH_QUERY, type Latency, type SearchResult } from './load.js';
 import { registryAgreement, registryLines, registryRows, registryTargets } from './registry-report.js';
 import type { RegistryResults, RegistrySettings } from './registry.js';
+import { consoleTable as alignedTable } from '../common/tables.js';
 
 export interface ServerResults {
   startSeconds: number[];
@@ -148,8 +149,7 @@ export function consoleTable(a: ServerResults, m: ServerResults): string {
     ['metric', 'Aviary', 'MLflow', 'ratio'],
     ...rowsOf(a, m).map((r) => [r.metric, format(r.aviary, r.digits), format(r.mlflow, r.digits), `${ratioOf(r).toFixed(1)}x`]),
   ];
-  const widths = cells[0]!.map((_, c) => Math.max(...cells.map((row) => row[c]!.length)));
-  return cells.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
+  return alignedTable(cells);
 }
 
 function format(value: number, digits: number): string {
