@@ -20,6 +20,8 @@ export class AlertWriterThread {
   private readonly exited: Promise<void>;
   private nextId = 0;
   private failure?: Error;
+  /** Set by close(): the thread then keeps the process alive until it has exited. */
+  private closing = false;
 
   constructor(path: string) {
     this.worker = startWorker({ path });
@@ -46,6 +48,10 @@ export class AlertWriterThread {
   /** Waits for every pending write, then closes the thread's connection and ends the thread. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.pending.values()].map((p) => p.settled));
+    // An unref'ed thread lets the event loop end while we wait for its exit, leaving this
+    // promise unsettled (and the process exiting with 13, Node's "unsettled top-level await").
+    this.closing = true;
+    this.worker.ref();
     if (!this.failure) await this.request({ kind: 'close' }).catch(() => undefined);
     await this.exited;
   }
@@ -71,7 +77,7 @@ export class AlertWriterThread {
     const pending = this.pending.get(reply.id);
     if (!pending) return;
     this.pending.delete(reply.id);
-    if (this.pending.size === 0) this.worker.unref();
+    if (this.pending.size === 0 && !this.closing) this.worker.unref();
     pending.resolve(reply);
   }
 
