@@ -3,13 +3,13 @@
  * runs:/..., mlflow-artifacts:/...) resolved through the registry and downloaded from the
  * artifact repository. The CLI and the runtime both start here.
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ArtifactRepository } from '../artifacts/artifact-repository.js';
 import { repositoryPathOf } from '../artifacts/artifact-uri.js';
 import { downloadArtifacts } from '../artifacts/download-artifacts.js';
+import { makeTempDir, removeTempDir } from '../common/temp-dirs.js';
 import type { ModelVersion } from '../registry/entities.js';
 
 /** What fetching a URI needs from Aviary (an `Aviary` is one): URI resolution and the artifact repository. */
@@ -40,7 +40,8 @@ export function isModelUri(uriOrFolder: string): boolean {
 
 /**
  * The model named by `uriOrFolder`. A URI is downloaded into `options.into`, or else into a new
- * temporary folder that `dispose()` removes. `aviary` is only used for URIs.
+ * temporary folder (aviary-model-<pid>-*) that `dispose()` removes, or else the process's exit.
+ * `aviary` is only used for URIs.
  */
 export async function fetchModel(
   uriOrFolder: string,
@@ -57,9 +58,9 @@ export async function fetchModel(
   if (!aviary) throw new Error(`${uriOrFolder} is a model URI: resolving it needs the registry`);
   const { artifactUri, version } = await aviary.registry.resolveModelUri(uriOrFolder);
   const temporary = options.into === undefined;
-  const dir = temporary ? await mkdtemp(join(tmpdir(), 'aviary-model-')) : resolve(options.into!);
+  const dir = temporary ? await makeTempDir('aviary-model') : resolve(options.into!);
   const dispose = async () => {
-    if (temporary) await rm(dir, { recursive: true, force: true });
+    if (temporary) await removeTempDir(dir);
   };
   try {
     const files = await downloadArtifacts(aviary.artifacts, repositoryPathOf(artifactUri), dir);

@@ -6,9 +6,9 @@
  * as the broker does). For a local model folder it is looked for in `<folder>/preprocessing`,
  * then `<folder>/../preprocessing` (a downloaded run). An explicit folder overrides all this.
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { makeTempDir, removeTempDir } from '../common/temp-dirs.js';
 import { parseModelUri } from '../registry/model-uri.js';
 import type { EnvironmentSpec } from './environment-builder.js';
 import { expandRequirements } from './model-format/requirements-file.js';
@@ -44,8 +44,8 @@ export async function locatePreprocessing(uriOrFolder: string, store: Preprocess
   }
   if (!store) throw new Error(`${uriOrFolder} is a model URI: finding its preprocessing needs the registry`);
   const runId = await sourceRunOf(uriOrFolder, store);
-  const dir = await mkdtemp(join(tmpdir(), 'aviary-preprocessing-'));
-  const dispose = () => rm(dir, { recursive: true, force: true });
+  const dir = await makeTempDir('aviary-preprocessing');
+  const dispose = () => removeTempDir(dir);
   try {
     if (!(await fetchPreprocessing(store, runId, dir))) throw new Error(`the source run ${runId} of ${uriOrFolder} holds no ${PREPROCESSING_FOLDER}/${PREPROCESSING_MODULE}`);
     return { dir, from: `run ${runId}`, dispose };

@@ -5,9 +5,7 @@
  * otherwise alerts are records of the model's input columns. An alert that fails is reported
  * with its index and the exception; the others are still scored.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { makeTempDir, removeTempDir } from '../../common/temp-dirs.js';
 import { loadModel, ModelLoadError, type LoadedModel, type LoadModelOptions } from '../load-model.js';
 import type { Schema } from '../model-format/ml-model.js';
 import { batchForModel } from '../model-input/batch-for-model.js';
@@ -16,7 +14,8 @@ import type { Batch, Column, Predictions } from '../model-runtime.js';
 import { isModelUri, type ModelStore } from '../model-source.js';
 import { WorkerError } from '../worker/worker-errors.js';
 import { fetchPreprocessing, type RunArtifactStore } from './preprocessing-source.js';
-import { hostPythonVersion, PreprocessingStep, type AlertFailure, type AlertInput } from './preprocessing-step.js';
+import { preprocessingPython } from './preprocessing-python.js';
+import { PreprocessingStep, type AlertFailure, type AlertInput } from './preprocessing-step.js';
 
 export interface AlertError extends AlertFailure {
   /** input: the alert is not a record; preprocessing: pre_processing raised; predict: the model raised on the batch. */
@@ -56,8 +55,13 @@ export class PreprocessedModel {
       // The registered version's source run; for a runs:/ or logged-model URI, the run its MLmodel names.
       const runId = model.version?.run_id ?? (isModelUri(uriOrFolder) ? model.model.runId : undefined);
       if (!dir && runId && options.aviary) {
-        scratch = await mkdtemp(join(tmpdir(), 'aviary-preprocessing-'));
+        scratch = await makeTempDir('aviary-preprocessing');
         if (await fetchPreprocessing(options.aviary, runId, scratch)) dir = scratch;
+        else {
+          // The run has no preprocessing step: the folder made for it would outlive the model.
+          await removeTempDir(scratch);
+          scratch = undefined;
+        }
       }
       if (!dir) return new PreprocessedModel(model, undefined, undefined);
       options.progress?.(`${model.name}: preprocessing step from ${runId ? `run ${runId}` : dir}`);
@@ -66,17 +70,17 @@ export class PreprocessedModel {
         ...options,
         name: `${model.name} preprocessing`,
         dir,
-        python: model.environment?.pythonVersion ?? model.model.pythonFunction?.pythonVersion ?? (await hostPythonVersion()),
+        python: (await preprocessingPython(model.model)).version,
       }).catch((err: Error) => {
         throw new ModelLoadError(uriOrFolder, 'start', new Error(`preprocessing: ${err.message}`));
       });
       const scratchDir = scratch;
-      const preprocessed = new PreprocessedModel(model, step, () => (scratchDir ? rm(scratchDir, { recursive: true, force: true }) : Promise.resolve()));
+      const preprocessed = new PreprocessedModel(model, step, () => (scratchDir ? removeTempDir(scratchDir) : Promise.resolve()));
       preprocessed.checkFeatures();
       return preprocessed;
     } catch (err) {
       await Promise.allSettled([model.close(), step?.close()]);
-      if (scratch) await rm(scratch, { recursive: true, force: true });
+      if (scratch) await removeTempDir(scratch);
       throw err;
     }
   }
