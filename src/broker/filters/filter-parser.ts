@@ -14,10 +14,18 @@
  *   operand   := field | literal
  *
  * Errors are FilterSyntaxErrors at the offending token, saying what was expected there.
+ * Chains of `and` and `or` are read in a loop into one flat node, so their length costs no
+ * stack; nesting (parentheses and `not`) recurses here and in the evaluator, so it is bounded.
  */
 import { FilterSyntaxError } from './alert-filter.js';
 import { tokenize, type FilterToken } from './filter-lexer.js';
 import type { FilterNode, FilterOperand, LiteralValue } from './filter-syntax.js';
+
+/**
+ * Most levels of parentheses and `not` one expression may nest. Far beyond any real filter,
+ * and far below the depth at which parsing, `fieldsOf` or the evaluator would run out of stack.
+ */
+export const MAX_FILTER_NESTING = 100;
 
 export function parseFilterSyntax(expression: string): FilterNode {
   return new FilterParser(expression).parse();
@@ -31,6 +39,7 @@ function shown(token: FilterToken): string {
 class FilterParser {
   private readonly tokens: FilterToken[];
   private at = 0;
+  private depth = 0;
 
   constructor(private readonly expression: string) {
     this.tokens = tokenize(expression);
@@ -58,15 +67,27 @@ class FilterParser {
   }
 
   private not(): FilterNode {
-    if (this.keyword('not')) return { kind: 'not', item: this.not() };
+    const not = this.peek();
+    if (this.keyword('not')) return { kind: 'not', item: this.nested(not, () => this.not()) };
     return this.predicate();
+  }
+
+  /** Reads what `opener` (a `(` or a `not`) opens, one level deeper. */
+  private nested(opener: FilterToken, read: () => FilterNode): FilterNode {
+    if (this.depth >= MAX_FILTER_NESTING) {
+      this.fail(opener, `too deeply nested: this \`${opener.text}\` opens level ${MAX_FILTER_NESTING + 1}, and at most ${MAX_FILTER_NESTING} levels of parentheses and \`not\` are allowed`);
+    }
+    this.depth++;
+    const node = read();
+    this.depth--;
+    return node;
   }
 
   private predicate(): FilterNode {
     const open = this.peek();
     if (open.kind === '(') {
       this.at++;
-      const inner = this.or();
+      const inner = this.nested(open, () => this.or());
       const close = this.peek();
       if (close.kind !== ')') this.fail(close, `expected \`)\` to close the \`(\` at position ${open.position + 1}, found ${shown(close)}`);
       this.at++;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FilterSyntaxError } from './alert-filter.js';
+import { MAX_FILTER_NESTING } from './filter-parser.js';
 import { missingFields, parseFilter } from './parse-filter.js';
 
 const matches = (expression: string, record: Record<string, unknown>) => parseFilter(expression).matches(record);
@@ -128,4 +129,44 @@ describe('parseFilter: errors say where and what', () => {
       expect(lines[2]!.indexOf('^')).toBe(2 + position);
     });
   }
+});
+
+describe('parseFilter: nesting is bounded, chains are not', () => {
+  const nested = (levels: number) => `${'('.repeat(levels)}x = 1${')'.repeat(levels)}`;
+
+  it(`reads ${MAX_FILTER_NESTING} levels of parentheses and of not`, () => {
+    expect(matches(nested(MAX_FILTER_NESTING), { x: 1 })).toBe(true);
+    // An even number of nots keeps the meaning.
+    expect(matches(`${'not '.repeat(MAX_FILTER_NESTING)}x = 1`, { x: 1 })).toBe(true);
+    expect(matches(`${'not ('.repeat(MAX_FILTER_NESTING / 2)}x = 1${')'.repeat(MAX_FILTER_NESTING / 2)}`, { x: 1 })).toBe(true);
+  });
+
+  it('refuses deeper nesting at the opening that goes one level too deep, naming the limit', () => {
+    for (const levels of [MAX_FILTER_NESTING + 1, 3000, 100_000]) {
+      const err = syntaxError(nested(levels));
+      expect(err.position).toBe(MAX_FILTER_NESTING);
+      expect(err.reason).toBe(
+        `too deeply nested: this \`(\` opens level ${MAX_FILTER_NESTING + 1}, and at most ${MAX_FILTER_NESTING} levels of parentheses and \`not\` are allowed`,
+      );
+    }
+    const nots = syntaxError(`${'NOT '.repeat(5000)}x = 1`);
+    expect(nots.position).toBe(4 * MAX_FILTER_NESTING);
+    expect(nots.reason).toMatch(/^too deeply nested: this `NOT` opens level 101/);
+    // Parentheses and nots count together.
+    const mixed = syntaxError(`${'not ('.repeat(MAX_FILTER_NESTING)}x = 1${')'.repeat(MAX_FILTER_NESTING)}`);
+    expect(mixed.position).toBe(5 * (MAX_FILTER_NESTING / 2));
+  });
+
+  it('parses and evaluates flat and/or chains of any length without recursion', () => {
+    const terms = 20_000;
+    const or = Array.from({ length: terms }, (_, i) => `x = ${i}`).join(' or ');
+    expect(matches(or, { x: terms - 1 })).toBe(true);
+    expect(matches(or, { x: terms })).toBe(false);
+    const and = Array.from({ length: terms }, (_, i) => `x != ${i}`).join(' and ');
+    expect(matches(and, { x: terms })).toBe(true);
+    expect(matches(and, { x: 0 })).toBe(false);
+    const mixed = Array.from({ length: terms }, (_, i) => `x = ${i} and not y`).join(' or ');
+    expect(matches(mixed, { x: terms - 1, y: false })).toBe(true);
+    expect(parseFilter(mixed).fields).toEqual(['x', 'y']);
+  });
 });
