@@ -1,8 +1,11 @@
 /**
  * Tells the outside how the run goes: BrokerRunStatus saved to the store at start, every
  * `saveEveryMs` and at the end (for the UI), and onProgress about every 250 ms (for the CLI).
- * Saves never overlap; a failed periodic save is logged and retried at the next tick.
+ * Saves never overlap; a failed periodic save is logged and retried at the next tick. Each save
+ * is a heartbeat (`updatedAt`, with the process id and host): readers tell a run whose process
+ * died from a live one by it (store/live-run-status.ts).
  */
+import { hostname } from 'node:os';
 import type { Logger } from '../../common/logger.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { AlertStore, BrokerRunStatus, ModuleStatus } from '../store/alert-store.js';
@@ -24,6 +27,7 @@ export interface StatusReporterOptions {
 export class StatusReporter {
   private readonly timers: NodeJS.Timeout[] = [];
   private saving?: Promise<void>;
+  private readonly host = hostname();
 
   constructor(private readonly options: StatusReporterOptions) {}
 
@@ -53,6 +57,8 @@ export class StatusReporter {
       state,
       startedAt: tally.startedAt.toISOString(),
       updatedAt: new Date().toISOString(),
+      pid: process.pid,
+      host: this.host,
       config: config.file,
       alertsRead: tally.alertsRead,
       alertsStored: tally.alertsStored,

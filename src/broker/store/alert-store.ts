@@ -75,9 +75,14 @@ export interface StoredDeadLetter {
 /** A broker run as the UI shows it, live: rewritten every few seconds while it runs. */
 export interface BrokerRunStatus {
   readonly runId: string;
-  readonly state: 'running' | 'finished' | 'failed';
+  /** Saved as running, finished or failed; `interrupted` is only read: a running run whose process is gone (live-run-status.ts). */
+  readonly state: 'running' | 'finished' | 'failed' | 'interrupted';
   readonly startedAt: string;
+  /** The heartbeat: saved every few seconds while the run's process lives. */
   readonly updatedAt: string;
+  /** The process running the broker, and its host (what tells a dead run from a live one). */
+  readonly pid?: number;
+  readonly host?: string;
   readonly finishedAt?: string;
   readonly config: string;
   readonly alertsRead: number;
@@ -146,7 +151,7 @@ export interface AlertStore {
   countAlerts(): Promise<number>;
   deadLetters(options?: { module?: string; limit?: number }): Promise<StoredDeadLetter[]>;
   saveRunStatus(status: BrokerRunStatus): Promise<void>;
-  /** Newest first. */
+  /** Newest first; a run saved as running whose process is gone reads as interrupted (liveRunStatuses). */
   runStatuses(limit?: number): Promise<BrokerRunStatus[]>;
   /**
    * Per module and numeric output, the histogram of its values over the stored scores, in the

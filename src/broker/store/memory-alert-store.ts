@@ -7,6 +7,7 @@ import type { EnrichedAlert, ModuleDeadLetter } from '../enriched-alert.js';
 import type { DeadLetter } from '../sources/alert-source.js';
 import type { AlertPage, AlertStore, BrokerRunStatus, ScoreHistogram, ScoreHistogramOptions, SearchOptions, StoredAlert, StoredDeadLetter, WriteResult } from './alert-store.js';
 import { compareKeys, decodeCursor, encodeCursor, MAX_ROWS_SCANNED, pageSize } from './alert-page-cursor.js';
+import { liveRunStatuses } from './live-run-status.js';
 import { histogramsOfScores } from './score-histograms.js';
 import { moduleDeadLetter, sourceDeadLetter } from './stored-dead-letter.js';
 import { storedFilterRecord } from './stored-alert-to-alert.js';
@@ -97,7 +98,7 @@ export class MemoryAlertStore implements AlertStore {
 
   async runStatuses(limit?: number): Promise<BrokerRunStatus[]> {
     const newestFirst = [...this.runs.values()].sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
-    return newestFirst.slice(0, pageSize(limit));
+    return liveRunStatuses(newestFirst.slice(0, pageSize(limit)));
   }
 
   async scoreHistograms(options: ScoreHistogramOptions): Promise<ScoreHistogram[]> {

@@ -11,6 +11,7 @@ import type { EnrichedAlert, ModuleDeadLetter } from '../enriched-alert.js';
 import type { DeadLetter } from '../sources/alert-source.js';
 import type { AlertPage, AlertStore, BrokerRunStatus, ScoreHistogram, ScoreHistogramOptions, SearchOptions, StoredAlert, StoredDeadLetter, WriteResult } from './alert-store.js';
 import { decodeCursor, encodeCursor, MAX_ROWS_SCANNED, pageSize, type PageCursor } from './alert-page-cursor.js';
+import { liveRunStatuses } from './live-run-status.js';
 import { histogramsOfScores } from './score-histograms.js';
 import { storedFilterRecord } from './stored-alert-to-alert.js';
 import { toStoredAlert, toStoredDeadLetter, type AlertRow, type DeadLetterRow, type ScoreRow } from './sqlite/alert-rows.js';
@@ -131,7 +132,7 @@ export class SqliteAlertStore implements AlertStore {
   }
 
   async runStatuses(limit?: number): Promise<BrokerRunStatus[]> {
-    return (this.sql.runs.pluck().all(pageSize(limit)) as string[]).map((text) => JSON.parse(text) as BrokerRunStatus);
+    return liveRunStatuses((this.sql.runs.pluck().all(pageSize(limit)) as string[]).map((text) => JSON.parse(text) as BrokerRunStatus));
   }
 
   async scoreHistograms(options: ScoreHistogramOptions): Promise<ScoreHistogram[]> {

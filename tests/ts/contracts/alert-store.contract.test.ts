@@ -3,6 +3,7 @@
  * exact ids, idempotent writes, scores replaced on replay, keyset pages, filters on the
  * broker's record, cutouts byte for byte, dead letters, run statuses and score histograms.
  */
+import { hostname } from 'node:os';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/broker/alert.js';
 import type { AlertFilter, FilterRecord } from '../../../src/broker/filters/alert-filter.js';
@@ -198,6 +199,21 @@ describe.each(ALERT_STORE_IMPLEMENTATIONS)('AlertStore contract: $name', (implem
     expect(runs.map((r) => r.runId)).toEqual(['b', 'a']);
     expect(runs[1]).toMatchObject({ state: 'finished', alertsStored: 50, finishedAt: '2026-01-01T01:00:00.000Z' });
     expect(await store.runStatuses(1)).toHaveLength(1);
+  });
+
+  it('lists a run saved as running as interrupted once its heartbeat is stale or its process on this host is gone', async () => {
+    const now = new Date().toISOString();
+    const status = (runId: string, updatedAt: string, pid: number): BrokerRunStatus => ({
+      runId, state: 'running', startedAt: `2026-01-0${runId.length}T00:00:00.000Z`, updatedAt, pid, host: hostname(), config: 'broker.yaml',
+      alertsRead: 0, alertsStored: 0, alertsPerSecond: 0, sourceDeadLetters: 0, modules: [], filters: [],
+    });
+    await store.saveRunStatus(status('a', now, process.pid));
+    await store.saveRunStatus(status('bb', new Date(Date.now() - 60_000).toISOString(), process.pid));
+    // Above Linux's largest pid_max (2^22): a process that cannot exist.
+    await store.saveRunStatus(status('ccc', now, 2 ** 22 + 1));
+    const runs = await store.runStatuses();
+    expect(runs.map((r) => [r.runId, r.state])).toEqual([['ccc', 'interrupted'], ['bb', 'interrupted'], ['a', 'running']]);
+    expect(runs[0]!.error).toContain(`pid ${2 ** 22 + 1} on ${hostname()}`);
   });
 
   it('histograms each numeric module output, leaving out text, booleans and non-finite values', async () => {

@@ -39,9 +39,12 @@ export interface FilterStatus {
 
 export interface BrokerRunStatus {
   runId: string;
-  state: 'running' | 'finished' | 'failed';
+  /** interrupted: saved as running, but its process is gone (killed) or silent for over 30 s. */
+  state: 'running' | 'finished' | 'failed' | 'interrupted';
   startedAt: string;
   updatedAt: string;
+  pid?: number;
+  host?: string;
   finishedAt?: string;
   config: string;
   alertsRead: number;
