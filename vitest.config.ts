@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'tests/ts/**/*.test.ts'],
     environment: 'node',
+    // Rebuilds dist/aviary.js when src/ is newer: some tests run `aviary` as a real process.
+    globalSetup: ['tests/ts/global-setup.ts'],
     // An early tree may hold no TypeScript test yet; the Python suite still runs.
     passWithNoTests: true,
   },

@@ -1,4 +1,5 @@
 // Bundles the CLI into one ESM file so `aviary` starts fast (no TypeScript at run time).
+// `--cli` skips the web UI's build (the tests rebuild the CLI this way when src/ is newer).
 import { cpSync } from 'node:fs';
 import { build } from 'esbuild';
 import { build as viteBuild } from 'vite';
@@ -42,4 +43,4 @@ cpSync('src/runtime/python', 'dist/python', { recursive: true, filter: (path) =>
 cpSync('src/demo/python', 'dist/demo-python', { recursive: true, filter: (path) => !/__pycache__$/.test(path) });
 
 // The web UI (web/, React) is built by Vite into dist/web/, which `aviary server` serves at /.
-await viteBuild({ configFile: 'web/vite.config.ts', logLevel: 'warn' });
+if (!process.argv.includes('--cli')) await viteBuild({ configFile: 'web/vite.config.ts', logLevel: 'warn' });

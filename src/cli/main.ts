@@ -8,6 +8,7 @@ import { envCommand } from './commands/env-command.js';
 import { modelsCommand } from './commands/models-command.js';
 import { serverCommand } from './commands/server-command.js';
 import { simulateCommand } from './commands/simulate-command.js';
+import { guardUnfinishedCommand } from './unfinished-command.js';
 
 const program = new Command()
   .name('aviary')
@@ -22,4 +23,6 @@ program.addCommand(alertsCommand());
 program.addCommand(simulateCommand());
 program.addCommand(demoCommand());
 
+const finished = guardUnfinishedCommand(process.argv.slice(2, 4).join(' '));
 await program.parseAsync(process.argv);
+finished();

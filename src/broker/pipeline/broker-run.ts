@@ -11,6 +11,7 @@ import type { BrokerConfig, FilterConfig } from '../config/broker-config.js';
 import type { AlertSink } from '../sinks/alert-sink.js';
 import type { AlertSource } from '../sources/alert-source.js';
 import type { AlertStore, ModuleStatus } from '../store/alert-store.js';
+import type { DeadLetterGroup } from './dead-letter-digest.js';
 
 export interface BrokerRunOptions {
   readonly config: BrokerConfig;
@@ -55,6 +56,8 @@ export interface BrokerSummary {
   /** Of those stored, how many were new (a replay stores 0 new). */
   readonly alertsInserted: number;
   readonly sourceDeadLetters: number;
+  /** Why alerts were dead-lettered (source and modules), grouped by reason; each dead letter is also in the store. */
+  readonly deadLetterReasons: readonly DeadLetterGroup[];
   readonly modules: readonly ModuleStatus[];
   readonly filters: readonly { readonly name: string; readonly matched: number; readonly output: string }[];
   /** From an alert read to its row stored. */

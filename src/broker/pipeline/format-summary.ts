@@ -1,16 +1,25 @@
 /** A broker run's summary and progress as a person reads them on a terminal. */
 import type { BrokerProgress, BrokerSummary } from './broker-run.js';
+import type { DeadLetterGroup } from './dead-letter-digest.js';
+
+/** Reasons shown per scope (the source, each module); the rest are counted, and all are in the store. */
+const REASONS_SHOWN = 5;
 
 export function progressLine(p: BrokerProgress): string {
   return `alerts read ${p.alertsRead}, stored ${p.alertsStored}, ${p.alertsPerSecond.toFixed(1)} alerts/s, ${(p.elapsedMs / 1000).toFixed(1)}s`;
 }
 
-export function formatSummary(s: BrokerSummary): string {
+/**
+ * `deadLettersAt` says where every dead letter can be read (a command, a page), shown when
+ * there are any.
+ */
+export function formatSummary(s: BrokerSummary, deadLettersAt?: string): string {
   const lines = [
     `broker run ${s.runId}`,
     `alerts read:          ${s.alertsRead}`,
     `alerts stored:        ${s.alertsStored} (${s.alertsInserted} new, ${s.alertsStored - s.alertsInserted} replayed)`,
     `source dead letters:  ${s.sourceDeadLetters}`,
+    ...reasonLines(s.deadLetterReasons.filter((g) => g.scope.kind === 'source'), '  '),
     'modules:',
   ];
   for (const m of s.modules) {
@@ -18,6 +27,7 @@ export function formatSummary(s: BrokerSummary): string {
       .map((v) => `${v.version === null ? 'folder' : `version ${v.version}`}: ${v.scored} scored, ${v.deadLettered} dead-lettered`)
       .join('; ');
     lines.push(`  ${m.name} (${m.model}) ${m.state}${m.reason ? ` (${m.reason.split('\n')[0]})` : ''}: ${m.scored} scored, ${m.deadLettered} dead-lettered [${versions}]`);
+    lines.push(...reasonLines(s.deadLetterReasons.filter((g) => g.scope.kind === 'module' && g.scope.module === m.name), '    '));
   }
   lines.push('filters:');
   for (const f of s.filters) lines.push(`  ${f.name}: ${f.matched} matched -> ${f.output}`);
@@ -28,5 +38,15 @@ export function formatSummary(s: BrokerSummary): string {
     `throughput:           ${s.alertsPerSecond.toFixed(1)} alerts/s (${((s.elapsedMs - s.setupMs) / 1000).toFixed(1)}s of alerts after ${(s.setupMs / 1000).toFixed(1)}s loading the modules)`,
     `stage times (ms, summed over batches): decode ${t.decodeMs}, preprocessing ${t.preprocessingMs}, model ${t.modelMs}, store ${t.storeMs}, filters ${t.filtersMs}`,
   );
+  const any = s.sourceDeadLetters > 0 || s.modules.some((m) => m.deadLettered > 0);
+  if (any && deadLettersAt) lines.push(`dead letters and their reasons, all of them: ${deadLettersAt}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** "64 x candid is not an exact integer: 32004... (first: alerts.parquet (row 12))", most frequent first. */
+function reasonLines(groups: readonly DeadLetterGroup[], indent: string): string[] {
+  const lines = groups.slice(0, REASONS_SHOWN).map((g) => `${indent}${g.count} x ${g.reason}${g.first ? ` (first: ${g.first})` : ''}`);
+  const more = groups.slice(REASONS_SHOWN).reduce((n, g) => n + g.count, 0);
+  if (more > 0) lines.push(`${indent}${more} more, for ${groups.length - REASONS_SHOWN} other reason${groups.length - REASONS_SHOWN === 1 ? '' : 's'}`);
+  return lines;
 }

@@ -14,7 +14,9 @@ import { silentLogger } from '../../common/logger.js';
 import { parseFilter } from '../filters/parse-filter.js';
 import { moduleLevels } from '../modules/module-levels.js';
 import { readAlerts } from '../read-alerts.js';
+import { checkOutputPaths } from '../sinks/check-output-paths.js';
 import { openSink } from '../sinks/open-sink.js';
+import { describeOrigin } from '../sources/alert-source.js';
 import type { ModuleStatus } from '../store/alert-store.js';
 import type { BrokerRunOptions, BrokerSummary } from './broker-run.js';
 import { alertBatches } from './alert-batches.js';
@@ -24,6 +26,7 @@ import { loadingStatus, openModules, type OpenModules } from './open-modules.js'
 import { RunTally } from './run-tally.js';
 import { scoreBatch } from './score-batch.js';
 import { StatusReporter } from './status-reporter.js';
+import { unlessAborted } from './unless-aborted.js';
 
 const DEFAULT_IN_FLIGHT = 3;
 
@@ -51,7 +54,9 @@ export async function runBroker(options: BrokerRunOptions): Promise<BrokerSummar
   try {
     await reporter.start();
     const parsed = config.filters.map((f) => ({ config: f, filter: parseFilter(f.expression) }));
-    opened = await openModules({
+    // Outputs are checked before minutes of loading, not found unwritable after storing alerts.
+    if (!options.openSink) await checkOutputPaths(config.filters);
+    const opening = openModules({
       config,
       aviary: options.aviary,
       builder: options.builder,
@@ -59,6 +64,7 @@ export async function runBroker(options: BrokerRunOptions): Promise<BrokerSummar
       onLoading: (module, state) => loading.set(module, state),
       ...(options.progress ? { progress: options.progress } : {}),
     });
+    opened = await unlessAborted(opening, options.signal, 'loading the modules', (late) => late.close());
     for (const f of parsed) filters.push({ ...f, sink: await (options.openSink ?? openSink)(f.config) });
     const modules = opened.modules;
     const levels = moduleLevels(config.modules);
@@ -77,6 +83,8 @@ export async function runBroker(options: BrokerRunOptions): Promise<BrokerSummar
         const scoring = scoreBatch(batch.alerts, modules, levels);
         // Stored in batch order: a batch waits for the one before it, even when scored first.
         const delivering = Promise.all([scoring, delivered]).then(async ([scored]) => {
+          for (const letter of batch.deadLetters) tally.deadLetters.add({ kind: 'source' }, letter.reason, describeOrigin(letter.origin));
+          for (const letter of scored.deadLetters) tally.deadLetters.add({ kind: 'module', module: letter.module }, letter.reason, `alert ${letter.alertId}${letter.objectId === null ? '' : ` of ${letter.objectId}`}`);
           tally.stages.preprocessingMs += scored.preprocessingMs;
           tally.stages.modelMs += scored.modelMs;
           await deliverBatch(batch, scored, store, filters, tally);
@@ -122,6 +130,7 @@ function summary(runId: string, tally: RunTally, reporter: StatusReporter): Brok
     alertsStored: tally.alertsStored,
     alertsInserted: tally.alertsInserted,
     sourceDeadLetters: tally.sourceDeadLetters,
+    deadLetterReasons: tally.deadLetters.summary(),
     modules: status.modules,
     filters: status.filters.map(({ name, matched, output }) => ({ name, matched, output })),
     latencyMs: tally.latencyMs(),

@@ -1,5 +1,6 @@
 /** What a broker run has done so far: counts, stage times and latencies, for progress, status and the summary. */
 import type { StageTimes } from './broker-run.js';
+import { DeadLetterDigest } from './dead-letter-digest.js';
 import { LatencyHistogram } from './latency-histogram.js';
 
 type MutableStageTimes = { -readonly [K in keyof StageTimes]: StageTimes[K] };
@@ -13,6 +14,8 @@ export class RunTally {
   alertsStored = 0;
   alertsInserted = 0;
   sourceDeadLetters = 0;
+  /** Why alerts were dead-lettered, grouped, for the summary. */
+  readonly deadLetters = new DeadLetterDigest();
   readonly matched = new Map<string, number>();
   readonly stages: MutableStageTimes = { decodeMs: 0, preprocessingMs: 0, modelMs: 0, storeMs: 0, filtersMs: 0 };
   readonly latency = new LatencyHistogram();

@@ -3,8 +3,9 @@
  * reader never sees it half-written. The parent folder is created; an existing output is
  * replaced on commit (a run's output holds that run's matches only).
  */
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { makeFolders } from './make-folders.js';
 
 export class OutputFile {
   readonly partial: string;
@@ -15,7 +16,7 @@ export class OutputFile {
 
   /** Creates the parent folder; returns the path to write to. */
   async prepare(): Promise<string> {
-    await mkdir(dirname(this.path), { recursive: true });
+    await makeFolders(dirname(this.path));
     return this.partial;
   }
 

@@ -1,5 +1,6 @@
 /**
- * `aviary alerts get | object | search`: the alerts the broker stored, read from the alert
+ * `aviary alerts get | object | search | dead-letters`: the alerts the broker stored (and those
+ * it could not read, score or store, with their reasons), read from the alert
  * store (`<data dir>/alerts.db` by default). Ids are read exactly (BigInt from the digits);
  * `--json` prints exact JSON (64-bit ids as unquoted digits).
  */
@@ -22,6 +23,7 @@ interface AlertsOptions extends StoreOptions {
   survey?: string;
   limit?: string;
   after?: string;
+  module?: string;
 }
 
 export function alertsCommand(): Command {
@@ -47,6 +49,13 @@ export function alertsCommand(): Command {
       .option('--survey <survey>', 'only ztf or lsst alerts')
       .option('--after <cursor>', 'continue after the cursor a previous search printed')
       .action((expression: string, opts: AlertsOptions) => runCommand(() => search(expression, opts))),
+  );
+  alerts.addCommand(
+    withOptions(new Command('dead-letters'))
+      .description('alerts a run could not read, score or store, newest first, with the reason and where each came from')
+      .option('--module <name>', "only this module's dead letters")
+      .option('--limit <n>', 'most dead letters to print (1-1000)', '100')
+      .action((opts: AlertsOptions) => runCommand(() => withStore(opts, (store) => showDeadLetters(store, opts)))),
   );
   return alerts;
 }
@@ -105,6 +114,25 @@ async function search(expression: string, opts: AlertsOptions): Promise<void> {
     process.stdout.write(page.alerts.length === 0 ? 'no alert matched\n' : alertsTable(page.alerts));
     if (page.next) process.stdout.write(`more may match: add --after ${page.next}\n`);
   });
+}
+
+async function showDeadLetters(store: AlertStore, opts: AlertsOptions): Promise<void> {
+  const limit = Number(opts.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new Error(`invalid --limit '${opts.limit}': expected a whole number from 1 to 1000`);
+  const letters = await store.deadLetters({ ...(opts.module ? { module: opts.module } : {}), limit });
+  if (opts.json) {
+    process.stdout.write(`${toExactJson({ dead_letters: letters })}\n`);
+    return;
+  }
+  if (letters.length === 0) {
+    process.stdout.write('no dead letter\n');
+    return;
+  }
+  for (const d of letters) {
+    const where = d.kind === 'source' ? `${d.file} (${d.position})` : `module ${d.module} (${d.stage}), alert ${d.alertId}${d.objectId == null ? '' : ` of ${d.objectId}`}, ${d.model}${d.version ? ` version ${d.version}` : ''}`;
+    process.stdout.write(`${d.at}  ${where}\n    ${d.reason.split('\n').join('\n    ')}\n`);
+  }
+  if (letters.length === limit) process.stdout.write(`(the newest ${limit}; --limit for more)\n`);
 }
 
 function exactId(text: string): bigint {

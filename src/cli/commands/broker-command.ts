@@ -1,8 +1,10 @@
 /**
  * `aviary broker run --config broker.yaml --source <files, folders or globs...>`: runs the
  * broker's pipeline over alert files into the data dir's alert store (`<data dir>/alerts.db`).
- * Setup steps and a progress line go to stderr, the summary to stdout (`--json`: as JSON).
- * Ctrl-C stops reading and finishes the batches under way; a second Ctrl-C exits at once.
+ * The config, the sources and every filter output are checked before any model loads. Setup
+ * steps and a progress line go to stderr, the summary to stdout (`--json`: as JSON). Ctrl-C
+ * stops reading and finishes the batches under way (exit 130); during loading it stops at once;
+ * a second Ctrl-C exits at once.
  */
 import { Command } from 'commander';
 import { openAviary } from '../../app/open-aviary.js';
@@ -11,15 +13,17 @@ import { loadBrokerConfig } from '../../broker/config/load-broker-config.js';
 import type { BrokerProgress } from '../../broker/pipeline/broker-run.js';
 import { formatSummary, progressLine } from '../../broker/pipeline/format-summary.js';
 import { runBroker } from '../../broker/pipeline/run-broker.js';
+import { checkAlertPaths } from '../../broker/sources/check-alert-paths.js';
 import { openAlertSource } from '../../broker/sources/open-alert-source.js';
 import { toExactJson } from '../../common/exact-json.js';
 import { loadOptionsFrom, type RuntimeOptions } from '../runtime-options.js';
-import { runCommand } from '../run-command.js';
+import { EXIT_INTERRUPTED, runCommand } from '../run-command.js';
 import { addStoreOptions, configFromOptions, type StoreOptions } from '../store-options.js';
 
 interface BrokerRunCliOptions extends StoreOptions, Pick<RuntimeOptions, 'cacheDir'> {
   config: string;
   source: string[];
+  alertStoreUri?: string;
   json?: boolean;
 }
 
@@ -29,20 +33,23 @@ export function brokerCommand(): Command {
     .description('Score alert files with the modules of a broker config, store them, and write each filter\'s matches')
     .requiredOption('--config <file>', 'the broker config (YAML): modules, filters, batch_size, follow_registry')
     .requiredOption('--source <paths...>', 'alert files, folders or globs (Avro, Parquet, JSON)')
-    .option('--json', 'print the summary as JSON')
+    .option('--alert-store-uri <uri>', 'alert store URI (default: sqlite:///<data dir>/alerts.db)')
+    .option('--json', 'print the summary as JSON (a failure as {"error": ...})')
     .option('--cache-dir <dir>', 'the environment cache (default: ${AVIARY_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/aviary})')
-    .action((opts: BrokerRunCliOptions) => runCommand(() => brokerRun(opts)));
+    .action((opts: BrokerRunCliOptions) => runCommand(() => brokerRun(opts), { json: opts.json === true }));
   broker.addCommand(run);
   return broker;
 }
 
 async function brokerRun(opts: BrokerRunCliOptions): Promise<void> {
   const config = await loadBrokerConfig(opts.config);
+  await checkAlertPaths(opts.source);
   const logger = consoleLogger('broker');
-  const aviary = await openAviary(configFromOptions(opts), logger);
+  const storeConfig = configFromOptions(opts);
+  const aviary = await openAviary(opts.alertStoreUri ? { ...storeConfig, alertStoreUri: opts.alertStoreUri } : storeConfig, logger);
   const stop = new AbortController();
   const onSigint = () => {
-    if (stop.signal.aborted) process.exit(130);
+    if (stop.signal.aborted) process.exit(EXIT_INTERRUPTED);
     process.stderr.write('\nstopping: finishing the batches under way (Ctrl-C again to exit at once)\n');
     stop.abort();
   };
@@ -62,7 +69,10 @@ async function brokerRun(opts: BrokerRunCliOptions): Promise<void> {
       signal: stop.signal,
     });
     bar.done();
-    process.stdout.write(opts.json ? `${toExactJson(summary)}\n` : formatSummary(summary));
+    const deadLettersAt = `aviary alerts dead-letters${opts.dataDir === './aviary-data' ? '' : ` --data-dir ${opts.dataDir}`}${opts.alertStoreUri ? ` --alert-store-uri ${opts.alertStoreUri}` : ''}`;
+    process.stdout.write(opts.json ? `${toExactJson(summary)}\n` : formatSummary(summary, deadLettersAt));
+    // Stopped early: what was read is stored, but the input was not all read.
+    if (stop.signal.aborted) process.exitCode = EXIT_INTERRUPTED;
   } finally {
     bar.done();
     process.off('SIGINT', onSigint);
