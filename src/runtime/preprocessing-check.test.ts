@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPreprocessing, type AlertToCheck, type PreprocessingOutcome, type PreprocessingCheckOptions } from './preprocessing-check.js';
+import { checkPreprocessing, type AlertToCheck, type PreprocessingOutcome, type PreprocessingCheckOptions, type SkippedAlert } from './preprocessing-check.js';
 
 const NAMES = ['a', 'b', 'c'];
 const alerts = (n: number): AlertToCheck[] => Array.from({ length: n }, (_, i) => ({ label: `ZTF${i}/${1000n + BigInt(i)}`, dict: { i } }));
@@ -81,5 +81,34 @@ describe('checkPreprocessing', () => {
     const noModel = await check({ preprocess: preprocessing(varied), predict: undefined });
     expect(noModel.ok).toBe(true);
     expect(noModel.warnings).toEqual(['the model was not asked to score the features']);
+  });
+
+  it('counts skipped alerts by reason and fails on them unless allowed', async () => {
+    const skips: SkippedAlert[] = [
+      { skipped: 'truncated: block 15 declares 49754 bytes', at: 'a.avro, byte 807730, block 15' },
+      { skipped: 'not an alert: no candid', at: 'b.jsonl, line 2' },
+      { skipped: 'truncated: block 3 declares 1200 bytes', at: 'c.avro, byte 90, block 3' },
+    ];
+    const mixed = [...alerts(2), skips[0]!, ...alerts(5).slice(2), skips[1]!, skips[2]!];
+    const failed = await check({ alerts: mixed, preprocess: preprocessing(varied) });
+    expect(failed).toMatchObject({ ok: false, alerts: 5, passed: 5, skipped: 3 });
+    expect(failed.skippedGroups).toEqual([
+      { count: 2, reason: 'truncated: block 15 declares 49754 bytes', firstAt: 'a.avro, byte 807730, block 15' },
+      { count: 1, reason: 'not an alert: no candid', firstAt: 'b.jsonl, line 2' },
+    ]);
+    expect(failed.errors).toEqual([expect.stringMatching(/^3 of 8 alerts were skipped .*--allow-skipped/)]);
+    const allowed = await check({ alerts: mixed, preprocess: preprocessing(varied), allowSkipped: true });
+    expect(allowed.ok).toBe(true);
+    expect(allowed.warnings).toEqual([expect.stringMatching(/^3 of 8 alerts were skipped/)]);
+  });
+
+  it("gives the alert dicts' fields and the first features when every feature is constant", async () => {
+    const dicts: AlertToCheck[] = Array.from({ length: 7 }, (_, i) => ({ label: `ZTF${i}/${i}`, dict: i === 6 ? { i, late: true } : { i, magpsf: 18 + i } }));
+    const report = await check({ alerts: dicts, preprocess: preprocessing(() => ({ features: [0, 0, 1], ms: 0.1 })) });
+    expect(report.allConstant).toBe(true);
+    expect(report.fields).toEqual(['i', 'magpsf', 'late']);
+    expect(report.sample).toEqual([0, 1, 2, 3, 4].map((i) => ({ label: `ZTF${i}/${i}`, features: [0, 0, 1] })));
+    const varying = await check({ alerts: dicts, preprocess: preprocessing(varied) });
+    expect(varying.allConstant).toBe(false);
   });
 });

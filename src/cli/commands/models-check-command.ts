@@ -3,7 +3,8 @@
  * (src/runtime/preprocessing-check.ts) on real alerts. The preprocessing comes from the model
  * version's source run (or --preprocessing), runs in its own environment (its requirements.txt)
  * on every alert as a flat Fink dict, and its features go to the model. Prints `OK` or the
- * failures, naming the failing alerts (objectId/candid and the exception); exits 1 on error.
+ * failures, naming the failing alerts (objectId/candid and the exception); exits 1 on error,
+ * skipped alerts (unreadable input) included unless --allow-skipped.
  */
 import { Command } from 'commander';
 import { openAviary, type Aviary } from '../../app/open-aviary.js';
@@ -11,16 +12,18 @@ import { consoleLogger } from '../../common/logger.js';
 import type { Alert } from '../../broker/alert.js';
 import { finkAlertDict } from '../../broker/fink-alert-dict.js';
 import { isDeadLetter, readAlerts } from '../../broker/read-alerts.js';
-import { describeOrigin } from '../../broker/sources/alert-source.js';
+import { describeOrigin, type AlertOrigin } from '../../broker/sources/alert-source.js';
 import { openAlertSource } from '../../broker/sources/open-alert-source.js';
 import { defaultCacheRoot } from '../../runtime/environments/cache-layout.js';
-import { PythonLocator } from '../../runtime/environments/python-locator.js';
 import { UvEnvironmentBuilder } from '../../runtime/environments/uv-environment-builder.js';
 import { loadModel, type LoadedModel } from '../../runtime/load-model.js';
+import type { MlModel } from '../../runtime/model-format/ml-model.js';
+import { readMlModel } from '../../runtime/model-format/read-ml-model.js';
 import { batchForModel } from '../../runtime/model-input/batch-for-model.js';
-import { isModelUri } from '../../runtime/model-source.js';
-import { checkPreprocessing, type AlertToCheck, type PredictFeatures, type PreprocessingCheckReport } from '../../runtime/preprocessing-check.js';
+import { fetchModel, isModelUri, type ModelStore } from '../../runtime/model-source.js';
+import { checkPreprocessing, type AlertToCheck, type PredictFeatures, type PreprocessingCheckReport, type SkippedAlert } from '../../runtime/preprocessing-check.js';
 import { locatePreprocessing, preprocessingEnvironmentSpec } from '../../runtime/preprocessing-check-source.js';
+import { preprocessingPython } from '../../runtime/preprocessing/preprocessing-python.js';
 import { PythonPreprocessingRunner } from '../../runtime/python-preprocessing-runner.js';
 import { addStoreOptions, configFromOptions, type StoreOptions } from '../store-options.js';
 import { runCommand } from '../run-command.js';
@@ -30,6 +33,7 @@ interface CheckOptions extends StoreOptions {
   preprocessing?: string;
   limit?: string;
   model: boolean;
+  allowSkipped?: boolean;
   maxMs: string;
   cacheDir?: string;
 }
@@ -48,6 +52,7 @@ export function addModelsCheckCommand(models: Command): Command {
       .option('--limit <n>', 'check at most this many alerts')
       .option('--max-ms <ms>', 'the mean time per alert allowed', '5')
       .option('--no-model', 'check the preprocessing only, without loading the model')
+      .option('--allow-skipped', 'pass even when some alerts could not be read or turned into an alert dict')
       .option('--cache-dir <dir>', 'the environment cache (default: ${AVIARY_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/aviary})')
       .action((uri: string, opts: CheckOptions) => runCommand(() => check(uri, opts))),
   );
@@ -67,10 +72,10 @@ async function check(uri: string, opts: CheckOptions): Promise<void> {
   try {
     say(`preprocessing from ${preprocessing.from}`);
     if (opts.model) model = await loadModel(uri, { aviary, builder, progress: say });
-    // The model's Python, as the broker's preprocessing step takes it; else the newest Python 3 here.
-    const python = model?.environment?.pythonVersion ?? model?.model.pythonFunction?.pythonVersion ?? (await newestPython());
-    const spec = await preprocessingEnvironmentSpec(preprocessing.dir, python);
-    say(`preprocessing environment: Python ${python}, ${spec.requirements.length} requirements`);
+    // The model's Python, as the broker's preprocessing step takes it, with or without the model loaded.
+    const python = await preprocessingPython(model?.model ?? (await readModelOnly(uri, aviary)));
+    const spec = await preprocessingEnvironmentSpec(preprocessing.dir, python.version);
+    say(`preprocessing environment: Python ${python.version} (the model's, from ${python.from}), ${spec.requirements.length} requirements`);
     const environment = await builder.build(spec, (e) => say(`[${(e.elapsedMs / 1000).toFixed(1).padStart(5)}s] ${e.phase}: ${e.message}`));
     runner = await PythonPreprocessingRunner.start({ python: environment.python, dir: preprocessing.dir });
     say(`FEATURE_NAMES: ${runner.featureNames.join(', ')}`);
@@ -80,9 +85,14 @@ async function check(uri: string, opts: CheckOptions): Promise<void> {
       preprocess: (dicts) => runner!.preprocess(dicts),
       predict: model && modelPredict(model, runner.featureNames),
       maxMeanMs,
+      allowSkipped: opts.allowSkipped === true,
     });
     process.stdout.write(formatReport(report));
-    if (!report.ok) process.exitCode = 1;
+    if (!report.ok) {
+      const first = report.errors[0]!.split('\n')[0];
+      const more = report.errors.length > 1 ? ` (and ${report.errors.length - 1} more error${report.errors.length === 2 ? '' : 's'}, above)` : '';
+      throw new Error(`${uri}: the check failed: ${first}${more}`);
+    }
   } finally {
     await runner?.close();
     await model?.close();
@@ -91,18 +101,42 @@ async function check(uri: string, opts: CheckOptions): Promise<void> {
   }
 }
 
-/** The alerts as flat Fink dicts; dead letters are reported on stderr and skipped (the data's fault, not the preprocessing's). */
-async function* alertsToCheck(paths: readonly string[], limit: number): AsyncGenerator<AlertToCheck> {
+/** The MLmodel of a model not loaded (--no-model): the files are fetched only to read which Python it runs on. */
+async function readModelOnly(uri: string, aviary: ModelStore | undefined): Promise<MlModel> {
+  const fetched = await fetchModel(uri, aviary);
+  try {
+    return await readMlModel(fetched.dir);
+  } finally {
+    await fetched.dispose();
+  }
+}
+
+/** The alerts as flat Fink dicts; what cannot be read or turned into a dict is passed on as skipped, to be counted. */
+async function* alertsToCheck(paths: readonly string[], limit: number): AsyncGenerator<AlertToCheck | SkippedAlert> {
   let count = 0;
   for await (const item of readAlerts(openAlertSource(paths))) {
     if (count >= limit) return;
     if (isDeadLetter(item)) {
-      say(`warning: skipped ${describeOrigin(item.origin)}: ${item.reason}`);
+      yield { skipped: item.reason, at: placeOf(item.origin) };
+      continue;
+    }
+    let dict: AlertToCheck['dict'];
+    try {
+      dict = finkAlertDict(item);
+    } catch (err) {
+      yield { skipped: `no alert dict: ${err instanceof Error ? err.message : String(err)}`, at: placeOf(item.origin) };
       continue;
     }
     count += 1;
-    yield { label: alertLabel(item), dict: finkAlertDict(item) };
+    yield { label: alertLabel(item), dict };
   }
+}
+
+/** "file, byte 12, block 3": describeOrigin's "file (byte 12, block 3)" without the parentheses, to sit inside others. */
+function placeOf(origin: AlertOrigin): string {
+  const described = describeOrigin(origin);
+  const open = `${origin.file} (`;
+  return described.startsWith(open) && described.endsWith(')') ? `${origin.file}, ${described.slice(open.length, -1)}` : described;
 }
 
 /** objectId/candid (ZTF), diaObjectId/diaSourceId (Rubin). */
@@ -120,21 +154,34 @@ function modelPredict(model: LoadedModel, names: readonly string[]): PredictFeat
 
 export function formatReport(report: PreprocessingCheckReport): string {
   const lines: string[] = [];
-  lines.push(`${report.alerts} alerts, ${report.featureNames.length} features, ${report.meanMs.toFixed(3)} ms per alert on average (at most ${report.maxMeanMs} ms)`);
+  lines.push(
+    `${report.alerts} alerts checked, ${report.skipped} skipped, ${report.featureNames.length} features, ` +
+      `${report.meanMs.toFixed(3)} ms per alert on average (at most ${report.maxMeanMs} ms)`,
+  );
+  if (report.skipped > 0) lines.push('skipped:', ...report.skippedGroups.slice(0, FAILURES_SHOWN).map((g) => `  ${g.count} x ${g.reason} (first: ${g.firstAt})`));
+  if (report.skippedGroups.length > FAILURES_SHOWN) lines.push(`  ... and ${report.skippedGroups.length - FAILURES_SHOWN} more reasons`);
   if (report.predicted > 0) lines.push(`the model scored ${report.predicted} rows of features`);
   for (const failure of report.failures.slice(0, FAILURES_SHOWN)) lines.push(`  ${failure.label}: ${failure.reason}`);
   if (report.failures.length > FAILURES_SHOWN) lines.push(`  ... and ${report.failures.length - FAILURES_SHOWN} more alerts`);
+  if (report.allConstant) lines.push(...constantHelp(report));
   for (const warning of report.warnings) lines.push(`warning: ${warning}`);
   for (const error of report.errors) lines.push(`error: ${error}`);
   lines.push(report.ok ? 'OK' : `FAILED: ${report.errors.length} error${report.errors.length === 1 ? '' : 's'}`);
   return `${lines.join('\n')}\n`;
 }
 
-async function newestPython(): Promise<string> {
-  const found = await new PythonLocator().all();
-  const python3 = found.find((p) => p.version.startsWith('3.'));
-  if (!python3) throw new Error('no Python 3 interpreter found to run the preprocessing');
-  return python3.version;
+/** What pre_processing could have read, and what it made of the first alerts: the features as a table under FEATURE_NAMES. */
+function constantHelp(report: PreprocessingCheckReport): string[] {
+  const header = ['alert', ...report.featureNames];
+  const rows = report.sample.map((s) => [s.label, ...s.features.map((v) => String(Number(v.toPrecision(6))))]);
+  const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
+  const line = (cells: readonly string[]) => `  ${cells.map((c, k) => c.padEnd(widths[k]!)).join('  ')}`.trimEnd();
+  return [
+    `the alert dict's fields (${report.fields.length}): ${report.fields.join(', ')}`,
+    `features of the first ${rows.length} alerts:`,
+    line(header),
+    ...rows.map(line),
+  ];
 }
 
 function positive(text: string, flag: string): number {
