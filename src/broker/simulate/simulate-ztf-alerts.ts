@@ -57,14 +57,15 @@ export async function* simulateZtfAlerts(options: SimulationOptions): AsyncGener
 /** The synchronous core of simulateZtfAlerts (for callers that need no event-loop turns). */
 export function* generateZtfAlerts(options: SimulationOptions): Generator<SimulatedAlert> {
   validate(options);
-  const rng = new SeededRandom(options.seed ?? 1);
+  const seed = options.seed ?? 1;
+  const rng = new SeededRandom(seed);
   const perObject = options.alertsPerObject ?? DEFAULT_ALERTS_PER_OBJECT;
   const historyDays = options.historyDays ?? 30;
   const startJd = options.startJd ?? 2460200.5;
   const surveyDays = options.surveyDays ?? 120;
   const scheduler = new ClassScheduler(options.classes ?? DEFAULT_CLASS_MIX);
   const renderer = new CutoutRenderer(rng.fork(), options.gzipLevel ?? 0);
-  const candids = new CandidRegistry();
+  const candids = new CandidRegistry(seed);
   const nameSalt = rng.int(0, 26 ** 6);
   let emitted = 0;
   for (let index = 0; emitted < options.n; index++) {

@@ -134,6 +134,23 @@ describe('writeSimulatedAlerts reproducibility', () => {
     expect(await readFile(join(root, 's3', LABELS_FILE), 'utf8')).not.toBe(await readFile(join(root, 's1', LABELS_FILE), 'utf8'));
   });
 
+  it('gives different seeds different candids, the history detections included', async () => {
+    const candids = async (dir: string, seed: number) => {
+      await writeSimulatedAlerts({ n: 60, out: join(root, dir), seed });
+      const ids: bigint[] = [];
+      for await (const item of openAlertSource(join(root, dir))) {
+        if (item.kind !== 'alert') throw new Error(`dead letter: ${item.reason}`);
+        const history = (item.payload.prv_candidates as { candid: bigint | null }[] | null) ?? [];
+        ids.push(item.payload.candid as bigint, ...history.flatMap((p) => (p.candid === null ? [] : [p.candid])));
+      }
+      return new Set(ids);
+    };
+    const seven = await candids('seed7', 7);
+    const eight = await candids('seed8', 8);
+    expect(seven.size).toBeGreaterThan(60);
+    expect([...seven].filter((id) => eight.has(id))).toEqual([]);
+  });
+
   it('refuses a folder that is not empty', async () => {
     await expect(writeSimulatedAlerts({ n: 1, out: join(root, 's1'), seed: 1 })).rejects.toThrow(/is not empty.*choose a new or empty folder/);
   });

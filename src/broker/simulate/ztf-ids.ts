@@ -3,10 +3,16 @@
  * - nid: the night, counted from 2017-01-01 (JD 2457754.5);
  * - pid (processing id): night, first five digits of the UT day fraction, readout channel
  *   (two digits), then "15";
- * - candid: pid, then "015" and the three-digit row of the source in that exposure's table
- *   (tblid); about 2.5e18, beyond 2^53, so always a BigInt;
+ * - candid: pid, then three digits where ZTF writes "010" or "015" and the three-digit row of
+ *   the source in that exposure's table (tblid); about 2.5e18, beyond 2^53, so always a BigInt.
+ *   A simulation puts its seed there instead (seed mod 1000) and starts each exposure's rows at
+ *   a place drawn from the seed: two simulations with different seeds would otherwise give the
+ *   same candid to different objects (same night, second and readout channel), and an alert
+ *   store keeps one alert per candid;
  * - objectId: "ZTF", the two-digit year of the first detection, seven lower-case letters.
  */
+import { SeededRandom } from './seeded-random.js';
+
 const NIGHT_ZERO_JD = 2457754.5;
 const LETTERS = 26 ** 7;
 /** Multiplier coprime with 26: object numbers map one-to-one onto letter strings. */
@@ -26,18 +32,31 @@ export function processingId(jd: number, rcid: number): bigint {
   return BigInt(`${nightId(jd)}${String(fraction).padStart(5, '0')}${String(rcid).padStart(2, '0')}15`);
 }
 
+const ROWS = 1000;
+
 /**
- * Hands out candids: the next free table row of each exposure, so two sources in the same
- * exposure (same pid) never share one.
+ * Hands out a simulation's candids: the next free table row of each exposure, so two sources in
+ * the same exposure (same pid) never share one. Candids of simulations whose seeds differ mod
+ * 1000 never meet; for others, an exposure's rows start at a place drawn from seed and pid.
  */
 export class CandidRegistry {
-  private readonly nextRow = new Map<bigint, number>();
+  private readonly rowsTaken = new Map<bigint, number>();
+  private readonly tag: bigint;
+
+  constructor(private readonly seed: number) {
+    this.tag = BigInt(((seed % ROWS) + ROWS) % ROWS);
+  }
 
   next(pid: bigint): { candid: bigint; tblid: number } {
-    const tblid = this.nextRow.get(pid) ?? 0;
-    if (tblid > 999) throw new Error(`more than 1000 simulated sources in exposure ${pid}`);
-    this.nextRow.set(pid, tblid + 1);
-    return { candid: pid * 1_000_000n + 15_000n + BigInt(tblid), tblid };
+    const taken = this.rowsTaken.get(pid) ?? 0;
+    if (taken >= ROWS) throw new Error(`more than ${ROWS} simulated sources in exposure ${pid}`);
+    this.rowsTaken.set(pid, taken + 1);
+    const tblid = (this.firstRow(pid) + taken) % ROWS;
+    return { candid: pid * 1_000_000n + this.tag * 1000n + BigInt(tblid), tblid };
+  }
+
+  private firstRow(pid: bigint): number {
+    return new SeededRandom((this.seed ^ Number(pid % 4294967296n)) >>> 0).int(0, ROWS - 1);
   }
 }
 
