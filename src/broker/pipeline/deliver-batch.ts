@@ -7,7 +7,7 @@ import type { FilterConfig } from '../config/broker-config.js';
 import type { AlertFilter } from '../filters/alert-filter.js';
 import { filterRecord } from '../filters/filter-record.js';
 import type { AlertSink } from '../sinks/alert-sink.js';
-import type { AlertStore } from '../store/alert-store.js';
+import type { AlertStore, WriteResult } from '../store/alert-store.js';
 import type { AlertBatch } from './alert-batches.js';
 import type { RunTally } from './run-tally.js';
 import type { ScoredBatch } from './score-batch.js';
@@ -23,7 +23,8 @@ export async function deliverBatch(batch: AlertBatch, scored: ScoredBatch, store
   const written = await writeToStore(batch, scored, store);
   const stored = performance.now();
   tally.stages.storeMs += stored - storing;
-  tally.sourceDeadLetters += batch.deadLetters.length;
+  // An alert the store refused (its id stored under another object) is a source dead letter, not stored.
+  tally.sourceDeadLetters += batch.deadLetters.length + written.refused;
   tally.alertsStored += written.inserted + written.updated;
   tally.alertsInserted += written.inserted;
   batch.readAt.forEach((readAt) => tally.latency.record(stored - readAt));
@@ -41,11 +42,11 @@ export async function deliverBatch(batch: AlertBatch, scored: ScoredBatch, store
   tally.stages.filtersMs += performance.now() - stored;
 }
 
-async function writeToStore(batch: AlertBatch, scored: ScoredBatch, store: AlertStore): Promise<{ inserted: number; updated: number }> {
+async function writeToStore(batch: AlertBatch, scored: ScoredBatch, store: AlertStore): Promise<WriteResult> {
   try {
     if (batch.deadLetters.length > 0) await store.writeSourceDeadLetters(batch.deadLetters);
     if (scored.deadLetters.length > 0) await store.writeModuleDeadLetters(scored.deadLetters);
-    return scored.enriched.length > 0 ? await store.writeAlerts(scored.enriched) : { inserted: 0, updated: 0 };
+    return scored.enriched.length > 0 ? await store.writeAlerts(scored.enriched) : { inserted: 0, updated: 0, refused: 0 };
   } catch (err) {
     throw new Error(`the alert store (${store.description}) failed to write batch ${batch.index}: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -179,6 +179,29 @@ describe('runBroker', () => {
     expect(status!.alertsStored).toBe(summary.alertsStored);
   }, 120_000);
 
+  it("counts an alert the store refuses (its candid stored under another object) as a source dead letter, not as stored", async () => {
+    const records = await rawAlerts(30);
+    const alerts = records.map((r) => toAlert(r));
+    const taken = alerts[3]!;
+    const store = new MemoryAlertStore();
+    // Another object already holds this candid in the store (as a simulation with another seed once made).
+    await store.writeAlerts([{ alert: { ...taken, objectId: 'ZTF99otherobj' }, scores: [] }]);
+    const copies = alerts.filter((a) => a.alertId === taken.alertId).length;
+    const distinct = new Set(alerts.map((a) => a.alertId)).size;
+    const summary = await runBroker({ config: { ...config(), filters: [] }, source: replicatedSource(records, 1), store, builder: noEnvironments });
+    expect(summary.alertsRead).toBe(30);
+    expect(summary.sourceDeadLetters).toBe(copies);
+    expect(summary.alertsStored).toBe(30 - copies);
+    expect(summary.alertsInserted).toBe(distinct - 1);
+    const [status] = await store.runStatuses(1);
+    expect(status).toMatchObject({ sourceDeadLetters: copies, alertsStored: 30 - copies });
+    expect((await store.getAlert(taken.alertId))!.objectId).toBe('ZTF99otherobj');
+    const letters = await store.deadLetters({ limit: 100 });
+    expect(letters).toHaveLength(copies);
+    expect(letters[0]).toMatchObject({ kind: 'source', file: taken.origin.file });
+    expect(letters[0]!.reason).toContain(`ztf alert ${taken.alertId} is already stored with object ZTF99otherobj, this alert has object ${taken.objectId}`);
+  }, 120_000);
+
   it('fails the run with the reason when the store fails, and still closes the sinks', async () => {
     const store = new MemoryAlertStore();
     store.writeAlerts = async () => {

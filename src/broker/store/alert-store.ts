@@ -2,8 +2,11 @@
  * The alert store boundary: enriched alerts kept for the CLI, the HTTP API and the UI. SQLite
  * (embedded, `<data dir>/alerts.db`) implements it now; PostgreSQL will implement the same
  * interface and pass the same contract suite. Writes are idempotent by (survey, alert id): a
- * replay replaces an alert's scores, never adds a second row. Cutouts are kept apart from the
- * row (the UI fetches them one by one); the payload is stored without them.
+ * replay replaces the alert's row, never adds a second one. Scores belong to (alert, module): a
+ * write replaces the scores of the modules it carries and keeps every other module's (another
+ * broker config's), with their versions and times. An id already stored under another object is
+ * refused (see `WriteResult.refused`). Cutouts are kept apart from the row (the UI fetches them
+ * one by one); the payload is stored without them.
  */
 import type { Alert, Cutouts, Survey } from '../alert.js';
 import type { EnrichedAlert, ModuleDeadLetter, ModuleScores } from '../enriched-alert.js';
@@ -22,7 +25,8 @@ export interface StoredAlert {
   readonly magnitude: number | null;
   /** Rubin psfFlux (nJy), or null. */
   readonly flux: number | null;
-  readonly scores: readonly ModuleScores[];
+  /** Every module's latest scores of the alert, each module once, in the order the modules first scored it. */
+  readonly scores: readonly StoredModuleScores[];
   /** The alert as decoded, cutouts removed; 64-bit integers as BigInt. */
   readonly payload: Readonly<Record<string, unknown>>;
   /** The file the alert was read from. */
@@ -31,11 +35,23 @@ export interface StoredAlert {
   readonly storedAt: string;
 }
 
+/** A module's outputs as stored, with when they were written. */
+export interface StoredModuleScores extends ModuleScores {
+  /** ISO time of the write that stored these outputs (a later run of other modules keeps it). */
+  readonly scoredAt: string;
+}
+
 export interface WriteResult {
   /** Alerts not stored before. */
   readonly inserted: number;
-  /** Alerts already stored whose scores were replaced. */
+  /** Alerts already stored, rewritten with their modules' scores replaced. */
   readonly updated: number;
+  /**
+   * Alerts not written because their (survey, alert id) is stored under another object id: two
+   * objects cannot share an alert id, so one of them is wrong. Each is kept as a source dead
+   * letter (its file and position) whose reason names the survey, the id and both object ids.
+   */
+  readonly refused: number;
 }
 
 export interface AlertPage {

@@ -1,6 +1,6 @@
 /**
  * The alert store in memory: for tests and for broker runs that keep nothing. Same contract as
- * the SQLite store (idempotent by survey and alert id, keyset pages, cutouts apart).
+ * the SQLite store (idempotent by survey and alert id, scores by module, keyset pages, cutouts apart).
  */
 import type { Cutouts, Survey } from '../alert.js';
 import type { EnrichedAlert, ModuleDeadLetter } from '../enriched-alert.js';
@@ -11,7 +11,7 @@ import { liveRunStatuses } from './live-run-status.js';
 import { histogramsOfScores } from './score-histograms.js';
 import { moduleDeadLetter, sourceDeadLetter } from './stored-dead-letter.js';
 import { storedFilterRecord } from './stored-alert-to-alert.js';
-import { alertKey, objectKey, presentCutouts, toStoredAlert } from './stored-alert-parts.js';
+import { alertKey, objectConflictReason, objectKey, presentCutouts, toStoredAlert } from './stored-alert-parts.js';
 
 interface Entry {
   readonly stored: StoredAlert;
@@ -27,15 +27,25 @@ export class MemoryAlertStore implements AlertStore {
   async writeAlerts(alerts: readonly EnrichedAlert[]): Promise<WriteResult> {
     let inserted = 0;
     let updated = 0;
+    let refused = 0;
     const storedAt = new Date().toISOString();
     for (const enriched of alerts) {
-      const key = alertKey(enriched.alert.survey, enriched.alert.alertId);
-      if (this.alerts.has(key)) updated++;
-      else inserted++;
-      const cutouts = Object.fromEntries(presentCutouts(enriched.alert.cutouts)) as Cutouts;
-      this.alerts.set(key, { stored: toStoredAlert(enriched, storedAt), cutouts });
+      const { alert } = enriched;
+      const key = alertKey(alert.survey, alert.alertId);
+      const before = this.alerts.get(key)?.stored;
+      if (before) {
+        const conflict = objectConflictReason(alert.survey, alert.alertId, objectKey(before.objectId), objectKey(alert.objectId));
+        if (conflict !== undefined) {
+          refused++;
+          this.letters.push(sourceDeadLetter({ kind: 'dead-letter', origin: alert.origin, reason: conflict }, storedAt));
+          continue;
+        }
+        updated++;
+      } else inserted++;
+      const cutouts = Object.fromEntries(presentCutouts(alert.cutouts)) as Cutouts;
+      this.alerts.set(key, { stored: toStoredAlert(enriched, storedAt, before), cutouts });
     }
-    return { inserted, updated };
+    return { inserted, updated, refused };
   }
 
   async writeModuleDeadLetters(letters: readonly ModuleDeadLetter[]): Promise<void> {

@@ -4,8 +4,8 @@
  * and SQL stores agree on what a stored alert is.
  */
 import type { Alert, Cutout, Cutouts, Survey } from '../alert.js';
-import type { EnrichedAlert } from '../enriched-alert.js';
-import type { StoredAlert } from './alert-store.js';
+import type { EnrichedAlert, ModuleScores } from '../enriched-alert.js';
+import type { StoredAlert, StoredModuleScores } from './alert-store.js';
 
 export const CUTOUT_FIELDS = { science: 'cutoutScience', template: 'cutoutTemplate', difference: 'cutoutDifference' } as const;
 export type CutoutKind = keyof typeof CUTOUT_FIELDS;
@@ -20,8 +20,8 @@ export function payloadWithoutCutouts(payload: Readonly<Record<string, unknown>>
   return kept;
 }
 
-/** The stored alert of an enriched alert, written now. */
-export function toStoredAlert(enriched: EnrichedAlert, storedAt: string): StoredAlert {
+/** The stored alert of an enriched alert, written now over `before` (the same alert as stored, if it was). */
+export function toStoredAlert(enriched: EnrichedAlert, storedAt: string, before?: StoredAlert): StoredAlert {
   const { alert } = enriched;
   return {
     survey: alert.survey,
@@ -33,11 +33,33 @@ export function toStoredAlert(enriched: EnrichedAlert, storedAt: string): Stored
     band: alert.band,
     magnitude: alert.magnitude?.value ?? null,
     flux: alert.flux?.value ?? null,
-    scores: enriched.scores,
+    scores: mergedScores(before?.scores ?? [], enriched.scores, storedAt),
     payload: payloadWithoutCutouts(alert.payload),
     sourceFile: alert.origin.file,
     storedAt,
   };
+}
+
+/** The stored scores with the written modules' replaced in place, new modules' appended: other modules' are kept as they were. */
+export function mergedScores(stored: readonly StoredModuleScores[], written: readonly ModuleScores[], scoredAt: string): StoredModuleScores[] {
+  const merged = [...stored];
+  for (const scores of written) {
+    const at = merged.findIndex((s) => s.module === scores.module);
+    const fresh = { ...scores, scoredAt };
+    if (at === -1) merged.push(fresh);
+    else merged[at] = fresh;
+  }
+  return merged;
+}
+
+/**
+ * Why an alert is refused when its id is stored under another object (undefined when the object
+ * ids agree: a replay). Object ids are compared as `objectKey` gives them.
+ */
+export function objectConflictReason(survey: Survey, alertId: bigint, storedObjectId: string | null, objectId: string | null): string | undefined {
+  if (storedObjectId === objectId) return undefined;
+  const name = (id: string | null) => (id === null ? 'no object id' : `object ${id}`);
+  return `${survey} alert ${alertId} is already stored with ${name(storedObjectId)}, this alert has ${name(objectId)}: not stored (an alert id belongs to one object)`;
 }
 
 /** The cutouts that are present, by kind. */

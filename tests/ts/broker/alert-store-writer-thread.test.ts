@@ -35,7 +35,7 @@ describe('SqliteAlertStore with a writer thread', () => {
       await expect(store.writeAlerts(enrich(alerts))).rejects.toThrow('no room for cutouts');
       expect(await store.countAlerts()).toBe(0);
       other.exec('DROP TRIGGER refuse');
-      expect(await store.writeAlerts(enrich(alerts))).toEqual({ inserted: alerts.length, updated: 0 });
+      expect(await store.writeAlerts(enrich(alerts))).toEqual({ inserted: alerts.length, updated: 0, refused: 0 });
       expect(await store.countAlerts()).toBe(alerts.length);
     } finally {
       other.close();
@@ -49,9 +49,9 @@ describe('SqliteAlertStore with a writer thread', () => {
     const writes = [store.writeAlerts(enrich(alerts.slice(0, half))), store.writeAlerts(enrich(alerts.slice(half))), store.writeAlerts(enrich(alerts, '4'))];
     await store.close();
     expect(await Promise.all(writes)).toEqual([
-      { inserted: half, updated: 0 },
-      { inserted: alerts.length - half, updated: 0 },
-      { inserted: 0, updated: alerts.length },
+      { inserted: half, updated: 0, refused: 0 },
+      { inserted: alerts.length - half, updated: 0, refused: 0 },
+      { inserted: 0, updated: alerts.length, refused: 0 },
     ]);
     const reader = new SqliteAlertStore(path);
     try {

@@ -1,14 +1,16 @@
 /**
  * `aviary broker run`, in-process: a broker.yaml with an ONNX model folder over the real
  * fink-topics-2023 alerts into a data dir; the summary on stdout, a replay that adds nothing,
- * and a config mistake reported with its line and exit status 1.
+ * a second config's run that keeps the first's scores, and a config mistake reported with its
+ * line and exit status 1.
  */
-import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINK_TOPICS } from '../../../src/broker/pipeline/pipeline-test-support.js';
 import { openAlertStore } from '../../../src/broker/store/open-alert-store.js';
+import { alertsCommand } from '../../../src/cli/commands/alerts-command.js';
 import { brokerCommand } from '../../../src/cli/commands/broker-command.js';
 import { parseExactJson } from '../../../src/common/exact-json-parse.js';
 import { prepareTestModels, type TestModels } from '../../../src/runtime/testing/test-models.js';
@@ -63,6 +65,39 @@ describe('aviary broker run', () => {
     const summary = parseExactJson(replay.stdout) as { alertsRead: number; alertsInserted: number };
     expect(summary.alertsRead).toBe(561);
     expect(summary.alertsInserted).toBe(0);
+  }, 300_000);
+
+  it("keeps a first config's module scores when a second config's modules score the same alerts", async () => {
+    const dataDir = join(work, 'two-configs');
+    const files = (await readdir(FINK_TOPICS)).filter((f) => f.endsWith('.avro')).sort().slice(0, 12).map((f) => join(FINK_TOPICS, f));
+    const module = (name: string, output: string, probability: number) =>
+      `  - name: ${name}\n    model: ${models.dir}/onnx-classifier\n    inputs: [magpsf, sigmapsf, drb, ndethist]\n    outputs: {${output}: probabilities_${probability}}\n`;
+    const configA = join(work, 'config-a.yaml');
+    const configB = join(work, 'config-b.yaml');
+    await writeFile(configA, `modules:\n${module('slsn', 'slsn_score', 1)}${module('fields', 'fields_p0', 0)}`);
+    await writeFile(configB, `modules:\n${module('slsnp', 'slsnp_score', 1)}`);
+    for (const config of [configA, configB, configB]) {
+      const run = await aviary('run', '--config', config, '--source', ...files, '--data-dir', dataDir);
+      expect(run.stderr).not.toContain('aviary:');
+      expect(run.code).toBe(0);
+    }
+    const store = await openAlertStore(`sqlite:///${dataDir}/alerts.db`);
+    const page = await store.searchAlerts({ limit: 100 });
+    await store.close();
+    expect(page.alerts.length).toBeGreaterThan(5);
+    for (const alert of page.alerts) {
+      const got = await runInProcess(alertsCommand, ['get', String(alert.alertId), '--data-dir', dataDir, '--json']);
+      expect(got.code).toBe(0);
+      const { scores } = parseExactJson(got.stdout) as { scores: { module: string; outputs: Record<string, number>; scoredAt: string }[] };
+      expect(scores.map((s) => s.module)).toEqual(['slsn', 'fields', 'slsnp']);
+      expect(scores[0]!.outputs.slsn_score).toBeCloseTo(scores[2]!.outputs.slsnp_score!, 6);
+      expect(scores[1]!.outputs.fields_p0! + scores[0]!.outputs.slsn_score!).toBeCloseTo(1, 5);
+      expect(scores[0]!.scoredAt < scores[2]!.scoredAt).toBe(true);
+    }
+    const text = await runInProcess(alertsCommand, ['get', String(page.alerts[0]!.alertId), '--data-dir', dataDir]);
+    expect(text.stdout).toMatch(/slsn: .*onnx-classifier.* slsn_score=/);
+    expect(text.stdout).toMatch(/fields: .*onnx-classifier.* fields_p0=/);
+    expect(text.stdout).toMatch(/slsnp: .*onnx-classifier.* slsnp_score=/);
   }, 300_000);
 
   it('reports a config mistake with the file, the line and the key, and exits with 1', async () => {

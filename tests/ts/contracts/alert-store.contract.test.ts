@@ -1,15 +1,18 @@
 /**
  * The AlertStore contract, run against every implementation with real ZTF and Rubin alerts:
- * exact ids, idempotent writes, scores replaced on replay, keyset pages, filters on the
+ * exact ids, idempotent writes, scores replaced on replay module by module (other modules' kept),
+ * an id stored under another object refused as a dead letter, keyset pages, filters on the
  * broker's record, cutouts byte for byte, dead letters, run statuses and score histograms.
  */
 import { hostname } from 'node:os';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/broker/alert.js';
+import type { EnrichedAlert, ModuleScores } from '../../../src/broker/enriched-alert.js';
 import type { AlertFilter, FilterRecord } from '../../../src/broker/filters/alert-filter.js';
 import type { AlertStore, BrokerRunStatus, StoredAlert } from '../../../src/broker/store/alert-store.js';
 import { openAlertStore } from '../../../src/broker/store/open-alert-store.js';
 import { storedAlertToAlert } from '../../../src/broker/store/stored-alert-to-alert.js';
+import { positionIn } from '../../../src/broker/store/stored-dead-letter.js';
 import { enrich, madeUpScore, madeUpScores, rubinAlerts, ztfAlerts } from '../broker/alerts-real-alerts.js';
 import { ALERT_STORE_IMPLEMENTATIONS, type AlertStoreFixture } from './alert-store-implementations.js';
 
@@ -54,7 +57,7 @@ describe.each(ALERT_STORE_IMPLEMENTATIONS)('AlertStore contract: $name', (implem
   afterEach(() => fx.dispose());
 
   it('stores real alerts with exact ids, their envelope, scores and payload without cutouts', async () => {
-    expect(await store.writeAlerts(enrich(all))).toEqual({ inserted: all.length, updated: 0 });
+    expect(await store.writeAlerts(enrich(all))).toEqual({ inserted: all.length, updated: 0, refused: 0 });
     expect(await store.countAlerts()).toBe(all.length);
     for (const alert of all) {
       const stored = await store.getAlert(alert.alertId, alert.survey);
@@ -79,19 +82,90 @@ describe.each(ALERT_STORE_IMPLEMENTATIONS)('AlertStore contract: $name', (implem
 
   it('replays idempotently: scores, payload and stored time replaced, no second row', async () => {
     const first = await store.writeAlerts(enrich(ztf.slice(0, 10)));
-    expect(first).toEqual({ inserted: 10, updated: 0 });
+    expect(first).toEqual({ inserted: 10, updated: 0, refused: 0 });
     const before = await store.getAlert(ztf[0]!.alertId);
     const mixed = await store.writeAlerts(enrich(ztf.slice(5, 15), '4'));
-    expect(mixed).toEqual({ inserted: 5, updated: 5 });
+    expect(mixed).toEqual({ inserted: 5, updated: 5, refused: 0 });
     expect(await store.countAlerts()).toBe(15);
     const replayed = await store.getAlert(ztf[5]!.alertId, 'ztf');
+    const replayedSix = await store.getAlert(ztf[6]!.alertId, 'ztf');
     expect(replayed!.scores.map((s) => s.version)).toEqual(['4', null]);
     expect(replayed!.scores).toHaveLength(2);
     expect((await store.getAlert(ztf[0]!.alertId))!.scores[0]!.version).toBe('3');
     expect(replayed!.storedAt >= before!.storedAt).toBe(true);
+    // A write without scores rewrites the alert and keeps the scores it had.
     const noScores = await store.writeAlerts([{ alert: ztf[6]!, scores: [] }]);
-    expect(noScores).toEqual({ inserted: 0, updated: 1 });
-    expect((await store.getAlert(ztf[6]!.alertId))!.scores).toEqual([]);
+    expect(noScores).toEqual({ inserted: 0, updated: 1, refused: 0 });
+    expect((await store.getAlert(ztf[6]!.alertId))!.scores).toEqual(replayedSix!.scores);
+  });
+
+  it("keeps other modules' scores, versions and times when another config's modules score the alert", async () => {
+    const alerts = [...ztf.slice(0, 4), rubin[0]!];
+    const configA = (version: string, shift: number): EnrichedAlert[] =>
+      alerts.map((alert) => {
+        const scores: ModuleScores[] = [
+          { module: 'slsn', model: 'slsn-classifier', version, outputs: { slsn_score: madeUpScore(alert) + shift } },
+          { module: 'fields', model: 'fields-copy', version: null, outputs: { field: 'copied', n: 1 } },
+        ];
+        return { alert, scores };
+      });
+    const configB = alerts.map((alert) => ({ alert, scores: [{ module: 'slsnp', model: 'slsnp-classifier', version: '7', outputs: { slsnp_score: 0.25 } }] }));
+    expect(await store.writeAlerts(configA('1', 0))).toEqual({ inserted: alerts.length, updated: 0, refused: 0 });
+    const afterA = await Promise.all(alerts.map((a) => store.getAlert(a.alertId, a.survey)));
+    await new Promise((resolve) => setTimeout(resolve, 5)); // a later write, a later time
+    expect(await store.writeAlerts(configB)).toEqual({ inserted: 0, updated: alerts.length, refused: 0 });
+    for (const [i, alert] of alerts.entries()) {
+      const stored = (await store.getAlert(alert.alertId, alert.survey))!;
+      expect(stored.scores.map((s) => s.module), key(alert)).toEqual(['slsn', 'fields', 'slsnp']);
+      expect(stored.scores.slice(0, 2)).toEqual(afterA[i]!.scores);
+      expect(afterA[i]!.scores[0]!.scoredAt).toBe(afterA[i]!.storedAt);
+      expect(stored.scores[2]).toMatchObject({ model: 'slsnp-classifier', version: '7', outputs: { slsnp_score: 0.25 }, scoredAt: stored.storedAt });
+      expect(stored.scores[2]!.scoredAt > stored.scores[0]!.scoredAt).toBe(true);
+    }
+    // Config A again: its own modules' scores replaced in place, config B's kept, no row added.
+    expect(await store.writeAlerts(configA('2', 0.5))).toEqual({ inserted: 0, updated: alerts.length, refused: 0 });
+    expect(await store.countAlerts()).toBe(alerts.length);
+    const replayed = (await store.getAlert(alerts[1]!.alertId))!;
+    expect(replayed.scores.map((s) => [s.module, s.version])).toEqual([['slsn', '2'], ['fields', null], ['slsnp', '7']]);
+    expect(replayed.scores[0]!.outputs.slsn_score).toBe(madeUpScore(alerts[1]!) + 0.5);
+    expect(replayed.scores[2]!.scoredAt < replayed.scores[0]!.scoredAt).toBe(true);
+    const histograms = await store.scoreHistograms({ bins: 2 });
+    expect(histograms.map((h) => [h.module, h.output, h.total])).toEqual([
+      ['slsn', 'slsn_score', alerts.length],
+      ['fields', 'n', alerts.length],
+      ['slsnp', 'slsnp_score', alerts.length],
+    ]);
+  });
+
+  it('refuses an alert whose id is stored under another object, as a source dead letter naming both', async () => {
+    const [a, b] = [ztf[0]!, ztf.find((z) => z.objectId !== ztf[0]!.objectId)!];
+    const [r, s] = [rubin.find((x) => x.objectId !== null)!, rubin.find((x) => x.objectId !== null && x.objectId !== rubin.find((y) => y.objectId !== null)!.objectId)!];
+    expect(s).toBeDefined();
+    await store.writeAlerts(enrich([a, r]));
+    const before = await store.getAlert(a.alertId);
+    // Another object's alert carrying a's candid (as two simulations with different seeds once gave).
+    const impostor: Alert = { ...b, alertId: a.alertId, payload: { ...b.payload, candid: a.alertId } };
+    const rubinImpostor: Alert = { ...s, alertId: r.alertId };
+    const result = await store.writeAlerts(enrich([impostor, ztf[2]!, rubinImpostor], '9'));
+    expect(result).toEqual({ inserted: 1, updated: 0, refused: 2 });
+    expect(await store.countAlerts()).toBe(3);
+    const kept = (await store.getAlert(a.alertId))!;
+    expect(kept.objectId).toBe(a.objectId);
+    expect(kept.payload.candid).toBe(a.alertId);
+    expect(kept.scores).toEqual(before!.scores);
+    expect((await store.getAlert(r.alertId, 'lsst'))!.objectId).toBe(r.objectId);
+    const letters = await store.deadLetters();
+    expect(letters).toHaveLength(2);
+    expect(letters.every((l) => l.kind === 'source')).toBe(true);
+    const ztfLetter = letters.find((l) => l.reason.startsWith('ztf'))!;
+    expect(ztfLetter).toMatchObject({ file: b.origin.file, position: positionIn(b.origin) });
+    expect(ztfLetter.reason).toBe(`ztf alert ${a.alertId} is already stored with object ${a.objectId}, this alert has object ${b.objectId}: not stored (an alert id belongs to one object)`);
+    const rubinLetter = letters.find((l) => l.reason.startsWith('lsst'))!;
+    expect(rubinLetter.reason).toContain(`lsst alert ${r.alertId} is already stored with object ${r.objectId}, this alert has object ${s.objectId}`);
+    // The same object again is a replay.
+    expect(await store.writeAlerts(enrich([a], '4'))).toEqual({ inserted: 0, updated: 1, refused: 0 });
+    expect((await store.getAlert(a.alertId))!.scores[0]!.version).toBe('4');
+    expect(await store.deadLetters()).toHaveLength(2);
   });
 
   it('finds an alert by id alone, and only under its own survey when one is given', async () => {
@@ -249,7 +323,7 @@ describe.each(ALERT_STORE_IMPLEMENTATIONS)('AlertStore contract: $name', (implem
     try {
       await store.writeAlerts(enrich(ztf.slice(0, 3)));
       expect((await second.getAlert(ztf[1]!.alertId))?.objectId).toBe(ztf[1]!.objectId);
-      expect(await second.writeAlerts(enrich(ztf.slice(2, 5)))).toEqual({ inserted: 2, updated: 1 });
+      expect(await second.writeAlerts(enrich(ztf.slice(2, 5)))).toEqual({ inserted: 2, updated: 1, refused: 0 });
       expect(await store.countAlerts()).toBe(5);
     } finally {
       await second.close();

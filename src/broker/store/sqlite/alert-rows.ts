@@ -1,9 +1,9 @@
 /** The alert store's rows and their mapping to and from the store's types. */
 import type { Survey } from '../../alert.js';
-import type { ModuleScores, OutputValue } from '../../enriched-alert.js';
+import type { OutputValue } from '../../enriched-alert.js';
 import { parseExactJson } from '../../../common/exact-json-parse.js';
 import { toExactJson } from '../../../common/exact-json.js';
-import type { StoredAlert, StoredDeadLetter } from '../alert-store.js';
+import type { StoredAlert, StoredDeadLetter, StoredModuleScores } from '../alert-store.js';
 import { decodePayload } from './payload-codec.js';
 
 export interface AlertRow {
@@ -27,6 +27,8 @@ export interface ScoreRow {
   model: string;
   version: string | null;
   outputs: string;
+  /** NULL only in a row no migration filled (read as its alert's stored_at). */
+  scored_at: string | null;
 }
 
 export const ALERT_COLUMNS = 'survey, alert_id, object_id, time, ra, dec, band, magnitude, flux, payload, payload_encoding, source_file, stored_at';
@@ -43,7 +45,7 @@ export function toStoredAlert(row: AlertRow, scores: readonly ScoreRow[]): Store
     band: row.band,
     magnitude: row.magnitude,
     flux: row.flux,
-    scores: scores.map(toModuleScores),
+    scores: scores.map((score) => toModuleScores(score, row.stored_at)),
     payload: decodePayload(row.payload, row.payload_encoding),
     sourceFile: row.source_file,
     storedAt: row.stored_at,
@@ -56,8 +58,9 @@ export function objectIdOf(survey: Survey, text: string | null): string | bigint
   return survey === 'lsst' && /^-?\d+$/.test(text) ? BigInt(text) : text;
 }
 
-function toModuleScores(row: ScoreRow): ModuleScores {
-  return { module: row.module, model: row.model, version: row.version, outputs: parseExactJson(row.outputs) as Record<string, OutputValue> };
+function toModuleScores(row: ScoreRow, storedAt: string): StoredModuleScores {
+  const outputs = parseExactJson(row.outputs) as Record<string, OutputValue>;
+  return { module: row.module, model: row.model, version: row.version, outputs, scoredAt: row.scored_at ?? storedAt };
 }
 
 export function outputsText(outputs: Readonly<Record<string, OutputValue>>): string {

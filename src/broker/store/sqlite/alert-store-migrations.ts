@@ -69,6 +69,11 @@ const MIGRATIONS: readonly string[] = [
      updated TEXT NOT NULL
    );
    CREATE INDEX broker_runs_started_at ON broker_runs (started_at);`,
+  // Scores belong to (alert, module): a run of other modules keeps them, so each keeps its own
+  // time. Earlier rows get their alert's stored_at: every write then replaced all of an alert's
+  // scores, so that was their time.
+  `ALTER TABLE alert_scores ADD COLUMN scored_at TEXT;
+   UPDATE alert_scores SET scored_at = (SELECT stored_at FROM alerts WHERE alerts.survey = alert_scores.survey AND alerts.alert_id = alert_scores.alert_id);`,
 ];
 
 export const ALERT_SCHEMA_VERSION = MIGRATIONS.length;

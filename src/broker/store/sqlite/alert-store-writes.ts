@@ -7,8 +7,8 @@ import type { Survey } from '../../alert.js';
 import type { EnrichedAlert, ModuleDeadLetter } from '../../enriched-alert.js';
 import type { DeadLetter } from '../../sources/alert-source.js';
 import type { BrokerRunStatus, WriteResult } from '../alert-store.js';
-import { objectKey, payloadWithoutCutouts, presentCutouts } from '../stored-alert-parts.js';
-import { moduleDeadLetter, sourceDeadLetter } from '../stored-dead-letter.js';
+import { objectConflictReason, objectKey, payloadWithoutCutouts, presentCutouts } from '../stored-alert-parts.js';
+import { moduleDeadLetter, positionIn, sourceDeadLetter } from '../stored-dead-letter.js';
 import { outputsText } from './alert-rows.js';
 import { PAYLOAD_ENCODING } from './payload-codec.js';
 import type { SqliteAlertStatements } from './sqlite-alert-statements.js';
@@ -21,12 +21,18 @@ export interface AlertWriteRow {
   readonly key: readonly [Survey, bigint];
   /** ALERT_COLUMNS in order; PAYLOAD_COLUMN holds the payload's bytes. */
   readonly values: SqlValue[];
+  /** survey, alert id, module, model, version, outputs, scored at (the upsertScore statement's order). */
   readonly scores: readonly SqlValue[][];
   /** survey, alert id, kind, encoding, file name, bytes (CUTOUT_BYTES_COLUMN). */
   readonly cutouts: readonly SqlValue[][];
+  /** Where in its file the alert was read: the dead letter's position if the alert is refused. */
+  readonly position: string;
 }
 
+const OBJECT_ID_COLUMN = 2;
 export const PAYLOAD_COLUMN = 9;
+const SOURCE_FILE_COLUMN = 11;
+const STORED_AT_COLUMN = 12;
 export const CUTOUT_BYTES_COLUMN = 5;
 
 /** The rows of a batch; `payloadBytes` encodes each payload (cutouts removed). */
@@ -40,32 +46,44 @@ export function alertWriteRows(alerts: readonly EnrichedAlert[], storedAt: strin
         ...key, objectKey(alert.objectId), alert.time, alert.ra, alert.dec, alert.band, alert.magnitude?.value ?? null, alert.flux?.value ?? null,
         payloadBytes(payloadWithoutCutouts(alert.payload)), PAYLOAD_ENCODING, alert.origin.file, storedAt,
       ],
-      scores: enriched.scores.map((s, position) => [...key, s.module, position, s.model, s.version, outputsText(s.outputs)]),
+      scores: enriched.scores.map((s) => [...key, s.module, s.model, s.version, outputsText(s.outputs), storedAt]),
       cutouts: presentCutouts(alert.cutouts).map(([kind, c]) => [...key, kind, c.encoding, c.fileName ?? null, c.bytes]),
+      position: positionIn(alert.origin),
     };
   });
 }
 
-/** One transaction: new alerts inserted, stored ones (same survey and id) replaced with their scores and cutouts. */
+/**
+ * One transaction: new alerts inserted; stored ones (same survey, id and object) rewritten with
+ * their cutouts, the written modules' scores replaced and other modules' kept; an id stored
+ * under another object refused, as a source dead letter.
+ */
 export function writeAlertRows(db: SqliteConnection, sql: SqliteAlertStatements, rows: readonly AlertWriteRow[]): WriteResult {
   let inserted = 0;
   let updated = 0;
+  let refused = 0;
   db.transaction(() => {
     for (const row of rows) {
-      if (sql.alertExists.get(...row.key)) {
+      const stored = sql.alertObjectId.get(...row.key) as { object_id: string | null } | undefined;
+      if (stored) {
+        const conflict = objectConflictReason(...row.key, stored.object_id, row.values[OBJECT_ID_COLUMN] as string | null);
+        if (conflict !== undefined) {
+          refused++;
+          sql.insertSourceDeadLetter.run(row.values[STORED_AT_COLUMN], row.values[SOURCE_FILE_COLUMN], row.position, conflict);
+          continue;
+        }
         updated++;
         sql.updateAlert.run(...row.values.slice(2), ...row.key);
-        sql.deleteScores.run(...row.key);
         sql.deleteCutouts.run(...row.key);
       } else {
         inserted++;
         sql.insertAlert.run(...row.values);
       }
-      for (const score of row.scores) sql.insertScore.run(...score);
+      for (const score of row.scores) sql.upsertScore.run(...score, ...row.key);
       for (const cutout of row.cutouts) sql.insertCutout.run(...cutout);
     }
   }).immediate();
-  return { inserted, updated };
+  return { inserted, updated, refused };
 }
 
 export function moduleDeadLetterRows(letters: readonly ModuleDeadLetter[], at: string): SqlValue[][] {

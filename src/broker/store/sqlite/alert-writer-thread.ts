@@ -38,7 +38,7 @@ export class AlertWriterThread {
 
   async writeAlerts(rows: readonly AlertWriteRow[]): Promise<WriteResult> {
     const reply = await this.request({ kind: 'alerts', rows }, [packAlertRows(rows)]);
-    return reply.ok && reply.result ? reply.result : { inserted: 0, updated: 0 };
+    return reply.ok && reply.result ? reply.result : { inserted: 0, updated: 0, refused: 0 };
   }
 
   async write(write: OtherWrite): Promise<void> {

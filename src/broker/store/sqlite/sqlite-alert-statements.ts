@@ -5,11 +5,11 @@ import type { SqliteConnection } from './sqlite-connection.js';
 
 export class SqliteAlertStatements {
   readonly alertExists: Statement;
+  readonly alertObjectId: Statement;
   readonly insertAlert: Statement;
   readonly updateAlert: Statement;
-  readonly deleteScores: Statement;
   readonly deleteCutouts: Statement;
-  readonly insertScore: Statement;
+  readonly upsertScore: Statement;
   readonly insertCutout: Statement;
   readonly alertById: Statement;
   readonly alertsOfObject: Statement;
@@ -27,20 +27,26 @@ export class SqliteAlertStatements {
 
   constructor(db: SqliteConnection) {
     this.alertExists = db.prepare('SELECT 1 FROM alerts WHERE survey = ? AND alert_id = ?');
+    this.alertObjectId = db.prepare('SELECT object_id FROM alerts WHERE survey = ? AND alert_id = ?');
     this.insertAlert = db.prepare(`INSERT INTO alerts (${ALERT_COLUMNS}) VALUES (${ALERT_COLUMNS.split(',').map(() => '?').join(', ')})`);
     this.updateAlert = db.prepare(
       `UPDATE alerts SET object_id = ?, time = ?, ra = ?, dec = ?, band = ?, magnitude = ?, flux = ?, payload = ?, payload_encoding = ?,
        source_file = ?, stored_at = ? WHERE survey = ? AND alert_id = ?`,
     );
-    this.deleteScores = db.prepare('DELETE FROM alert_scores WHERE survey = ? AND alert_id = ?');
     this.deleteCutouts = db.prepare('DELETE FROM cutouts WHERE survey = ? AND alert_id = ?');
-    this.insertScore = db.prepare('INSERT INTO alert_scores (survey, alert_id, module, position, model, version, outputs) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    // survey, alert id, module, model, version, outputs, scored_at, then survey and alert id again. A module
+    // scoring the alert again keeps its position; a new one goes after the alert's other modules.
+    this.upsertScore = db.prepare(
+      `INSERT INTO alert_scores (survey, alert_id, module, model, version, outputs, scored_at, position)
+       VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(position) + 1, 0) FROM alert_scores WHERE survey = ? AND alert_id = ?))
+       ON CONFLICT (survey, alert_id, module) DO UPDATE SET model = excluded.model, version = excluded.version, outputs = excluded.outputs, scored_at = excluded.scored_at`,
+    );
     this.insertCutout = db.prepare('INSERT INTO cutouts (survey, alert_id, kind, encoding, file_name, bytes) VALUES (?, ?, ?, ?, ?, ?)');
     this.alertById = db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE survey = ? AND alert_id = ?`);
     this.alertsOfObject = db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE object_id = ? ORDER BY time, survey, alert_id`);
     this.alertsAfter = db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE (survey, alert_id) > (?, ?) ORDER BY survey, alert_id LIMIT ?`);
     this.surveyAlertsAfter = db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE survey = ? AND alert_id > ? ORDER BY alert_id LIMIT ?`);
-    this.scores = db.prepare('SELECT module, model, version, outputs FROM alert_scores WHERE survey = ? AND alert_id = ? ORDER BY position');
+    this.scores = db.prepare('SELECT module, model, version, outputs, scored_at FROM alert_scores WHERE survey = ? AND alert_id = ? ORDER BY position');
     this.cutouts = db.prepare('SELECT kind, encoding, file_name, bytes FROM cutouts WHERE survey = ? AND alert_id = ?');
     this.countAlerts = db.prepare('SELECT count(*) FROM alerts');
     this.insertModuleDeadLetter = db.prepare(
