@@ -12,13 +12,29 @@ export function numberOf(value: unknown): number | null {
   return null;
 }
 
-/** An exact integer id, or null when absent; throws for a value that cannot be one. */
+/**
+ * An id of the alert's own identity (its candid or diaSourceId, its object), exact, or null
+ * when absent; throws for a value that cannot be one, naming the field by its path in the
+ * payload (`candidate.candid`, `diaSource.diaObjectId`).
+ */
 export function idOf(value: unknown, name: string): bigint | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'bigint') return value;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
   if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
   throw new Error(`${name} is not an exact integer: ${typeof value === 'number' ? `${value} (a number past 2^53 has lost its last digits)` : String(value)}`);
+}
+
+/**
+ * An id outside the alert's identity (a history entry's candid, a forced source's id), kept as
+ * read: Fink's Spark Parquet stores `prv_candidates[].candid` as a double, whose last digits are
+ * already gone, and that must not cost the alert. Digit strings become exact; anything else
+ * that is not a number is no id (null).
+ */
+export function entryIdOf(value: unknown): bigint | number | null {
+  if (typeof value === 'bigint' || typeof value === 'number') return value;
+  if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
+  return null;
 }
 
 export function requiredId(value: unknown, name: string): bigint {

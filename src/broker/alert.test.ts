@@ -59,6 +59,16 @@ describe('ZTF alerts', () => {
     expect(toAlert(record({ ...ztf, candid: 12345 })).alertId).toBe(12345n);
     expect(() => toAlert(record({ ...ztf, candid: 3560118260615015000 }))).toThrow(/past 2\^53/);
   });
+
+  it('keeps a history candid as read (a double stays a double), and names candidate.candid when that is the id refused', () => {
+    const prv_candidates = [ztf.prv_candidates[0], { ...ztf.prv_candidates[1], candid: 3550118260615015000 }];
+    const alert = toAlert(record({ ...ztf, prv_candidates }));
+    expect(alert.alertId).toBe(3560118260615015042n);
+    expect(alert.lightCurve[0]!.id).toBe(3550118260615015000);
+    const { candid: _, ...noTopCandid } = ztf;
+    expect(toAlert(record(noTopCandid)).alertId).toBe(3560118260615015042n);
+    expect(() => toAlert(record({ ...noTopCandid, candidate: { ...ztf.candidate, candid: 3560118260615015000 } }))).toThrow(/^candidate\.candid is not an exact integer: 3560118260615015000/);
+  });
 });
 
 describe('Rubin alerts', () => {

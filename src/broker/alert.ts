@@ -35,8 +35,11 @@ export interface LightCurvePoint {
   readonly limitingMagnitude?: number | null;
   /** Rubin: psfFlux / psfFluxErr in nJy; ZTF forced photometry: forcediffimflux / forcediffimfluxunc (DN). */
   readonly flux?: Measurement;
-  /** ZTF candid, Rubin diaSourceId or diaForcedSourceId, when the entry has one. */
-  readonly id?: bigint | null;
+  /**
+   * ZTF candid, Rubin diaSourceId or diaForcedSourceId, when the entry has one, as read: a
+   * history entry's id may be a double (Fink's Spark Parquet), never trusted past 2^53.
+   */
+  readonly id?: bigint | number | null;
   /** The history entry (or the candidate / diaSource) as decoded. */
   readonly entry: Readonly<Record<string, unknown>>;
 }

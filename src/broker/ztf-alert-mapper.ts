@@ -2,9 +2,11 @@
  * ZTF alerts (schemas 3.x and 4.x, raw or Fink-enriched) to the common envelope. The light
  * curve is `prv_candidates` (detections, and upper limits where `magpsf` is null: their
  * `diffmaglim` is the limit), the forced photometry of 4.x (`fp_hists`) and the candidate.
+ * Only the alert's own `candid` must be an exact integer: ids in the history are kept as read,
+ * a double (as Fink's Spark Parquet stores `prv_candidates[].candid`) staying a double.
  */
 import type { Alert, LightCurvePoint } from './alert.js';
-import { cutoutOf, idOf, isRecord, listOf, measurement, numberOf, requiredId, requiredNumber } from './alert-values.js';
+import { cutoutOf, entryIdOf, isRecord, listOf, measurement, numberOf, requiredId, requiredNumber } from './alert-values.js';
 import type { AlertOrigin } from './sources/alert-source.js';
 
 const BANDS: Record<number, string> = { 1: 'g', 2: 'r', 3: 'i' };
@@ -18,7 +20,7 @@ export function ztfBand(fid: unknown): string | null {
 export function mapZtfAlert(payload: Readonly<Record<string, unknown>>, origin: AlertOrigin): Alert {
   const candidate = payload.candidate;
   if (!isRecord(candidate)) throw new Error('the ZTF alert has no candidate');
-  const alertId = requiredId(payload.candid ?? candidate.candid, 'candid');
+  const alertId = payload.candid === null || payload.candid === undefined ? requiredId(candidate.candid, 'candidate.candid') : requiredId(payload.candid, 'candid');
   const objectId = payload.objectId;
   if (typeof objectId !== 'string') throw new Error(`candid ${alertId}: objectId is missing`);
   const current: LightCurvePoint = { ...ztfPoint(candidate, 'detection'), current: true };
@@ -52,7 +54,7 @@ function ztfPoint(entry: Record<string, unknown>, kind: 'detection' | 'upper-lim
     kind,
     current: false,
     limitingMagnitude: numberOf(entry.diffmaglim),
-    id: idOf(entry.candid, 'candid'),
+    id: entryIdOf(entry.candid),
     entry,
   };
   return kind === 'detection' ? { ...point, magnitude: measurement(entry.magpsf, entry.sigmapsf) } : point;

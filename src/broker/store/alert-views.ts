@@ -15,7 +15,7 @@ export interface LightCurvePointView {
   readonly limitingMagnitude?: number | null;
   readonly flux?: number | null;
   readonly fluxError?: number | null;
-  readonly id?: bigint | null;
+  readonly id?: bigint | number | null;
 }
 
 /** The alert's columns and scores; its payload too when asked. */
