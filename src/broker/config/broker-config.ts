@@ -7,20 +7,39 @@
  *       model: models:/snia@champion    # or a local MLflow model folder (relative to the config file)
  *       outputs: [snia_score]           # names for the model's outputs, in order; or a mapping
  *                                       #   {snia_score: prediction_1} from output name to model output
- *       inputs: [magpsf, sigmapsf]      # alert fields (flat-dict names, dotted paths) fed to a model
- *                                       #   that has no preprocessing step; default: its signature's names
+ *       inputs: [magpsf, candidate.sigmapsf, {real: drb}]
+ *                                       # alert fields fed to a model that has no preprocessing step, each
+ *                                       #   as the column named by its last part (sigmapsf), or {column: field};
+ *                                       #   default: its signature's names
  *       reads: [asteroids]              # earlier modules whose outputs it reads (runs after them)
  *       preprocessing: ./pre            # optional folder with preprocessing.py (default: the source run's)
- *       batch_size: 500                 # alerts per call (default: the broker's batch_size)
- *       timeout: 60s                    # per batch in a worker (default 60s)
- *       workers: 1                      # Python worker processes (default 1)
+ *       batch_size: 500                 # alerts per call (default: the broker's batch_size; at most 10000)
+ *       timeout: 60s                    # per batch in a worker (default 60s; at most 1h)
+ *       workers: 1                      # Python worker processes (default 1; at most 32)
  *   filters:
  *     - name: early_snia
  *       expression: snia_score > 0.7 and drb > 0.5 and ndethist <= 20
  *       output: out/early_snia.jsonl    # .jsonl or .avro (format from the extension, or `format:`)
- *   batch_size: 1000                    # alerts per pipeline batch (default 1000)
+ *   batch_size: 1000                    # alerts per pipeline batch (default 1000; at most 10000)
  *   follow_registry: 5s                 # how often aliases are checked for a move (default 5s; 0 = never)
  */
+
+import type { ConfigPosition } from './config-reader.js';
+
+/** One model input column and the alert field (flat-dict name or dotted path) it is filled from. */
+export interface ModuleInput {
+  readonly column: string;
+  readonly field: string;
+}
+
+/** Where a module's outputs and inputs were written, for errors found once its model is loaded. */
+export interface ModulePositions {
+  readonly outputs: ConfigPosition;
+  /** Per output: the list item, or the mapping's value (the model output it names). */
+  readonly outputItems: readonly ConfigPosition[];
+  readonly inputs?: ConfigPosition;
+  readonly inputItems: readonly ConfigPosition[];
+}
 
 export interface ModuleConfig {
   readonly name: string;
@@ -28,13 +47,15 @@ export interface ModuleConfig {
   readonly model: string;
   /** Output column names in the model's output order, or from a name to the model's output. */
   readonly outputs: readonly string[] | Readonly<Record<string, string>>;
-  readonly inputs?: readonly string[];
+  readonly inputs?: readonly ModuleInput[];
   readonly reads: readonly string[];
   /** Absolute folder. */
   readonly preprocessing?: string;
   readonly batchSize: number;
   readonly timeoutMs: number;
   readonly workers: number;
+  /** Absent for a config built in code. */
+  readonly at?: ModulePositions;
 }
 
 export type SinkFormat = 'jsonl' | 'avro';

@@ -29,10 +29,10 @@ export function checkModules(reader: ConfigReader, modules: readonly ReadModule[
     }
   }
   for (const m of modules) {
-    (m.config.inputs ?? []).forEach((input, i) => {
-      const from = producer.get(input.split('.')[0]!);
+    (m.config.inputs ?? []).forEach(({ field }, i) => {
+      const from = producer.get(field.split('.')[0]!);
       if (from && from !== m.config.name && !m.config.reads.includes(from)) {
-        throw reader.error(m.at.inputs[i]!, `'${input}' is an output of module '${from}': add '${from}' to this module's reads so that it runs first`);
+        throw reader.error(m.at.inputs[i]!, `'${field}' is an output of module '${from}': add '${from}' to this module's reads so that it runs first`);
       }
     });
   }

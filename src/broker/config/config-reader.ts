@@ -8,6 +8,21 @@ import { BrokerConfigError } from './broker-config-error.js';
 import { didYouMean } from './did-you-mean.js';
 import { parseDuration } from './parse-duration.js';
 
+/** Where a value was written, kept for checks made after loading (a model's signature). */
+export interface ConfigPosition {
+  readonly file: string;
+  /** 1-based; 0 when unknown. */
+  readonly line: number;
+  readonly column: number;
+  readonly key: string;
+}
+
+/** At most `max`, and why: a bound is there to stop a typo from exhausting the machine. */
+export interface UpperBound {
+  readonly max: number;
+  readonly why: string;
+}
+
 /** A value in the document with its key path ("modules[1].batch_size") and its node. */
 export interface ConfigValue {
   readonly key: string;
@@ -24,10 +39,15 @@ export class ConfigReader {
 
   /** An error at the value (or `offset` characters into it). */
   error(value: ConfigValue, reason: string, offset = 0): BrokerConfigError {
+    const { line, column } = this.position(value, offset);
+    return new BrokerConfigError(this.file, line, column, value.key, reason);
+  }
+
+  position(value: ConfigValue, offset = 0): ConfigPosition {
     const start = (value.node ?? value.parent)?.range?.[0];
-    if (start === undefined) return new BrokerConfigError(this.file, 0, 0, value.key, reason);
+    if (start === undefined) return { file: this.file, line: 0, column: 0, key: value.key };
     const { line, col } = this.lines.linePos(start + offset);
-    return new BrokerConfigError(this.file, line, col, value.key, reason);
+    return { file: this.file, line, column: col, key: value.key };
   }
 
   /** A mapping's entries; a key not in `known` fails, naming the closest known key. */
@@ -70,14 +90,12 @@ export class ConfigReader {
     return text;
   }
 
-  strings(value: ConfigValue): { values: string[]; items: ConfigValue[] } {
-    const items = this.list(value);
-    return { values: items.map((item) => this.string(item)), items };
-  }
-
-  wholeNumber(value: ConfigValue, min: number): number {
+  wholeNumber(value: ConfigValue, min: number, bound?: UpperBound): number {
     const raw = isScalar(value.node) ? value.node.value : undefined;
-    if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < min) throw this.error(value, `expected a whole number >= ${min}, got ${describe(value.node)}`);
+    if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < min) {
+      throw this.error(value, `expected a whole number ${bound ? `from ${min} to ${bound.max}` : `>= ${min}`}, got ${describe(value.node)}`);
+    }
+    if (bound && raw > bound.max) throw this.error(value, `expected at most ${bound.max}, got ${raw}: ${bound.why}`);
     return raw;
   }
 
@@ -87,14 +105,15 @@ export class ConfigReader {
     return raw;
   }
 
-  /** Milliseconds; `allowZero` for settings where 0 means "never". */
-  duration(value: ConfigValue, allowZero: boolean): number {
+  /** Milliseconds; `allowZero` for settings where 0 means "never"; `bound.max` in milliseconds. */
+  duration(value: ConfigValue, allowZero: boolean, bound?: UpperBound): number {
     const raw = isScalar(value.node) ? value.node.value : undefined;
     const ms = parseDuration(raw);
     if (ms === undefined || (!allowZero && ms === 0)) {
       const zero = allowZero ? ', or 0 for never' : '';
       throw this.error(value, `expected a duration such as 60s, 500ms, 2m or a number of seconds${zero}, got ${describe(value.node)}`);
     }
+    if (bound && ms > bound.max) throw this.error(value, `expected at most ${formatDuration(bound.max)}, got ${describe(value.node)}: ${bound.why}`);
     return ms;
   }
 
@@ -105,6 +124,12 @@ export class ConfigReader {
     if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') return 1;
     return node.type === 'PLAIN' ? 0 : -1;
   }
+}
+
+function formatDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 function isNull(node: Node | null): boolean {

@@ -25,7 +25,7 @@ modules:
   - name: snia
     model: models:/snia@champion
     outputs: [snia_score]
-    inputs: [magpsf, candidate.sigmapsf]
+    inputs: [magpsf, candidate.sigmapsf, {real: drb}]
     timeout: 500ms
   - name: early
     model: ./models/early
@@ -49,17 +49,27 @@ describe('parseBrokerConfig', () => {
     expect(config.file).toBe(FILE);
     expect(config.batchSize).toBe(200);
     expect(config.followRegistryMs).toBe(2000);
-    expect(config.modules[0]).toEqual({
+    const { at: first, ...snia } = config.modules[0]!;
+    expect(snia).toEqual({
       name: 'snia',
       model: 'models:/snia@champion',
       outputs: ['snia_score'],
-      inputs: ['magpsf', 'candidate.sigmapsf'],
+      inputs: [
+        { column: 'magpsf', field: 'magpsf' },
+        { column: 'sigmapsf', field: 'candidate.sigmapsf' },
+        { column: 'real', field: 'drb' },
+      ],
       reads: [],
       batchSize: 200,
       timeoutMs: 500,
       workers: 1,
     });
-    expect(config.modules[1]).toEqual({
+    // Kept for the checks made once the model is loaded.
+    expect(first!.inputItems.map((p) => `${p.line}:${p.column} ${p.key}`)).toEqual(['8:14 modules[0].inputs[0]', '8:22 modules[0].inputs[1]', '8:43 modules[0].inputs[2]']);
+    expect(first!.outputs).toEqual({ file: FILE, line: 7, column: 14, key: 'modules[0].outputs' });
+    const { at: second, ...early } = config.modules[1]!;
+    expect(second!.outputItems.map((p) => `${p.line}:${p.column} ${p.key}`)).toEqual(['12:28 modules[1].outputs.early_score', '12:58 modules[1].outputs.early_label']);
+    expect(early).toEqual({
       name: 'early',
       model: '/srv/broker/models/early',
       outputs: { early_score: 'probabilities_1', early_label: 'label' },
@@ -88,7 +98,7 @@ describe('parseBrokerConfig', () => {
 
   it('points at a bad value: file, line, column, key path, and what was found', () => {
     const error = errorOf('modules:\n  - name: a\n    model: /m\n    outputs: [x]\n  - name: b\n    model: /m\n    batch_size: abc\n    outputs: [y]\n');
-    expect(error.message).toBe("/srv/broker/broker.yaml:7:17: modules[1].batch_size: expected a whole number >= 1, got 'abc'");
+    expect(error.message).toBe("/srv/broker/broker.yaml:7:17: modules[1].batch_size: expected a whole number from 1 to 10000, got 'abc'");
     expect([error.line, error.column, error.key]).toEqual([7, 17, 'modules[1].batch_size']);
     expect(errorOf('modules:\n  - {name: a, model: /m, outputs: [x], timeout: soon}\n').message).toBe(
       "/srv/broker/broker.yaml:2:49: modules[0].timeout: expected a duration such as 60s, 500ms, 2m or a number of seconds, got 'soon'",
@@ -122,6 +132,42 @@ describe('parseBrokerConfig', () => {
     const twice = errorOf('modules:\n  - {name: a, model: /m, outputs: [x]}\n  - {name: b, model: /m, outputs: {x: label}}\n');
     expect(twice.message).toBe("/srv/broker/broker.yaml:3:35: modules[1].outputs: output 'x' is also emitted by module 'a': rename one of them");
     expect(errorOf('modules:\n  - {name: a, model: /m, outputs: [x, x]}\n').message).toContain("modules[0].outputs[1]: output 'x' is named twice");
+  });
+
+  it('refuses workers, batch sizes and timeouts beyond their bounds, saying why', () => {
+    const module = (extra: string) => `modules:\n  - {name: a, model: /m, outputs: [x]${extra}}\n`;
+    expect(errorOf(module(', workers: 100000')).message).toBe(
+      '/srv/broker/broker.yaml:2:49: modules[0].workers: expected at most 32, got 100000: each worker is a Python process holding its own copy of the model (use batch_size for throughput)',
+    );
+    expect(parseBrokerConfig(module(', workers: 32'), FILE).modules[0]!.workers).toBe(32);
+    expect(errorOf(module(', workers: 0')).message).toContain("modules[0].workers: expected a whole number from 1 to 32, got 0");
+    expect(errorOf(module(', batch_size: 10001')).message).toMatch(/^\/srv\/broker\/broker\.yaml:2:52: modules\[0\]\.batch_size: expected at most 10000, got 10001: /);
+    expect(errorOf(`batch_size: 1000000\n${module('')}`).message).toBe(
+      '/srv/broker/broker.yaml:1:13: batch_size: expected at most 10000, got 1000000: up to three batches of alerts (with their cutouts) are held in memory at once',
+    );
+    expect(errorOf(module(', timeout: 2h')).message).toBe(
+      '/srv/broker/broker.yaml:2:49: modules[0].timeout: expected at most 1h, got \'2h\': the timeout is what frees a hung worker; a longer one lets a stuck model stall the run for hours',
+    );
+    expect(errorOf(module(', timeout: 3601')).message).toContain('modules[0].timeout: expected at most 1h, got 3601');
+    expect(parseBrokerConfig(module(', timeout: 1h, batch_size: 10000'), FILE).modules[0]).toMatchObject({ timeoutMs: 3_600_000, batchSize: 10_000 });
+  });
+
+  it('takes inputs as fields (the column named by the last part) or {column: field}, and refuses two inputs filling one column', () => {
+    const module = (inputs: string) => parseBrokerConfig(`modules:\n  - {name: a, model: /m, outputs: [x], inputs: ${inputs}}\n`, FILE).modules[0]!.inputs;
+    expect(module('[candidate.sigmapsf, lc_features_g.amplitude, {sigma_g: candidate.sigmapsf}]')).toEqual([
+      { column: 'sigmapsf', field: 'candidate.sigmapsf' },
+      { column: 'amplitude', field: 'lc_features_g.amplitude' },
+      { column: 'sigma_g', field: 'candidate.sigmapsf' },
+    ]);
+    const error = (inputs: string) => errorOf(`modules:\n  - {name: a, model: /m, outputs: [x], inputs: ${inputs}}\n`).message;
+    expect(error('[magpsf, candidate.magpsf]')).toBe(
+      "/srv/broker/broker.yaml:2:57: modules[0].inputs[1]: column 'magpsf' is already filled from 'magpsf': name this one's column, e.g. {magpsf_2: candidate.magpsf}",
+    );
+    expect(error('[magpsf, {a: b, c: d}]')).toContain(
+      'modules[0].inputs[1]: expected an alert field (magpsf, candidate.sigmapsf: the column is named by its last part) or {column: field}, got a mapping of 2 entries',
+    );
+    expect(error('[magpsf, 3]')).toContain('modules[0].inputs[1]: expected an alert field (magpsf, candidate.sigmapsf: the column is named by its last part) or {column: field}, got 3');
+    expect(error('[magpsf, {sigma: }]')).toContain('modules[0].inputs[1].sigma: expected a non-empty text, got nothing');
   });
 
   it("asks for reads when a module's inputs take another module's output", () => {

@@ -10,6 +10,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { BrokerConfig } from './broker-config.js';
 import { BrokerConfigError } from './broker-config-error.js';
 import { checkModules } from './check-modules.js';
+import { MAX_BATCH_SIZE } from './config-limits.js';
 import { ConfigReader, type ConfigValue } from './config-reader.js';
 import { readFilterConfig } from './read-filter-config.js';
 import { readModuleConfig } from './read-module-config.js';
@@ -43,7 +44,7 @@ export function parseBrokerConfig(text: string, file: string): BrokerConfig {
   if (document.contents === null) throw reader.error(root, 'the file is empty: it needs at least a modules: list');
   const entries = reader.mapping(root, TOP_KEYS, ['modules']);
   const dir = dirname(resolve(file));
-  const batchSize = entries.has('batch_size') ? reader.wholeNumber(entries.get('batch_size')!, 1) : DEFAULT_BATCH_SIZE;
+  const batchSize = entries.has('batch_size') ? reader.wholeNumber(entries.get('batch_size')!, 1, MAX_BATCH_SIZE) : DEFAULT_BATCH_SIZE;
   const followRegistryMs = entries.has('follow_registry') ? reader.duration(entries.get('follow_registry')!, true) : DEFAULT_FOLLOW_MS;
   const modules = reader.list(entries.get('modules')!).map((m) => readModuleConfig(reader, m, dir, batchSize));
   const filterList = entries.get('filters');

@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import { isMap } from 'yaml';
 import { isModelUri } from '../../runtime/model-source.js';
 import type { ModuleConfig } from './broker-config.js';
+import { MAX_MODULE_BATCH_SIZE, MAX_TIMEOUT_MS, MAX_WORKERS } from './config-limits.js';
 import type { ConfigReader, ConfigValue } from './config-reader.js';
+import { readModuleInputs } from './read-module-inputs.js';
 
 const KEYS = ['name', 'model', 'outputs', 'inputs', 'reads', 'preprocessing', 'batch_size', 'timeout', 'workers'];
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -20,24 +22,31 @@ export function readModuleConfig(reader: ConfigReader, value: ConfigValue, dir: 
   const optional = <T>(key: string, read: (v: ConfigValue) => T): T | undefined => (entries.has(key) ? read(get(key)) : undefined);
   const model = reader.string(get('model'));
   const reads = optional('reads', (v) => reader.list(v)) ?? [];
-  const inputs = optional('inputs', (v) => reader.strings(v));
+  const inputs = optional('inputs', (v) => readModuleInputs(reader, v));
   const preprocessing = optional('preprocessing', (v) => reader.string(v));
+  const outputs = readOutputs(reader, get('outputs'));
   const config: ModuleConfig = {
     name: reader.name(get('name')),
     model: isModelUri(model) ? model : resolve(dir, model),
-    outputs: readOutputs(reader, get('outputs')),
-    ...(inputs ? { inputs: inputs.values } : {}),
+    outputs: outputs.outputs,
+    ...(inputs ? { inputs: inputs.inputs } : {}),
     reads: reads.map((v) => reader.name(v)),
     ...(preprocessing ? { preprocessing: resolve(dir, preprocessing) } : {}),
-    batchSize: optional('batch_size', (v) => reader.wholeNumber(v, 1)) ?? brokerBatchSize,
-    timeoutMs: optional('timeout', (v) => reader.duration(v, false)) ?? DEFAULT_TIMEOUT_MS,
-    workers: optional('workers', (v) => reader.wholeNumber(v, 1)) ?? 1,
+    batchSize: optional('batch_size', (v) => reader.wholeNumber(v, 1, MAX_MODULE_BATCH_SIZE)) ?? brokerBatchSize,
+    timeoutMs: optional('timeout', (v) => reader.duration(v, false, MAX_TIMEOUT_MS)) ?? DEFAULT_TIMEOUT_MS,
+    workers: optional('workers', (v) => reader.wholeNumber(v, 1, MAX_WORKERS)) ?? 1,
+    at: {
+      outputs: reader.position(get('outputs')),
+      outputItems: outputs.at.map((v) => reader.position(v)),
+      ...(inputs ? { inputs: reader.position(get('inputs')) } : {}),
+      inputItems: (inputs?.at ?? []).map((v) => reader.position(v)),
+    },
   };
-  return { config, at: { name: get('name'), outputs: get('outputs'), reads, inputs: inputs?.items ?? [] } };
+  return { config, at: { name: get('name'), outputs: get('outputs'), reads, inputs: inputs?.at ?? [] } };
 }
 
-/** A list of names, or a mapping of a name to the model's output it takes. */
-function readOutputs(reader: ConfigReader, value: ConfigValue): ModuleConfig['outputs'] {
+/** A list of names, or a mapping of a name to the model's output it takes; `at`: each item, or each mapping's value. */
+function readOutputs(reader: ConfigReader, value: ConfigValue): { outputs: ModuleConfig['outputs']; at: ConfigValue[] } {
   if (isMap(value.node)) {
     const names: string[] = [];
     for (const pair of value.node.items) names.push(String((pair.key as { value?: unknown })?.value ?? pair.key));
@@ -48,7 +57,7 @@ function readOutputs(reader: ConfigReader, value: ConfigValue): ModuleConfig['ou
       mapping[name] = reader.string(entry);
     }
     if (names.length === 0) throw reader.error(value, 'expected at least one output');
-    return mapping;
+    return { outputs: mapping, at: [...entries.values()] };
   }
   const items = reader.list(value);
   if (items.length === 0) throw reader.error(value, 'expected at least one output name');
@@ -56,5 +65,5 @@ function readOutputs(reader: ConfigReader, value: ConfigValue): ModuleConfig['ou
   names.forEach((name, i) => {
     if (names.indexOf(name) !== i) throw reader.error(items[i]!, `output '${name}' is named twice`);
   });
-  return names;
+  return { outputs: names, at: items };
 }

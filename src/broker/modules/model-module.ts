@@ -10,10 +10,11 @@ import type { Logger } from '../../common/logger.js';
 import { PreprocessedModel, type AlertScores, type PreprocessedModelOptions } from '../../runtime/preprocessing/preprocessed-model.js';
 import { WorkerError } from '../../runtime/worker/worker-errors.js';
 import type { Alert } from '../alert.js';
-import type { ModuleConfig } from '../config/broker-config.js';
+import type { ModuleConfig, ModuleInput } from '../config/broker-config.js';
 import type { ModuleDeadLetter, ModuleScores, OutputValue } from '../enriched-alert.js';
 import { finkAlertDict } from '../fink-alert-dict.js';
 import type { ModuleStatus } from '../store/alert-store.js';
+import { checkModuleSignature } from './check-module-signature.js';
 import { inputRecords } from './module-inputs.js';
 import { VersionUsage } from './module-version-usage.js';
 import { ModuleOutputError, outputMapping, type OutputMapping } from './output-mapping.js';
@@ -44,6 +45,13 @@ export class ModelModule implements ScienceModule {
     if (!model.preprocessing && !config.inputs && inputNamesOf(model).length === 0) {
       await model.close();
       throw new Error(`module ${config.name}: ${uri} has no input signature and no preprocessing step: list the alert fields it takes under inputs: (e.g. inputs: [magpsf, sigmapsf])`);
+    }
+    try {
+      const unchecked = checkModuleSignature(config, { signature: model.model.signature, flavor: model.model.flavor, preprocessing: model.preprocessing !== undefined });
+      if (unchecked) options.progress?.(`${config.name}: ${unchecked}`);
+    } catch (err) {
+      await model.close();
+      throw err;
     }
     return model;
   }
@@ -147,7 +155,7 @@ export class ModelModule implements ScienceModule {
   private async scoreChunk(active: Active, alerts: readonly Alert[], prior: Prior): Promise<ModuleBatchResult> {
     const inputs = active.model.preprocessing
       ? alerts.map((alert, i) => finkAlertDict(alert, prior[i]))
-      : inputRecords(alerts, prior, this.config.inputs ?? inputNamesOf(active.model));
+      : inputRecords(alerts, prior, this.config.inputs ?? signatureInputs(active.model));
     let answer: AlertScores;
     try {
       answer = await active.model.scoreAlerts(inputs);
@@ -201,6 +209,11 @@ export class ModelModule implements ScienceModule {
 
 function activeOf(model: PreprocessedModel): Active {
   return { model, version: model.model.version?.version ?? null, running: new Set() };
+}
+
+/** Without `inputs:`, the model's own column names are the alert fields. */
+function signatureInputs(model: PreprocessedModel): ModuleInput[] {
+  return inputNamesOf(model).map((name) => ({ column: name, field: name }));
 }
 
 /** The model's named input columns, from its signature. */

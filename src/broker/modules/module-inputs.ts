@@ -1,23 +1,25 @@
 /**
  * The records a model without a preprocessing step is given: one per alert, one column per
- * input name. A name is looked up in the alert's flat dict (with the outputs of the modules the
- * module reads), then as a dotted path through it, then through the payload as decoded. A
- * missing or null value is NaN in a numeric column, so a model sees the usual missing value.
+ * input, named as the input says (a dotted path's last part unless mapped). A field is looked up
+ * in the alert's flat dict (with the outputs of the modules the module reads), then as a dotted
+ * path through it, then through the payload as decoded. A missing or null value is NaN in a
+ * numeric column, so a model sees the usual missing value.
  */
 import type { Alert } from '../alert.js';
+import type { ModuleInput } from '../config/broker-config.js';
 import type { OutputValue } from '../enriched-alert.js';
 import { finkAlertDict } from '../fink-alert-dict.js';
 
 export function inputRecords(
   alerts: readonly Alert[],
   prior: readonly Readonly<Record<string, OutputValue>>[],
-  inputs: readonly string[],
+  inputs: readonly ModuleInput[],
 ): Record<string, unknown>[] {
   const records = alerts.map((alert, i) => {
     const dict = finkAlertDict(alert, prior[i]);
-    return Object.fromEntries(inputs.map((name) => [name, valueAt(dict, name) ?? valueAt(alert.payload, name) ?? null]));
+    return Object.fromEntries(inputs.map(({ column, field }) => [column, valueAt(dict, field) ?? valueAt(alert.payload, field) ?? null]));
   });
-  for (const name of inputs) {
+  for (const { column: name } of inputs) {
     const numeric = records.every((r) => r[name] === null || typeof r[name] === 'number' || typeof r[name] === 'bigint');
     if (numeric) for (const r of records) if (r[name] === null) r[name] = Number.NaN;
   }

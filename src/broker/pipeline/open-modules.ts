@@ -1,12 +1,13 @@
 /**
  * The run's science modules, loaded side by side (environments build while others start), and
  * the alias followers of those that name `models:/name@alias`. If one module cannot load, the
- * others are closed and the error names the module.
+ * others are closed without waiting for them to finish loading, and the error names the module.
  */
 import type { Logger } from '../../common/logger.js';
 import type { EnvironmentBuilder } from '../../runtime/environment-builder.js';
 import type { LoadStage } from '../../runtime/load-model.js';
 import type { BrokerConfig, ModuleConfig } from '../config/broker-config.js';
+import { BrokerConfigError } from '../config/broker-config-error.js';
 import { AliasFollower } from '../modules/alias-follower.js';
 import { ModelModule } from '../modules/model-module.js';
 import { aliasOf } from '../modules/science-module.js';
@@ -35,23 +36,33 @@ export interface OpenModulesOptions {
 export async function openModules(options: OpenModulesOptions): Promise<OpenModules> {
   const { config, aviary, builder, logger, progress } = options;
   const loadOptions = { aviary, builder, logger, ...(progress ? { progress } : {}) };
-  const settled = await Promise.allSettled(
-    config.modules.map(async (m) => {
-      try {
-        const onStage = (stage: LoadStage) => options.onLoading?.(m.name, stage === 'environment' ? 'building-environment' : 'loading');
-        const module = await ModelModule.load(m, { ...loadOptions, onStage });
-        options.onLoaded?.(module);
-        return module;
-      } catch (err) {
-        throw new Error(`module ${m.name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-      }
-    }),
-  );
-  const modules = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) {
-    await Promise.allSettled(modules.map((m) => m.close()));
-    throw failed.reason;
+  // The first module that cannot load (or whose config does not fit its model) fails the run at
+  // once: those loaded are closed now, those still loading as soon as they are ready.
+  let failed = false;
+  const ready: ModelModule[] = [];
+  const loads = config.modules.map(async (m) => {
+    let module: ModelModule;
+    try {
+      const onStage = (stage: LoadStage) => options.onLoading?.(m.name, stage === 'environment' ? 'building-environment' : 'loading');
+      module = await ModelModule.load(m, { ...loadOptions, onStage });
+    } catch (err) {
+      if (err instanceof BrokerConfigError) throw err; // it names the module and where the config wrote the mistake
+      throw new Error(`module ${m.name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+    if (failed) await module.close();
+    else {
+      ready.push(module);
+      options.onLoaded?.(module);
+    }
+    return module;
+  });
+  let modules: ModelModule[];
+  try {
+    modules = await Promise.all(loads);
+  } catch (err) {
+    failed = true;
+    await Promise.allSettled(ready.map((m) => m.close()));
+    throw err;
   }
   const followers =
     aviary && config.followRegistryMs > 0
