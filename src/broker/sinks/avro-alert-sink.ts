@@ -21,7 +21,7 @@ import type { AlertSink } from './alert-sink.js';
 import { AvroFileWriter } from './avro/avro-file-writer.js';
 import { extendAlertSchema, MODELS_FIELD, outputKindsOf } from './avro/avro-output-schema.js';
 import { avroSinkType, whyInvalid } from './avro/avro-sink-type.js';
-import { inferAvroSchema, normalizeForAvro } from './avro/infer-avro-schema.js';
+import { inferAvroSchema } from './avro/infer-avro-schema.js';
 import { siblingPath } from './output-file.js';
 import { CUTOUT_FIELDS } from './sink-payload.js';
 
@@ -31,7 +31,12 @@ const INFERRED = '';
 interface OpenFile {
   readonly key: string;
   readonly writer: AvroFileWriter;
+  /** The payload as this file's schema holds it (renamed keys), or undefined if it does not fit. */
+  readonly toAvro: (payload: Record<string, unknown>) => Record<string, unknown> | undefined;
 }
+
+/** A record fits a file only with every field declared: avsc would silently drop the others. */
+const STRICT = { noUndeclaredFields: true };
 
 export class AvroAlertSink implements AlertSink {
   private readonly files: OpenFile[] = [];
@@ -56,16 +61,28 @@ export class AvroAlertSink implements AlertSink {
     for (let i = 0; i < alerts.length; i++) {
       const enriched = alerts[i]!;
       const key = this.schemaKey(enriched);
-      const record = this.recordOf(enriched);
-      let file = this.files.find((f) => f.key === key && f.writer.type.isValid(record));
+      let file: OpenFile | undefined;
+      let record: Record<string, unknown> | undefined;
+      for (const f of this.files) {
+        if (f.key !== key) continue;
+        record = this.recordOf(enriched, f.toAvro);
+        if (record && f.writer.type.isValid(record, STRICT)) {
+          file = f;
+          break;
+        }
+      }
       if (!file) {
         // The new file's outputs (and inferred fields) come from the alerts of this batch that share the key.
         const alike = alerts.slice(i).filter((a) => this.schemaKey(a) === key);
-        let type = this.typeFor(key, alike);
-        if (!type.isValid(record)) type = this.typeFor(key, [enriched]);
-        const why = whyInvalid(type, record);
+        let made = this.typeFor(key, alike);
+        record = this.recordOf(enriched, made.toAvro);
+        if (!record || !made.type.isValid(record, STRICT)) {
+          made = this.typeFor(key, [enriched]);
+          record = this.recordOf(enriched, made.toAvro);
+        }
+        const why = record ? whyInvalid(made.type, record) : 'it has a field the inferred schema lacks';
         if (why) throw new Error(`alert ${enriched.alert.alertId} (${enriched.alert.origin.file}) cannot be written to ${this.filter.output}: ${why}`);
-        file = { key, writer: await AvroFileWriter.open(siblingPath(this.filter.output, this.files.length), type) };
+        file = { key, toAvro: made.toAvro, writer: await AvroFileWriter.open(siblingPath(this.filter.output, this.files.length), made.type) };
         this.files.push(file);
       }
       await file.writer.write(record);
@@ -78,18 +95,22 @@ export class AvroAlertSink implements AlertSink {
     this.closed = true;
     if (this.files.length === 0) {
       const empty = { type: 'record', name: 'alert', namespace: 'aviary', fields: [{ name: MODELS_FIELD, type: 'string' }] };
-      this.files.push({ key: INFERRED, writer: await AvroFileWriter.open(this.filter.output, avroSinkType(empty)) });
+      this.files.push({ key: INFERRED, toAvro: () => undefined, writer: await AvroFileWriter.open(this.filter.output, avroSinkType(empty)) });
     }
     for (const f of this.files) await f.writer.close();
     await this.removeStaleSiblings();
   }
 
-  /** The type of a new file for alerts of one key: their schema extended for their outputs. */
-  private typeFor(key: string, alerts: readonly EnrichedAlert[]): avro.Type {
+  /** The type of a new file for alerts of one key (their schema extended for their outputs), and its payload mapping. */
+  private typeFor(key: string, alerts: readonly EnrichedAlert[]): Pick<OpenFile, 'toAvro'> & { type: avro.Type } {
     const first = alerts[0]!.alert;
     try {
-      const base = key === INFERRED ? inferAvroSchema(alerts.map((a) => this.payloadOf(a))) : structuredClone(first.writerSchema as object);
-      return avroSinkType(extendAlertSchema(base, outputKindsOf(alerts), this.filter.cutouts));
+      if (key !== INFERRED) {
+        const type = avroSinkType(extendAlertSchema(structuredClone(first.writerSchema as object), outputKindsOf(alerts), this.filter.cutouts));
+        return { type, toAvro: (payload) => payload };
+      }
+      const inferred = inferAvroSchema(alerts.map((a) => this.payloadOf(a)));
+      return { type: avroSinkType(extendAlertSchema(inferred.schema, outputKindsOf(alerts), this.filter.cutouts)), toAvro: inferred.toAvro };
     } catch (err) {
       throw new Error(`cannot build the Avro schema of ${this.filter.output} for alert ${first.alertId} (${first.origin.file}): ${(err as Error).message}`);
     }
@@ -104,18 +125,21 @@ export class AvroAlertSink implements AlertSink {
     return key;
   }
 
+  /** The payload without the cutouts the filter leaves out. */
   private payloadOf({ alert }: EnrichedAlert): Record<string, unknown> {
     const payload: Record<string, unknown> = Object.create(null);
     for (const [key, value] of Object.entries(alert.payload)) {
       if (!this.filter.cutouts && CUTOUT_FIELDS.includes(key)) continue;
       payload[key] = value;
     }
-    return alert.writerSchema === undefined ? (normalizeForAvro(payload) as Record<string, unknown>) : payload;
+    return payload;
   }
 
-  private recordOf(enriched: EnrichedAlert): Record<string, unknown> {
-    const record = this.payloadOf(enriched);
-    if (!this.filter.cutouts) for (const name of CUTOUT_FIELDS) if (name in enriched.alert.payload) record[name] = null;
+  private recordOf(enriched: EnrichedAlert, toAvro: OpenFile['toAvro']): Record<string, unknown> | undefined {
+    const record = toAvro(this.payloadOf(enriched));
+    if (!record) return undefined;
+    // A writer schema keeps left-out cutouts as null fields; an inferred one never had them.
+    if (!this.filter.cutouts && enriched.alert.writerSchema !== undefined) for (const name of CUTOUT_FIELDS) if (name in enriched.alert.payload) record[name] = null;
     for (const s of enriched.scores) for (const [name, value] of Object.entries(s.outputs)) record[name] = value;
     record[MODELS_FIELD] = toExactJson(new Map(enriched.scores.map((s) => [s.module, { model: s.model, version: s.version }])));
     return record;

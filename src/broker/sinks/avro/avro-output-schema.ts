@@ -7,6 +7,7 @@
  */
 import type { EnrichedAlert, OutputValue } from '../../enriched-alert.js';
 import { CUTOUT_FIELDS } from '../sink-payload.js';
+import { AVRO_NAME } from './avro-field-names.js';
 
 export type OutputKind = 'double' | 'string' | 'boolean';
 export const MODELS_FIELD = 'aviary_models';
@@ -17,8 +18,6 @@ interface FieldSchema {
   default?: unknown;
   [key: string]: unknown;
 }
-
-const AVRO_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Output name → kind over `alerts`: the first non-null value's kind wins; only nulls: double. */
 export function outputKindsOf(alerts: readonly EnrichedAlert[]): Map<string, OutputKind> {

@@ -4,7 +4,13 @@
  * field empty or out share the schema; a field seen as a number in one alert and a string in
  * another becomes ["null", "double", "string"]. BigInts are `long` (integral numbers of the
  * same field too); other numbers `double`; bytes `bytes`; dates ISO strings (as in JSON output).
+ *
+ * Field names Avro refuses are renamed (avro-field-names.ts) with the original in the field's
+ * `doc` (`original name: 2MASS_name`), and `toAvro` renames a payload's keys to match, at every
+ * depth: records inside records, arrays and unions.
  */
+import { avroFieldNames, originalNameDoc } from './avro-field-names.js';
+
 export interface InferredShape {
   boolean?: true;
   number?: { integral: boolean };
@@ -13,28 +19,53 @@ export interface InferredShape {
   bytes?: true;
   array?: InferredShape;
   record?: Map<string, InferredShape>;
+  /** The record's original field names → their Avro names; set when the schema is built. */
+  names?: Map<string, string>;
 }
 
-const AVRO_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export interface InferredAvroSchema {
+  readonly schema: Record<string, unknown>;
+  /**
+   * A payload as the schema holds it: keys renamed, bytes as Buffers, dates as ISO strings,
+   * undefined as null; undefined when the payload has a field the schema lacks (so that a
+   * field is never dropped or mistaken for a renamed one).
+   */
+  toAvro(payload: unknown): Record<string, unknown> | undefined;
+}
 
 /** The schema of top-level records `name` fitting every one of `payloads`. */
-export function inferAvroSchema(payloads: readonly unknown[], name = 'alert', namespace = 'aviary'): Record<string, unknown> {
+export function inferAvroSchema(payloads: readonly unknown[], name = 'alert', namespace = 'aviary'): InferredAvroSchema {
   const shape: InferredShape = {};
   for (const payload of payloads) mergeShape(shape, payload, '');
   const schema = schemaOf(shape, name, new Set()) as unknown;
   if (!Array.isArray(schema) || typeof schema[1] !== 'object' || (schema[1] as { type?: string }).type !== 'record') throw new Error('an alert payload must be a record');
-  return { ...(schema[1] as Record<string, unknown>), namespace };
+  return {
+    schema: { ...(schema[1] as Record<string, unknown>), namespace },
+    toAvro: (payload) => {
+      try {
+        return toAvroValue(payload, shape) as Record<string, unknown>;
+      } catch (err) {
+        if (err === UNDECLARED) return undefined;
+        throw err;
+      }
+    },
+  };
 }
 
-/** The payload as the inferred schema holds it: bytes as Buffers, dates as ISO strings, undefined as null. */
-export function normalizeForAvro(value: unknown): unknown {
+const UNDECLARED = Symbol('a field the schema lacks');
+
+function toAvroValue(value: unknown, shape: InferredShape | undefined): unknown {
   if (value === undefined) return null;
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   if (value instanceof Uint8Array) return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  if (Array.isArray(value)) return value.map(normalizeForAvro);
+  if (Array.isArray(value)) return value.map((item) => toAvroValue(item, shape?.array));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = Object.create(null);
-    for (const [key, item] of Object.entries(value)) out[key] = normalizeForAvro(item);
+    for (const [key, item] of Object.entries(value)) {
+      const name = shape?.names?.get(key);
+      if (name === undefined) throw UNDECLARED;
+      out[name] = toAvroValue(item, shape!.record!.get(key));
+    }
     return out;
   }
   return value;
@@ -64,14 +95,13 @@ function mergeShape(shape: InferredShape, value: unknown, path: string): void {
   } else if (typeof value === 'object') {
     shape.record ??= new Map();
     for (const [key, item] of Object.entries(value)) {
-      if (!AVRO_NAME.test(key)) throw new Error(`the field \`${path ? `${path}.` : ''}${key}\` cannot be an Avro field name (letters, digits and _ only); write this filter's output as .jsonl instead`);
       if (!shape.record.has(key)) shape.record.set(key, {});
       mergeShape(shape.record.get(key)!, item, path ? `${path}.${key}` : key);
     }
   } else throw new Error(`cannot write a ${typeof value} value at \`${path}\` to Avro`);
 }
 
-/** A union with null first; names of nested records follow their path, made unique. */
+/** A union with null first; names of nested records follow their (Avro) path, made unique. */
 function schemaOf(shape: InferredShape, name: string, names: Set<string>): unknown {
   const branches: unknown[] = ['null'];
   if (shape.boolean) branches.push('boolean');
@@ -85,7 +115,12 @@ function schemaOf(shape: InferredShape, name: string, names: Set<string>): unkno
     let unique = name;
     for (let n = 2; names.has(unique); n++) unique = `${name}_${n}`;
     names.add(unique);
-    const fields = [...shape.record].map(([key, field]) => ({ name: key, type: schemaOf(field, `${unique}_${key}`, names), default: null }));
+    shape.names = avroFieldNames(shape.record.keys());
+    const fields = [...shape.record].map(([key, field]) => {
+      const avroName = shape.names!.get(key)!;
+      const doc = avroName === key ? {} : { doc: originalNameDoc(key) };
+      return { name: avroName, ...doc, type: schemaOf(field, `${unique}_${avroName}`, names), default: null };
+    });
     branches.push({ type: 'record', name: unique, fields });
   }
   return branches.length === 1 ? 'null' : branches;
