@@ -224,4 +224,39 @@ describe('AvroAlertSink', () => {
     const second = await readBack(siblingPath(output, 1));
     expect(second.map((r) => [r.payload.candid, r.payload.extra_col])).toEqual([[b!.alert.alertId, 'kept']]);
   });
+
+  it('replaces a column with a module output of its name even when later fields name the column’s type', async () => {
+    // ZTF's cutoutScience defines ztf.alert.cutout, which cutoutTemplate and cutoutDifference name.
+    const raw = await realAlerts('ztf/raw-2020', 3);
+    const output = join(dir, 'output-over-column.avro');
+    const sink = new AvroAlertSink({ name: 'x', output, cutouts: true });
+    await sink.write(raw.map((alert, i) => ({ alert, scores: [{ module: 'm', model: 'm', version: '1', outputs: { cutoutScience: i / 4 } }] })));
+    await sink.close();
+    const back = await readBack(output);
+    expect(back.map((r) => r.payload.candid)).toEqual(raw.map((a) => a.alertId));
+    raw.forEach((alert, i) => {
+      expect(back[i]!.payload.cutoutScience).toBe(i / 4);
+      for (const name of ['cutoutTemplate', 'cutoutDifference']) {
+        const original = alert.payload[name] as { stampData: Uint8Array };
+        expect(toExactJson(back[i]!.payload[name])).toBe(toExactJson({ ...original, stampData: Buffer.from(original.stampData) }));
+      }
+    });
+  });
+
+  it('replaces Rubin’s diaSource with an output though prvDiaSources names its type inside a union', async () => {
+    // The official sample alerts (v7_4, v10_0, v11_0): `prvDiaSources` is ["null", {"type": "array", "items": "lsst.v10_0.diaSource"}].
+    const rubinSamples = await realAlerts('rubin/alert_packet-schemas');
+    const output = join(dir, 'rubin-output-over-column.avro');
+    const sink = new AvroAlertSink({ name: 'x', output, cutouts: false });
+    await sink.write(rubinSamples.map((alert) => ({ alert, scores: [{ module: 'm', model: 'm', version: '1', outputs: { diaSource: 'replaced' } }] })));
+    await sink.close();
+    const back = await readBack(rubinSamples.map((_, i) => siblingPath(output, i)));
+    expect(back).toHaveLength(rubinSamples.length);
+    rubinSamples.forEach((alert, i) => {
+      const { diaSource, aviary_models: _, ...rest } = back[i]!.payload;
+      expect(diaSource).toBe('replaced');
+      expect(alert.payload.prvDiaSources).not.toBeNull();
+      expect(toExactJson(rest)).toBe(toExactJson({ ...alert.payload, diaSource: undefined }));
+    });
+  });
 });

@@ -3,11 +3,13 @@
  * the payload) with one nullable field per module output, added at the top level as Fink adds
  * its columns (["null","double"] for numbers, ["null","string"], ["null","boolean"]; default
  * null), and `aviary_models`: the JSON of module → {model, version}. Left-out cutouts become
- * nullable fields holding null. An output named like an existing field replaces it.
+ * nullable fields holding null. An output named like an existing field replaces it (named types
+ * that field defined move to their next use: rehome-named-types.ts).
  */
 import type { EnrichedAlert, OutputValue } from '../../enriched-alert.js';
 import { CUTOUT_FIELDS } from '../sink-payload.js';
 import { AVRO_NAME } from './avro-field-names.js';
+import { rehomeNamedTypes } from './rehome-named-types.js';
 
 export type OutputKind = 'double' | 'string' | 'boolean';
 export const MODELS_FIELD = 'aviary_models';
@@ -42,7 +44,7 @@ function kindOf(value: OutputValue): OutputKind | undefined {
 
 /** Extends `schema` (a top-level record, modified in place) for the outputs; returns it. */
 export function extendAlertSchema(schema: unknown, outputs: ReadonlyMap<string, OutputKind>, keepCutouts: boolean): Record<string, unknown> {
-  const record = schema as { type?: unknown; fields?: FieldSchema[] };
+  const record = schema as { type?: unknown; name?: unknown; namespace?: string; fields?: FieldSchema[] };
   if (record === null || typeof record !== 'object' || record.type !== 'record' || !Array.isArray(record.fields)) {
     throw new Error('the alert schema is not a record: cannot add module outputs to it');
   }
@@ -50,8 +52,10 @@ export function extendAlertSchema(schema: unknown, outputs: ReadonlyMap<string, 
   if (!keepCutouts) for (const field of fields) if (CUTOUT_FIELDS.includes(field.name)) makeNullable(field);
   const put = (field: FieldSchema) => {
     const at = fields.findIndex((f) => f.name === field.name);
-    if (at >= 0) fields[at] = field;
-    else fields.push(field);
+    if (at < 0) return void fields.push(field);
+    const dropped = fields[at]!.type;
+    fields[at] = field;
+    rehomeNamedTypes({ ...record, fields }, at, dropped);
   };
   for (const [name, kind] of outputs) put({ name, type: ['null', kind], default: null });
   put({ name: MODELS_FIELD, type: 'string', default: '{}' });
