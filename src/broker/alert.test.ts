@@ -81,10 +81,21 @@ describe('Rubin alerts', () => {
     cutoutScience: new Uint8Array(Buffer.from('SIMPLE  =')),
   };
 
-  it('takes the diaSource id as alert id, no object for diaObjectId 0, fluxes in the envelope', () => {
+  it('takes the diaSource id as alert id, the ssObjectId as object when diaObjectId is 0 (a solar-system source), fluxes in the envelope', () => {
     const alert = toAlert(record(lsst));
-    expect(alert).toMatchObject({ survey: 'lsst', alertId: 281323062375219200n, objectId: null, time: 60902.9, timeScale: 'mjd_tai', band: 'r', flux: { value: 1241, error: 12 } });
+    expect(alert).toMatchObject({ survey: 'lsst', alertId: 281323062375219200n, objectId: 77n, time: 60902.9, timeScale: 'mjd_tai', band: 'r', flux: { value: 1241, error: 12 } });
     expect(alert.cutouts.science!.encoding).toBe('fits');
+  });
+
+  it('has no object when neither diaObjectId nor ssObjectId is set (null or 0), and prefers the DIA object', () => {
+    expect(toAlert(record({ ...lsst, diaSource: { ...lsst.diaSource, ssObjectId: 0n } })).objectId).toBeNull();
+    expect(toAlert(record({ ...lsst, diaSource: { ...lsst.diaSource, diaObjectId: null, ssObjectId: null } })).objectId).toBeNull();
+    expect(toAlert(record({ ...lsst, diaSource: { ...lsst.diaSource, diaObjectId: 12n } })).objectId).toBe(12n);
+  });
+
+  it('names the nested field of an id that is not exact', () => {
+    expect(() => toAlert(record({ ...lsst, diaSource: { ...lsst.diaSource, diaObjectId: 0, ssObjectId: 21164719644750924 } }))).toThrow(/^diaSource\.ssObjectId is not an exact integer/);
+    expect(() => toAlert(record({ ...lsst, diaSource: { ...lsst.diaSource, diaSourceId: 281323062375219200 } }))).toThrow(/^diaSource\.diaSourceId is not an exact integer/);
   });
 
   it('builds the light curve from sources, forced sources and nondetection limits', () => {

@@ -61,7 +61,7 @@ export interface Alert {
   readonly survey: Survey;
   /** ZTF `candid`, Rubin `diaSourceId`: exact 64-bit integers. */
   readonly alertId: bigint;
-  /** ZTF `objectId` (a string such as "ZTF19acihgng"), Rubin `diaObjectId`; null for a Rubin source with no DIA object (a solar-system source). */
+  /** ZTF `objectId` (a string such as "ZTF19acihgng"), Rubin `diaObjectId`, or `ssObjectId` for a solar-system source (no DIA object); null for a Rubin source with neither. */
   readonly objectId: string | bigint | null;
   /** ZTF `jd` (Julian date), Rubin `midpointMjdTai` (MJD, TAI): see `timeScale`. */
   readonly time: number;

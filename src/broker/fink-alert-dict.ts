@@ -15,6 +15,7 @@
  */
 import type { Alert } from './alert.js';
 import { isRecord } from './alert-values.js';
+import { lsstDiaObjectId } from './lsst-alert-mapper.js';
 
 export type FinkAlertDict = Record<string, unknown>;
 
@@ -26,7 +27,8 @@ export function finkAlertDict(alert: Alert, moduleOutputs: Readonly<Record<strin
   const ztf = alert.survey === 'ztf';
   const nested = ztf ? 'candidate' : 'diaSource';
   const lists = ztf ? ZTF_LISTS : RUBIN_LISTS;
-  put(dict, ztf ? 'objectId' : 'diaObjectId', alert.objectId);
+  // A solar-system source's envelope object is its ssObjectId; Fink's diaObjectId stays the DIA object.
+  put(dict, ztf ? 'objectId' : 'diaObjectId', ztf ? alert.objectId : lsstDiaObjectId(payload));
   put(dict, ztf ? 'candid' : 'diaSourceId', alert.alertId);
   const current = payload[nested];
   if (isRecord(current)) for (const key of Object.keys(current)) if (!Object.hasOwn(dict, key)) put(dict, key, current[key]);

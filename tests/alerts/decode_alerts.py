@@ -7,7 +7,8 @@ Avro files are read with fastavro, Parquet files with pyarrow. Writes one JSON l
 with the 64-bit ids as decimal strings (exact), `history` the number of history entries
 (ZTF prv_candidates + fp_hists; Rubin prvDiaSources + prvDiaForcedSources +
 prvDiaNondetectionLimits) and `upperLimits` the ZTF prv_candidates with a null magpsf (Rubin:
-the nondetection limits). A Rubin object id is diaSource.diaObjectId, else diaObject's; 0 is none.
+the nondetection limits). A Rubin object id is diaSource.diaObjectId, else diaObject's, else (a
+solar-system source) the ssObjectId of diaSource, ssSource or ssObject; 0 is none.
 """
 
 import json
@@ -40,6 +41,8 @@ def describe(alert):
         }
     source = alert["diaSource"]
     object_id = source.get("diaObjectId") or (alert.get("diaObject") or {}).get("diaObjectId")
+    for holder in ("diaSource", "ssSource", "ssObject"):
+        object_id = object_id or (alert.get(holder) or {}).get("ssObjectId")
     return {
         "id": str(source["diaSourceId"]),
         "objectId": str(object_id) if object_id else None,

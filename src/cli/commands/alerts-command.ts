@@ -38,7 +38,7 @@ export function alertsCommand(): Command {
   alerts.addCommand(
     withOptions(new Command('object'))
       .description("every alert of an object, with scores, and the object's light curve")
-      .argument('<objectId>', 'ZTF objectId (ZTF19...) or Rubin diaObjectId')
+      .argument('<objectId>', 'ZTF objectId (ZTF19...), Rubin diaObjectId, or ssObjectId for a solar-system source')
       .action((id: string, opts: AlertsOptions) => runCommand(() => withStore(opts, (store) => showObject(store, id, opts)))),
   );
   alerts.addCommand(
