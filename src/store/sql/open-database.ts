@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { Kysely } from 'kysely';
-import { Migrator } from 'kysely/migration';
+import { Migrator } from 'kysely';
 import { MlflowError } from '../../common/mlflow-error.js';
 import { withStatementCache } from './cached-statements.js';
 import { ImmediateSqliteDialect } from './sqlite-dialect.js';

@@ -1,6 +1,6 @@
 /** Tracking tables: experiments, runs with their tags, params, metrics and inputs, logged models. */
 import type { Kysely } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 
 export const trackingTables: Migration = {
   async up(db: Kysely<any>): Promise<void> {

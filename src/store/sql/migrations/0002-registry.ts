@@ -3,7 +3,7 @@
  * `last_version` keeps version numbers growing after deletions, as MLflow never reuses them.
  */
 import type { Kysely } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 
 export const registryTables: Migration = {
   async up(db: Kysely<any>): Promise<void> {

@@ -3,7 +3,7 @@
  * keeps a soft-deleted row) so its secret does not outlive it.
  */
 import type { Kysely } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 
 export const webhookTables: Migration = {
   async up(db: Kysely<any>): Promise<void> {

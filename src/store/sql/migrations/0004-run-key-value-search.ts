@@ -7,7 +7,7 @@
  * of the new one, so nothing else loses it.
  */
 import type { Kysely } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 
 export const runKeyValueSearchIndexes: Migration = {
   async up(db: Kysely<any>): Promise<void> {

@@ -2,7 +2,7 @@
  * The versioned migrations, in order. A migration, once released, never changes: a schema
  * change is a new file. Names sort in the order they run.
  */
-import type { Migration, MigrationProvider } from 'kysely/migration';
+import type { Migration, MigrationProvider } from 'kysely';
 import { trackingTables } from './0001-tracking.js';
 import { registryTables } from './0002-registry.js';
 import { webhookTables } from './0003-webhooks.js';
