@@ -7,6 +7,7 @@ import type { FilterConfig } from '../config/broker-config.js';
 import type { AlertFilter } from '../filters/alert-filter.js';
 import { filterRecord } from '../filters/filter-record.js';
 import type { AlertSink } from '../sinks/alert-sink.js';
+import { describeOrigin } from '../sources/alert-source.js';
 import type { AlertStore, WriteResult } from '../store/alert-store.js';
 import type { AlertBatch } from './alert-batches.js';
 import type { RunTally } from './run-tally.js';
@@ -28,10 +29,17 @@ export async function deliverBatch(batch: AlertBatch, scored: ScoredBatch, store
   tally.alertsStored += written.inserted + written.updated;
   tally.alertsInserted += written.inserted;
   batch.readAt.forEach((readAt) => tally.latency.record(stored - readAt));
+  const refused = new Set<number>();
+  for (const { index, reason } of written.refusals ?? []) {
+    refused.add(index);
+    tally.deadLetters.add({ kind: 'source' }, reason, describeOrigin(scored.enriched[index]!.alert.origin));
+  }
   if (filters.length === 0) return;
-  const records = scored.enriched.map((e) => filterRecord(e.alert, e.scores));
+  // A refused alert was not stored: it reaches no output either.
+  const delivered = refused.size === 0 ? scored.enriched : scored.enriched.filter((_, i) => !refused.has(i));
+  const records = delivered.map((e) => filterRecord(e.alert, e.scores));
   for (const { config, filter, sink } of filters) {
-    const matches = scored.enriched.filter((_, i) => filter.matches(records[i]!));
+    const matches = delivered.filter((_, i) => filter.matches(records[i]!));
     if (matches.length > 0) {
       await sink.write(matches).catch((err: Error) => {
         throw new Error(`filter ${config.name}: writing to ${sink.description} failed: ${err.message}`);

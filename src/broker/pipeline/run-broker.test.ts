@@ -188,8 +188,16 @@ describe('runBroker', () => {
     await store.writeAlerts([{ alert: { ...taken, objectId: 'ZTF99otherobj' }, scores: [] }]);
     const copies = alerts.filter((a) => a.alertId === taken.alertId).length;
     const distinct = new Set(alerts.map((a) => a.alertId)).size;
-    const summary = await runBroker({ config: { ...config(), filters: [] }, source: replicatedSource(records, 1), store, builder: noEnvironments });
+    // A filter matching every alert: the refused one must not reach its output, since it was not stored.
+    const everything = parseBrokerConfig(`modules: []\nfilters:\n  - name: all\n    expression: candid > 0\n    output: all.jsonl\n`, '/tmp/broker.yaml').filters;
+    const sink = new MemoryAlertSink('all');
+    const summary = await runBroker({ config: { ...config(), filters: everything }, source: replicatedSource(records, 1), store, builder: noEnvironments, openSink: async () => sink });
     expect(summary.alertsRead).toBe(30);
+    expect(sink.alerts.map((e) => e.alert.alertId)).not.toContain(taken.alertId);
+    expect(sink.alerts).toHaveLength(30 - copies);
+    expect(summary.deadLetterReasons).toEqual([
+      { scope: { kind: 'source' }, count: copies, reason: expect.stringContaining(`is already stored with object ZTF99otherobj`), first: expect.stringContaining(taken.origin.file) },
+    ]);
     expect(summary.sourceDeadLetters).toBe(copies);
     expect(summary.alertsStored).toBe(30 - copies);
     expect(summary.alertsInserted).toBe(distinct - 1);

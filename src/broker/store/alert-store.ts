@@ -52,6 +52,8 @@ export interface WriteResult {
    * letter (its file and position) whose reason names the survey, the id and both object ids.
    */
   readonly refused: number;
+  /** Which alerts of the batch were refused (their index in it) and why; present when some were. */
+  readonly refusals?: readonly { readonly index: number; readonly reason: string }[];
 }
 
 export interface AlertPage {

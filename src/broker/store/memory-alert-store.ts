@@ -28,8 +28,9 @@ export class MemoryAlertStore implements AlertStore {
     let inserted = 0;
     let updated = 0;
     let refused = 0;
+    const refusals: { index: number; reason: string }[] = [];
     const storedAt = new Date().toISOString();
-    for (const enriched of alerts) {
+    for (const [index, enriched] of alerts.entries()) {
       const { alert } = enriched;
       const key = alertKey(alert.survey, alert.alertId);
       const before = this.alerts.get(key)?.stored;
@@ -37,6 +38,7 @@ export class MemoryAlertStore implements AlertStore {
         const conflict = objectConflictReason(alert.survey, alert.alertId, objectKey(before.objectId), objectKey(alert.objectId));
         if (conflict !== undefined) {
           refused++;
+          refusals.push({ index, reason: conflict });
           this.letters.push(sourceDeadLetter({ kind: 'dead-letter', origin: alert.origin, reason: conflict }, storedAt));
           continue;
         }
@@ -45,7 +47,7 @@ export class MemoryAlertStore implements AlertStore {
       const cutouts = Object.fromEntries(presentCutouts(alert.cutouts)) as Cutouts;
       this.alerts.set(key, { stored: toStoredAlert(enriched, storedAt, before), cutouts });
     }
-    return { inserted, updated, refused };
+    return refused > 0 ? { inserted, updated, refused, refusals } : { inserted, updated, refused };
   }
 
   async writeModuleDeadLetters(letters: readonly ModuleDeadLetter[]): Promise<void> {

@@ -54,10 +54,12 @@ export function mergedScores(stored: readonly StoredModuleScores[], written: rea
 
 /**
  * Why an alert is refused when its id is stored under another object (undefined when the object
- * ids agree: a replay). Object ids are compared as `objectKey` gives them.
+ * ids agree: a replay; or when the stored row had none, as Rubin solar-system alerts stored
+ * before their ssObjectId was read: the replay gives them one). Object ids are compared as
+ * `objectKey` gives them.
  */
 export function objectConflictReason(survey: Survey, alertId: bigint, storedObjectId: string | null, objectId: string | null): string | undefined {
-  if (storedObjectId === objectId) return undefined;
+  if (storedObjectId === objectId || storedObjectId === null) return undefined;
   const name = (id: string | null) => (id === null ? 'no object id' : `object ${id}`);
   return `${survey} alert ${alertId} is already stored with ${name(storedObjectId)}, this alert has ${name(objectId)}: not stored (an alert id belongs to one object)`;
 }

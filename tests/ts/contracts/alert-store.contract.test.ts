@@ -147,7 +147,7 @@ describe.each(ALERT_STORE_IMPLEMENTATIONS)('AlertStore contract: $name', (implem
     const impostor: Alert = { ...b, alertId: a.alertId, payload: { ...b.payload, candid: a.alertId } };
     const rubinImpostor: Alert = { ...s, alertId: r.alertId };
     const result = await store.writeAlerts(enrich([impostor, ztf[2]!, rubinImpostor], '9'));
-    expect(result).toEqual({ inserted: 1, updated: 0, refused: 2 });
+    expect(result).toEqual({ inserted: 1, updated: 0, refused: 2, refusals: [{ index: 0, reason: expect.stringContaining(`ztf alert ${a.alertId}`) }, { index: 2, reason: expect.stringContaining(`lsst alert ${r.alertId}`) }] });
     expect(await store.countAlerts()).toBe(3);
     const kept = (await store.getAlert(a.alertId))!;
     expect(kept.objectId).toBe(a.objectId);
@@ -166,6 +166,14 @@ describe.each(ALERT_STORE_IMPLEMENTATIONS)('AlertStore contract: $name', (implem
     expect(await store.writeAlerts(enrich([a], '4'))).toEqual({ inserted: 0, updated: 1, refused: 0 });
     expect((await store.getAlert(a.alertId))!.scores[0]!.version).toBe('4');
     expect(await store.deadLetters()).toHaveLength(2);
+  });
+
+  it('gives an alert stored with no object id the one a later read finds (a Rubin solar-system alert read again), not a refusal', async () => {
+    const r = rubin.find((x) => x.objectId !== null)!;
+    await store.writeAlerts(enrich([{ ...r, objectId: null }]));
+    expect(await store.writeAlerts(enrich([r]))).toEqual({ inserted: 0, updated: 1, refused: 0 });
+    expect((await store.getAlert(r.alertId, 'lsst'))!.objectId).toBe(r.objectId);
+    expect(await store.deadLetters()).toHaveLength(0);
   });
 
   it('finds an alert by id alone, and only under its own survey when one is given', async () => {

@@ -62,13 +62,15 @@ export function writeAlertRows(db: SqliteConnection, sql: SqliteAlertStatements,
   let inserted = 0;
   let updated = 0;
   let refused = 0;
+  const refusals: { index: number; reason: string }[] = [];
   db.transaction(() => {
-    for (const row of rows) {
+    for (const [index, row] of rows.entries()) {
       const stored = sql.alertObjectId.get(...row.key) as { object_id: string | null } | undefined;
       if (stored) {
         const conflict = objectConflictReason(...row.key, stored.object_id, row.values[OBJECT_ID_COLUMN] as string | null);
         if (conflict !== undefined) {
           refused++;
+          refusals.push({ index, reason: conflict });
           sql.insertSourceDeadLetter.run(row.values[STORED_AT_COLUMN], row.values[SOURCE_FILE_COLUMN], row.position, conflict);
           continue;
         }
@@ -83,7 +85,7 @@ export function writeAlertRows(db: SqliteConnection, sql: SqliteAlertStatements,
       for (const cutout of row.cutouts) sql.insertCutout.run(...cutout);
     }
   }).immediate();
-  return { inserted, updated, refused };
+  return refused > 0 ? { inserted, updated, refused, refusals } : { inserted, updated, refused };
 }
 
 export function moduleDeadLetterRows(letters: readonly ModuleDeadLetter[], at: string): SqlValue[][] {
