@@ -11,7 +11,7 @@ import { demoLogger } from '../../demo/demo-logger.js';
 import { demoDefaults, type DemoOptions } from '../../demo/demo-options.js';
 import { stderrProgress } from '../../demo/demo-progress.js';
 import { runDemo } from '../../demo/run-demo.js';
-import { runCommand } from '../run-command.js';
+import { EXIT_INTERRUPTED, runCommand } from '../run-command.js';
 
 interface DemoFlags {
   dataDir: string;
@@ -68,16 +68,19 @@ async function demo(flags: DemoFlags): Promise<void> {
   const run = await runDemo(options, { version: pkg.version, progress, logger: demoLogger(progress), signal: stopping.signal }).finally(() =>
     process.off('SIGINT', interrupt),
   );
-  process.stdout.write(`\n${formatSummary(run.summary)}\n`);
+  process.stdout.write(`\n${formatSummary(run.summary, `aviary alerts dead-letters --data-dir ${run.dataDir}`)}\n`);
   if (flags.exit || stopping.signal.aborted) {
     await run.server.close();
+    if (stopping.signal.aborted) process.exitCode = EXIT_INTERRUPTED;
     return;
   }
   process.stdout.write(`${demoHints(run.url, run.dataDir, run.brokerConfig)}\n\nPress Ctrl-C to stop the server.\n`);
-  await new Promise<void>((stop) => {
+  const signal = await new Promise<NodeJS.Signals>((stop) => {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
   process.stderr.write('aviary demo: shutting down\n');
   await run.server.close();
+  // Ctrl-C exits 130 as an interrupted program does; SIGTERM (a service manager's stop) exits 0.
+  if (signal === 'SIGINT') process.exitCode = EXIT_INTERRUPTED;
 }

@@ -10,6 +10,7 @@ import { loadModel } from '../../runtime/load-model.js';
 import { isModelUri } from '../../runtime/model-source.js';
 import { createScoringServer } from '../../runtime/serving/scoring-server.js';
 import { loadOptionsFrom, type RuntimeOptions } from '../runtime-options.js';
+import { EXIT_INTERRUPTED } from '../run-command.js';
 import { configFromOptions, type StoreOptions } from '../store-options.js';
 
 export interface ServeOptions extends StoreOptions, RuntimeOptions {
@@ -39,12 +40,13 @@ export async function serve(uri: string, opts: ServeOptions): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const what = model.version ? `${model.version.name} version ${model.version.version}` : model.uri;
   logger.info(`serving ${what} (${model.flavor}, ${model.runtime.description}) on http://${opts.host}:${port}`);
-  const stop = () => {
+  // Ctrl-C exits 130 as an interrupted program does; SIGTERM (a service manager's stop) exits 0.
+  const stop = (signal: NodeJS.Signals) => {
     logger.info('shutting down');
     server.close();
     server.closeAllConnections();
     model.close().then(
-      () => process.exit(0),
+      () => process.exit(signal === 'SIGINT' ? EXIT_INTERRUPTED : 0),
       () => process.exit(1),
     );
   };

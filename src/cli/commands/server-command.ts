@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { openAviary, type Aviary } from '../../app/open-aviary.js';
 import { consoleLogger } from '../../common/logger.js';
 import { createApp } from '../../server/create-app.js';
+import { EXIT_INTERRUPTED } from '../run-command.js';
 import { addStoreOptions, configFromOptions, type StoreOptions } from '../store-options.js';
 
 function port(value: string): number {
@@ -37,10 +38,11 @@ export function serverCommand(version: string): Command {
       const actualPort = typeof address === 'object' && address ? address.port : opts.port;
       log.info(`Aviary ${version} listening on http://${opts.host}:${actualPort} (database: ${config.backendStoreUri})`);
     });
-    const stop = () => {
+    // Ctrl-C exits 130 as an interrupted program does; SIGTERM (a service manager's stop) exits 0.
+    const stop = (signal: NodeJS.Signals) => {
       log.info('shutting down');
       server.close();
-      aviary.close().then(() => process.exit(0), () => process.exit(1));
+      aviary.close().then(() => process.exit(signal === 'SIGINT' ? EXIT_INTERRUPTED : 0), () => process.exit(1));
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -5,11 +5,12 @@
  * it must find the champions, skip training, and store no alert twice.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBrokerConfig } from '../../../src/broker/config/load-broker-config.js';
+import { runCliProcess } from '../../../src/cli/testing/run-cli-process.js';
 import { silentLogger } from '../../../src/common/logger.js';
 import type { DemoOptions } from '../../../src/demo/demo-options.js';
 import { silentProgress } from '../../../src/demo/demo-progress.js';
@@ -89,6 +90,22 @@ describe('aviary demo', () => {
       expect(run.summary.alertsStored).toBe(ALERTS);
       expect(run.summary.alertsInserted).toBe(0);
       expect(await run.server.aviary.alerts.countAlerts()).toBe(ALERTS);
+    },
+    COLD_BUILDS_MS,
+  );
+
+  it(
+    'as a real process, `aviary demo --exit` exits 0 three times in a row and leaves no aviary-* temp folder',
+    async () => {
+      const temp = join(work, 'tmp');
+      await mkdir(temp, { recursive: true });
+      for (let i = 1; i <= 3; i++) {
+        const args = ['demo', '--exit', '--simulated', '--n', String(ALERTS), '--port', '0', '--data-dir', join(work, 'data')];
+        const result = await runCliProcess(args, { env: { ...process.env, TMPDIR: temp }, timeoutMs: 300_000 });
+        if (result.code !== 0) expect.fail(`demo --exit run ${i} exited ${result.code} (signal ${result.signal}): ${result.stderr.slice(-800)}`);
+        expect(result.stdout).toContain(`alerts read:          ${ALERTS}`);
+      }
+      expect((await readdir(temp)).filter((name) => name.startsWith('aviary-'))).toEqual([]);
     },
     COLD_BUILDS_MS,
   );
