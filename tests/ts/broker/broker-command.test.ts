@@ -4,6 +4,7 @@
  * a second config's run that keeps the first's scores, and a config mistake reported with its
  * line and exit status 1.
  */
+import { existsSync } from 'node:fs';
 import { readFile, readdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { brokerCommand } from '../../../src/cli/commands/broker-command.js';
 import { parseExactJson } from '../../../src/common/exact-json-parse.js';
 import { prepareTestModels, type TestModels } from '../../../src/runtime/testing/test-models.js';
 import { runInProcess } from '../../../src/cli/testing/run-in-process.js';
+import { dataPath } from './shared-data.js';
 
 const aviary = (...args: string[]) => runInProcess(brokerCommand, args);
 
@@ -98,6 +100,18 @@ describe('aviary broker run', () => {
     expect(text.stdout).toMatch(/slsn: .*onnx-classifier.* slsn_score=/);
     expect(text.stdout).toMatch(/fields: .*onnx-classifier.* fields_p0=/);
     expect(text.stdout).toMatch(/slsnp: .*onnx-classifier.* slsnp_score=/);
+  }, 300_000);
+
+  it('stores into the alert store --alert-store-uri names instead of the data directory\'s', async () => {
+    const dataDir = join(work, 'uri-data');
+    const elsewhere = join(work, 'elsewhere.db');
+    const result = await aviary('run', '--config', config, '--source', dataPath('ztf/raw-2020'), '--data-dir', dataDir, '--alert-store-uri', `sqlite:///${elsewhere}`);
+    expect(result.code).toBe(0);
+    const store = await openAlertStore(`sqlite:///${elsewhere}`);
+    const stored = await store.countAlerts();
+    await store.close();
+    expect(stored).toBe(50);
+    expect(existsSync(join(dataDir, 'alerts.db'))).toBe(false);
   }, 300_000);
 
   it('reports a config mistake with the file, the line and the key, and exits with 1', async () => {
