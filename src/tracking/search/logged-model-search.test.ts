@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLoggedModelDatasets, parseLoggedModelFilter, parseLoggedModelOrderBy } from './logged-model-search.js';
+import { MAX_SEARCH_DATASETS, parseLoggedModelDatasets, parseLoggedModelFilter, parseLoggedModelOrderBy } from './logged-model-search.js';
 
 describe('parseLoggedModelFilter', () => {
   it('reads attributes (with their aliases), metrics, params and tags', () => {
@@ -66,5 +66,13 @@ describe('parseLoggedModelDatasets', () => {
       { name: 'b', digest: 'x' },
     ]);
     expect(() => parseLoggedModelDatasets([{ dataset_digest: 'x' }])).toThrow('`dataset_name` in the `datasets` clause must be specified.');
+  });
+
+  it(`takes at most ${MAX_SEARCH_DATASETS} datasets`, () => {
+    const datasets = (count: number) => Array.from({ length: count }, (_, i) => ({ dataset_name: `d${i}` }));
+    expect(parseLoggedModelDatasets(datasets(MAX_SEARCH_DATASETS))).toHaveLength(MAX_SEARCH_DATASETS);
+    expect(() => parseLoggedModelDatasets(datasets(500))).toThrow(
+      `The \`datasets\` clause names 500 datasets; at most ${MAX_SEARCH_DATASETS} are allowed.`,
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseFilter } from './parse-filter.js';
+import { MlflowError } from '../../common/mlflow-error.js';
+import { MAX_FILTER_CONDITIONS, MAX_FILTER_LIST_VALUES, parseFilter } from './parse-filter.js';
 
 const first = (text: string) => parseFilter(text)[0]!;
 
@@ -94,5 +95,38 @@ describe('parseFilter', () => {
     expect(() => parseFilter("params.p NOT LIKE 'x'")).toThrow(/at position 13, expected IN after NOT/);
     expect(() => parseFilter('params.p IS EMPTY')).toThrow(/at position 12, expected NULL or NOT NULL after IS, found 'EMPTY'/);
     expect(() => parseFilter('params.p IS NOT 1')).toThrow(/at position 16, expected NULL after IS NOT/);
+  });
+});
+
+describe('parseFilter: size limits', () => {
+  const anded = (count: number) => Array.from({ length: count }, (_, i) => `metrics.m${i} > ${i}`).join(' AND ');
+
+  it(`reads ${MAX_FILTER_CONDITIONS} conditions and ${MAX_FILTER_LIST_VALUES} list values`, () => {
+    expect(parseFilter(anded(MAX_FILTER_CONDITIONS))).toHaveLength(MAX_FILTER_CONDITIONS);
+    const half = Array.from({ length: MAX_FILTER_LIST_VALUES / 2 }, (_, i) => `'r${i}'`).join(', ');
+    expect(parseFilter(`run_id IN (${half}) AND tags.t NOT IN (${half})`).map((c) => c.value)).toMatchObject([
+      { type: 'list', values: { length: MAX_FILTER_LIST_VALUES / 2 } },
+      { type: 'list', values: { length: MAX_FILTER_LIST_VALUES / 2 } },
+    ]);
+  });
+
+  it('refuses more conditions, saying how many there are, the limit and where it is passed', () => {
+    const over = anded(MAX_FILTER_CONDITIONS + 1);
+    const position = over.indexOf(`metrics.m${MAX_FILTER_CONDITIONS} `);
+    expect(() => parseFilter(over)).toThrow(
+      `Invalid filter: the filter has ${MAX_FILTER_CONDITIONS + 1} conditions; at most ${MAX_FILTER_CONDITIONS} are allowed (condition ${MAX_FILTER_CONDITIONS + 1} starts at position ${position})`,
+    );
+    expect(() => parseFilter(anded(1000))).toThrow(/^Invalid filter: the filter has 1000 conditions; at most 200 are allowed/);
+    expect(() => parseFilter(anded(1000))).toThrow(MlflowError);
+    expect(() => parseFilter(anded(1000))).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER_VALUE' }));
+  });
+
+  it('refuses IN lists holding more values in all', () => {
+    const values = (count: number) => Array.from({ length: count }, (_, i) => `'r${i}'`).join(',');
+    const over = `run_id IN (${values(MAX_FILTER_LIST_VALUES)}) AND tags.t IN ('a')`;
+    expect(() => parseFilter(over)).toThrow(
+      `Invalid filter: the IN lists of the filter hold ${MAX_FILTER_LIST_VALUES + 1} values; at most ${MAX_FILTER_LIST_VALUES} are allowed in all`,
+    );
+    expect(() => parseFilter(`run_id IN (${values(40_000)})`)).toThrow(/hold 40000 values/);
   });
 });

@@ -9,7 +9,14 @@
  * Keywords are case-insensitive. A key is a dotted path (`metrics.acc`, `tags.mlflow.runName`,
  * metrics.`my metric`) or a whole key in double quotes (`"run name"`). The result keeps the
  * positions the grammar needs for its own error messages.
+ *
+ * The stores compile each comparison to SQL AND-ed with the others, which SQLite nests one
+ * level deeper per AND (SQLITE_MAX_EXPR_DEPTH, 1000 by default: a run search failed from about
+ * 930 metric comparisons), and each value is a bound parameter (at most 32,766). The limits
+ * below keep every search far from both, with room for the store's own clauses and a logged
+ * model search's datasets.
  */
+import { MlflowError } from '../../common/mlflow-error.js';
 import { COMPARATORS, type Comparator } from './comparison.js';
 import { keyOf, keywordOf, type RawKey } from './raw-key.js';
 import { grammarError, type SearchText } from './search-error.js';
@@ -29,6 +36,11 @@ export interface RawComparison {
   readonly value: RawValue;
 }
 
+/** Most comparisons one filter may AND together. */
+export const MAX_FILTER_CONDITIONS = 200;
+/** Most values all the IN and NOT IN lists of one filter may hold together. */
+export const MAX_FILTER_LIST_VALUES = 10_000;
+
 const COMPARATOR_LIST = `a comparator (${COMPARATORS.join(', ')})`;
 
 export function parseFilter(text: string): RawComparison[] {
@@ -44,7 +56,7 @@ export function parseFilter(text: string): RawComparison[] {
     const op = parseComparator(cursor);
     comparisons.push({ key, op, opPosition: opToken.position, value: parseValue(cursor, op) });
     const after = cursor.next();
-    if (after.kind === 'end') return comparisons;
+    if (after.kind === 'end') return checkSize(src, comparisons);
     if (keywordOf(after) !== 'AND') {
       const clause = text.slice(after.position).trim();
       throw grammarError(src, `Invalid clause(s) in filter string: '${clause}'`, after.position, 'AND or the end of the filter', after.text);
@@ -108,4 +120,23 @@ function parseList(cursor: TokenCursor): RawValue {
   const end = cursor.peek().position;
   const text = cursor.src.text.slice(open.position, end).trim();
   return { type: 'list', values, position: open.position, text };
+}
+
+/** The whole filter is read first, so the message can say how far over a limit it is. */
+function checkSize(src: SearchText, comparisons: RawComparison[]): RawComparison[] {
+  if (comparisons.length > MAX_FILTER_CONDITIONS) {
+    const { key } = comparisons[MAX_FILTER_CONDITIONS]!;
+    throw MlflowError.invalid(
+      `Invalid ${src.what}: the ${src.what} has ${comparisons.length} conditions; at most ${MAX_FILTER_CONDITIONS} are allowed ` +
+        `(condition ${MAX_FILTER_CONDITIONS + 1} starts at position ${key.prefixPosition ?? key.position})`,
+    );
+  }
+  const lists = comparisons.flatMap((c) => (c.value.type === 'list' ? [c.value] : []));
+  const total = lists.reduce((n, list) => n + list.values.length, 0);
+  if (total > MAX_FILTER_LIST_VALUES) {
+    throw MlflowError.invalid(
+      `Invalid ${src.what}: the IN lists of the ${src.what} hold ${total} values; at most ${MAX_FILTER_LIST_VALUES} are allowed in all`,
+    );
+  }
+  return comparisons;
 }
