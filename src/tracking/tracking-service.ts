@@ -3,6 +3,7 @@
  * (HTTP now, the CLI and the broker later) call this, never the store directly.
  */
 import { MlflowError } from '../common/mlflow-error.js';
+import { validateArtifactLocation } from './artifact-location.js';
 import type { Dataset, Experiment, KeyValue, LoggedModel, LoggedModelStatus, Metric, Page, Run, RunInfo, RunStatus, ViewType } from './entities.js';
 import type { CreateLoggedModelInput, SearchQuery, TrackingStore } from './tracking-store.js';
 import {
@@ -26,6 +27,7 @@ export class TrackingService {
 
   createExperiment(name: string, artifactLocation: string | undefined, tags: KeyValue[]): Promise<string> {
     validateExperimentName(name);
+    if (artifactLocation) validateArtifactLocation(artifactLocation);
     tags.forEach(validateExperimentTag);
     return this.store.createExperiment(name, artifactLocation || undefined, tags);
   }

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from mlflow.exceptions import MlflowException
 
 from conftest import unique_name
 
@@ -119,6 +120,46 @@ def test_log_metric_wrong_types(api, run, field, value):
 def test_create_experiment_name_is_a_number(api):
     resp = api.post("experiments/create", json={"name": 123})
     assert "name" in assert_error(resp, 400, "INVALID_PARAMETER_VALUE")["message"]
+
+
+# Aviary serves artifacts only from its own store (mlflow-artifacts:/ URIs): any other location
+# would give runs whose artifacts cannot be reached, and send clients to upload elsewhere.
+UNSERVABLE_LOCATIONS = [
+    "file:///etc",
+    "/etc",
+    "http://169.254.169.254/",
+    "s3://bucket/path",
+    "mlflow-artifacts://169.254.169.254:80/x",
+    "mlflow-artifacts:/../../etc",
+]
+
+
+@pytest.mark.parametrize("location", UNSERVABLE_LOCATIONS)
+def test_create_experiment_unservable_artifact_location(client, api, against_mlflow, location):
+    if against_mlflow:
+        pytest.skip("MLflow 3.17.2 stores any artifact_location; using its artifacts fails later")
+    name = unique_name("bad-location")
+    with pytest.raises(MlflowException) as raised:
+        client.create_experiment(name, artifact_location=location)
+    assert raised.value.error_code == "INVALID_PARAMETER_VALUE"
+    assert "mlflow-artifacts:/<path>" in raised.value.message
+    assert client.get_experiment_by_name(name) is None
+    resp = api.post("experiments/create", json={"name": name, "artifact_location": location})
+    assert location in assert_error(resp, 400, "INVALID_PARAMETER_VALUE")["message"]
+
+
+def test_create_experiment_servable_artifact_locations(client, tmp_path):
+    (tmp_path / "note.txt").write_text("hello")
+    default = client.create_experiment(unique_name("default-location"))
+    named = client.create_experiment(unique_name("named-location"),
+                                     artifact_location=f"mlflow-artifacts:/{unique_name('team')}")
+    for experiment_id in (default, named):
+        location = client.get_experiment(experiment_id).artifact_location
+        assert location.startswith("mlflow-artifacts:/")
+        run = client.create_run(experiment_id)
+        assert run.info.artifact_uri.startswith(location.rstrip("/") + "/")
+        client.log_artifact(run.info.run_id, str(tmp_path / "note.txt"))
+        assert [f.path for f in client.list_artifacts(run.info.run_id)] == ["note.txt"]
 
 
 def test_unknown_experiment(api):
