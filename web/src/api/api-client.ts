@@ -1,9 +1,10 @@
 /**
  * Calls MLflow's REST API on the server that served this page. GET parameters go in the query
  * string (lists as repeated keys); others as a JSON body. Every failure becomes an ApiError
- * carrying the server's own message.
+ * carrying the server's own message. Credentials and the UI's header are added by apiFetch.
  */
 import { ApiError } from './api-error.js';
+import { apiFetch } from './api-fetch.js';
 
 export const API_BASE = '/api/2.0/mlflow';
 
@@ -19,13 +20,7 @@ export async function callApi<T>(method: 'GET' | 'POST' | 'DELETE', endpoint: st
     init.headers = { 'Content-Type': 'application/json' };
     init.body = JSON.stringify(params);
   }
-  let response: Response;
-  try {
-    response = await fetch(url, init);
-  } catch (err) {
-    if (signal?.aborted) throw err;
-    throw new ApiError(0, 'NETWORK_ERROR', `${method} ${endpoint} could not reach the server: ${(err as Error).message}`);
-  }
+  const response = await apiFetch(url, init);
   const text = await response.text();
   const body = parseJson(text);
   if (!response.ok) {

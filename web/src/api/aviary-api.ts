@@ -4,6 +4,7 @@
  * every digit; the envelope's ids are handed to the UI as strings, the payload keeps BigInts.
  */
 import { ApiError } from './api-error.js';
+import { apiErrorOf, apiFetch } from './api-fetch.js';
 import { idText, parseExactJson } from './exact-json.js';
 
 export const AVIARY_API = '/api/aviary';
@@ -125,24 +126,12 @@ async function getExact(endpoint: string, signal?: AbortSignal): Promise<unknown
   }
 }
 
-async function send(url: string, signal?: AbortSignal): Promise<Response> {
-  try {
-    return await fetch(url, { signal });
-  } catch (err) {
-    if (signal?.aborted) throw err;
-    throw new ApiError(0, 'NETWORK_ERROR', `GET ${url} could not reach the server: ${(err as Error).message}`);
-  }
+function send(url: string, signal?: AbortSignal): Promise<Response> {
+  return apiFetch(url, { signal });
 }
 
-async function errorOf(response: Response, url: string): Promise<ApiError> {
-  const text = await response.text();
-  let body: { error_code?: string; message?: string } | undefined;
-  try {
-    body = JSON.parse(text) as typeof body;
-  } catch {
-    body = undefined;
-  }
-  return new ApiError(response.status, body?.error_code ?? `HTTP_${response.status}`, body?.message ?? (text.slice(0, 300) || `GET ${url}: ${response.statusText}`));
+function errorOf(response: Response, url: string): Promise<ApiError> {
+  return apiErrorOf(response, `GET ${url}`);
 }
 
 function query(params: Record<string, string | undefined>): string {

@@ -5,6 +5,7 @@
  * server's message.
  */
 import { ApiError } from './api-error.js';
+import { apiFetch } from './api-fetch.js';
 import { idText, parseExactJson } from './exact-json.js';
 
 export const AVIARY_API_BASE = '/api/aviary';
@@ -106,13 +107,7 @@ async function getAviary<T>(endpoint: string, params: Record<string, string | nu
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') query.set(key, String(value));
   const url = `${AVIARY_API_BASE}/${endpoint}${query.size > 0 ? `?${query.toString()}` : ''}`;
-  let response: Response;
-  try {
-    response = await fetch(url, { signal });
-  } catch (err) {
-    if (signal?.aborted) throw err;
-    throw new ApiError(0, 'NETWORK_ERROR', `GET ${endpoint} could not reach the server: ${(err as Error).message}`);
-  }
+  const response = await apiFetch(url, { signal });
   const text = await response.text();
   let body: unknown;
   try {

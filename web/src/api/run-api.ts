@@ -1,6 +1,6 @@
 /** The calls the run and compare pages make: a run, metric histories, logged models and artifacts. */
 import { callApi } from './api-client.js';
-import { ApiError } from './api-error.js';
+import { apiErrorOf, apiFetch } from './api-fetch.js';
 import type { KeyValue, Metric, Run } from './entities.js';
 
 export interface DatasetInput {
@@ -73,24 +73,25 @@ export async function listArtifacts(runId: string, path: string, signal?: AbortS
   return (body.files ?? []).sort((a, b) => Number(b.is_dir) - Number(a.is_dir) || a.path.localeCompare(b.path));
 }
 
-/** Where the browser downloads (or shows) one artifact file. */
+/**
+ * Where one artifact file is served. A plain <img src> or <a href> cannot carry the session's
+ * credentials: load it with `readArtifactBlob` when the server may ask for them.
+ */
 export function artifactUrl(runId: string, path: string): string {
   return `/get-artifact?${new URLSearchParams({ path, run_uuid: runId }).toString()}`;
 }
 
+/** An artifact's bytes fetched with the session's credentials (for images and downloads). */
+export async function readArtifactBlob(runId: string, path: string, signal?: AbortSignal): Promise<Blob> {
+  const response = await apiFetch(artifactUrl(runId, path), { signal });
+  if (!response.ok) throw await apiErrorOf(response, `GET ${path}`);
+  return response.blob();
+}
+
 /** The start of an artifact as text: at most `maxBytes`, and whether the file was longer. */
 export async function readArtifactText(runId: string, path: string, maxBytes: number, signal?: AbortSignal): Promise<{ text: string; truncated: boolean }> {
-  const response = await fetch(artifactUrl(runId, path), { signal });
-  if (!response.ok) {
-    const body = await response.text();
-    let error: { error_code?: string; message?: string } = {};
-    try {
-      error = JSON.parse(body) as typeof error;
-    } catch {
-      // not JSON: the raw text is the message
-    }
-    throw new ApiError(response.status, error.error_code ?? `HTTP_${response.status}`, error.message ?? (body.slice(0, 300) || response.statusText));
-  }
+  const response = await apiFetch(artifactUrl(runId, path), { signal });
+  if (!response.ok) throw await apiErrorOf(response, `GET ${path}`);
   const reader = response.body!.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

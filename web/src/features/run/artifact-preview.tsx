@@ -1,12 +1,16 @@
 /**
  * One artifact file shown in the page: text (the first 100 KB) in a <pre>, CSV/TSV as a table
- * (the first 200 rows), images as <img>; anything else is offered as a download.
+ * (the first 200 rows), images as <img>; anything else is offered as a download. Images and
+ * signed-in downloads are fetched with the session's credentials (an <img src> or a plain link
+ * cannot send them) and handed to the browser as blob URLs.
  */
 import { useState } from 'react';
-import { artifactUrl, readArtifactText } from '../../api/run-api.js';
+import { readArtifactBlob, readArtifactText } from '../../api/run-api.js';
 import { ErrorBanner } from '../../components/error-banner.js';
 import { Progress } from '../../components/progress.js';
 import { useAsync } from '../../components/use-async.js';
+import { useObjectUrl } from '../../components/use-object-url.js';
+import { ArtifactDownloadLink } from './artifact-download-link.js';
 import { parseDelimited } from './csv.js';
 import { previewKind } from './preview-kind.js';
 
@@ -15,27 +19,28 @@ const MAX_TABLE_ROWS = 200;
 
 export function ArtifactPreview({ runId, path, size }: { runId: string; path: string; size?: number }) {
   const kind = previewKind(path);
-  const url = artifactUrl(runId, path);
   return (
     <div className="artifact-preview" data-testid="artifact-preview" data-path={path} data-kind={kind}>
       <div className="preview-head">
         <span className="mono">{path}</span>
         {size !== undefined && <span className="meta">{formatSize(size)}</span>}
-        <a href={url} download={path.split('/').pop()} data-testid="artifact-download">
-          Download
-        </a>
+        <ArtifactDownloadLink runId={runId} path={path} />
       </div>
-      {kind === 'image' && <ImagePreview url={url} path={path} />}
+      {kind === 'image' && <ImagePreview runId={runId} path={path} />}
       {(kind === 'text' || kind === 'table') && <TextPreview runId={runId} path={path} asTable={kind === 'table'} />}
       {kind === 'download' && <p className="empty">No preview for this kind of file; download it to open it.</p>}
     </div>
   );
 }
 
-function ImagePreview({ url, path }: { url: string; path: string }) {
+function ImagePreview({ runId, path }: { runId: string; path: string }) {
   const [failed, setFailed] = useState(false);
+  const [blob] = useAsync(`${runId}/${path}`, (signal) => readArtifactBlob(runId, path, signal));
+  const src = useObjectUrl(blob.status === 'done' ? blob.value : undefined);
+  if (blob.status === 'loading') return <Progress label={`Loading ${path}…`} />;
+  if (blob.status === 'error') return <ErrorBanner error={blob.error} />;
   if (failed) return <div className="error" role="alert">The image {path} could not be shown.</div>;
-  return <img className="preview-image" src={url} alt={path} data-testid="artifact-image" onError={() => setFailed(true)} />;
+  return src ? <img className="preview-image" src={src} alt={path} data-testid="artifact-image" onError={() => setFailed(true)} /> : null;
 }
 
 function TextPreview({ runId, path, asTable }: { runId: string; path: string; asTable: boolean }) {
