@@ -1,4 +1,5 @@
 /** The page frame (header and navigation) and which page the URL shows. */
+import { UserMenu } from './auth/user-menu.js';
 import { AlertPage } from './features/alerts/alert-page.js';
 import { AlertsPage } from './features/alerts/alerts-page.js';
 import { ObjectPage } from './features/alerts/object-page.js';
@@ -9,6 +10,7 @@ import { ModelPage } from './features/models/model-page.js';
 import { ModelsPage } from './features/models/models-page.js';
 import { RunPage } from './features/run/run-page.js';
 import { RunsPage } from './features/runs/runs-page.js';
+import { TokensPage } from './features/tokens/tokens-page.js';
 import { Link } from './routing/link.js';
 import { useLocation } from './routing/location.js';
 import { pageOf, paths } from './routing/paths.js';
@@ -32,6 +34,7 @@ export function App() {
         <Link to={paths.alerts()} className={['alerts', 'alert', 'object'].includes(page.kind) ? 'active' : undefined}>
           Alerts
         </Link>
+        <UserMenu />
       </header>
       <main>
         {page.kind === 'experiments' && <ExperimentsPage />}
@@ -44,6 +47,7 @@ export function App() {
         {page.kind === 'alerts' && <AlertsPage />}
         {page.kind === 'alert' && <AlertPage key={page.alertId} alertId={page.alertId} />}
         {page.kind === 'object' && <ObjectPage key={page.objectId} objectId={page.objectId} />}
+        {page.kind === 'tokens' && <TokensPage />}
         {page.kind === 'not-found' && (
           <p className="error" role="alert">
             No page at {path}.

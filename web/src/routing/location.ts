@@ -1,6 +1,6 @@
 /**
  * History routing: every page has a plain URL (/experiments/1?filter=...), served by the
- * server's fallback to index.html. `navigate` pushes a URL; `replaceQuery` rewrites the
+ * server's fallback to index.html. `navigate` pushes a URL, `redirect` replaces it; `replaceQuery` rewrites the
  * current one's query (filter, order, columns) without adding a history entry.
  */
 import { useSyncExternalStore } from 'react';
@@ -10,6 +10,13 @@ const CHANGE = 'aviary:navigate';
 export function navigate(to: string): void {
   if (to === currentUrl()) return;
   history.pushState(null, '', to);
+  window.dispatchEvent(new Event(CHANGE));
+}
+
+/** Replaces the current URL (no history entry): a redirect, such as to and from the login page. */
+export function redirect(to: string): void {
+  if (to === currentUrl()) return;
+  history.replaceState(null, '', to);
   window.dispatchEvent(new Event(CHANGE));
 }
 

@@ -15,6 +15,8 @@ export const paths = {
   /** An alert by its exact id (digits; never a JS number). */
   alert: (alertId: string, survey?: string) => `/alerts/${encodeURIComponent(alertId)}${query(survey ? { survey } : undefined)}`,
   object: (objectId: string) => `/objects/${encodeURIComponent(objectId)}`,
+  /** The signed-in user's access tokens (authentication on). */
+  tokens: () => '/tokens',
 };
 
 export type Page =
@@ -28,6 +30,7 @@ export type Page =
   | { kind: 'alerts' }
   | { kind: 'alert'; alertId: string }
   | { kind: 'object'; objectId: string }
+  | { kind: 'tokens' }
   | { kind: 'not-found' };
 
 export function pageOf(path: string): Page {
@@ -46,5 +49,6 @@ export function pageOf(path: string): Page {
   if (head === 'alerts' && parts.length === 1) return { kind: 'alerts' };
   if (head === 'alerts' && parts.length === 2) return { kind: 'alert', alertId: id! };
   if (head === 'objects' && parts.length === 2) return { kind: 'object', objectId: id! };
+  if (head === 'tokens' && parts.length === 1) return { kind: 'tokens' };
   return { kind: 'not-found' };
 }

@@ -2,6 +2,8 @@
 import type { ModelVersion, RegisteredModel, Run } from '../../api/entities.js';
 import { allModelVersions, getRegisteredModel } from '../../api/registry-api.js';
 import { getRun } from '../../api/tracking-api.js';
+import { mayEditAliases, mayEditModelTags } from '../../auth/access.js';
+import { useWhoAmI } from '../../auth/who-am-i-context.js';
 import { ErrorBanner } from '../../components/error-banner.js';
 import { formatTime } from '../../components/format.js';
 import { Progress } from '../../components/progress.js';
@@ -29,6 +31,7 @@ async function loadModel(name: string, signal: AbortSignal): Promise<ModelView> 
 
 export function ModelPage({ name }: { name: string }) {
   const [state, reload] = useAsync(name, (signal) => loadModel(name, signal));
+  const who = useWhoAmI();
   return (
     <section>
       <nav className="crumbs">
@@ -43,8 +46,8 @@ export function ModelPage({ name }: { name: string }) {
             {state.value.model.description ? ` · ${state.value.model.description}` : ''}
           </p>
           <div className="model-panels">
-            <AliasEditor model={state.value.model} versions={state.value.versions} onChanged={reload} />
-            <TagEditor model={state.value.model} onChanged={reload} />
+            <AliasEditor model={state.value.model} versions={state.value.versions} editable={mayEditAliases(who, name)} onChanged={reload} />
+            <TagEditor model={state.value.model} editable={mayEditModelTags(who, name)} onChanged={reload} />
           </div>
           <h2>Versions</h2>
           <VersionsTable versions={state.value.versions} runs={state.value.runs} />
