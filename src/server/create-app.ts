@@ -14,12 +14,14 @@ import { runRoutes } from './routes/run-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { uiHandler } from './ui/ui-handler.js';
+import { createBrowserGuard, type BrowserDefenceOptions } from './security/browser-guard.js';
 import { defaultWebRoot } from './ui/web-root.js';
 
 export const API_PREFIXES = ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow'] as const;
 export const ARTIFACT_PREFIXES = ['/api/2.0/mlflow-artifacts', '/ajax-api/2.0/mlflow-artifacts'] as const;
 
-export function createApp(aviary: Aviary, options: { version: string; webRoot?: string }, log: Logger): Server {
+/** `browserDefences` defaults to the safe settings: localhost names only, same-origin pages only. */
+export function createApp(aviary: Aviary, options: { version: string; webRoot?: string; browserDefences?: BrowserDefenceOptions }, log: Logger): Server {
   const { tracking, registry, artifacts } = aviary;
   const runArtifactUri = async (runId: string) => (await tracking.getRun(runId)).info.artifact_uri;
   const router = new Router()
@@ -34,5 +36,5 @@ export function createApp(aviary: Aviary, options: { version: string; webRoot?: 
     .mount(ARTIFACT_PREFIXES, artifactServiceRoutes(artifacts))
     .mount([''], [...runArtifactRoutes(artifacts, runArtifactUri, API_PREFIXES), ...systemRoutes(options.version), ...alertRoutes(aviary.alerts)])
     .fallbackForGet(uiHandler(options.webRoot ?? defaultWebRoot()));
-  return createHttpServer(router, log);
+  return createHttpServer(router, log, createBrowserGuard(options.browserDefences ?? {}, log));
 }

@@ -8,13 +8,14 @@ import { MlflowError } from '../common/mlflow-error.js';
 import type { Logger } from '../common/logger.js';
 import { RESPONDED, type ApiRequest, type Method, type Router } from './router.js';
 import { toJson } from './json.js';
+import type { BrowserGuard } from './security/browser-guard.js';
 
 /** JSON bodies of the API are small (log-batch is bounded); artifacts stream and are not read here. */
 const MAX_JSON_BODY = 16 * 1024 * 1024;
 
-export function createHttpServer(router: Router, log: Logger): Server {
+export function createHttpServer(router: Router, log: Logger, guard?: BrowserGuard): Server {
   const server = createServer((req, res) => {
-    handle(router, req, res).catch((err: unknown) => {
+    handle(router, req, res, guard).catch((err: unknown) => {
       log.error(`unhandled error on ${req.method} ${req.url}: ${String(err)}`);
       if (!res.headersSent) sendError(res, new MlflowError('INTERNAL_ERROR', 'Internal server error'));
       else res.destroy();
@@ -24,12 +25,19 @@ export function createHttpServer(router: Router, log: Logger): Server {
   return server;
 }
 
-async function handle(router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(router: Router, req: IncomingMessage, res: ServerResponse, guard: BrowserGuard | undefined): Promise<void> {
   const method = (req.method ?? 'GET').toUpperCase() as Method;
   const rawUrl = req.url ?? '/';
   const queryAt = rawUrl.indexOf('?');
   // Route on the path as sent: WHATWG URL parsing would resolve `..` and `\\` and so hide a traversal attempt.
   const pathname = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
+  // Before any route runs: a refused request (wrong Host, foreign Origin, non-JSON body) touches nothing.
+  const verdict = guard?.(req, res, method, pathname);
+  if (verdict !== undefined) {
+    req.resume();
+    if (verdict !== 'answered') sendError(res, verdict);
+    return;
+  }
   const query = new URLSearchParams(queryAt < 0 ? '' : rawUrl.slice(queryAt + 1));
   if (hasDotSegment(pathname)) {
     req.resume();
