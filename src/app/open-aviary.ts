@@ -3,7 +3,7 @@
  * services on them. The server, the CLI commands (and later the broker) all start here, so
  * every part of one process shares one database handle and one registry event stream.
  */
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { ArtifactRepository } from '../artifacts/artifact-repository.js';
 import { LocalArtifactRepository } from '../artifacts/local-artifact-repository.js';
 import type { AlertStore } from '../broker/store/alert-store.js';
@@ -12,10 +12,12 @@ import type { Logger } from '../common/logger.js';
 import { RegistryEvents } from '../registry/registry-events.js';
 import { RegistryService } from '../registry/registry-service.js';
 import { webhookPolicyFromEnv, type WebhookDestinationPolicy } from '../registry/webhooks/webhook-destination-policy.js';
+import type { HostResolver } from '../registry/webhooks/webhook-destination.js';
 import { WebhookDispatcher } from '../registry/webhooks/webhook-dispatcher.js';
+import { KEY_FILE_NAME, webhookSecretKey } from '../registry/webhooks/webhook-secret-key.js';
 import { WebhookSender } from '../registry/webhooks/webhook-sender.js';
 import { WebhookService } from '../registry/webhooks/webhook-service.js';
-import { openDatabase } from '../store/sql/open-database.js';
+import { openDatabase, sqlitePathOf } from '../store/sql/open-database.js';
 import { sqlRegistryStore } from '../store/sql/sql-registry-store.js';
 import { sqlTrackingStore } from '../store/sql/sql-tracking-store.js';
 import { WebhooksRepository } from '../store/sql/webhooks-repository.js';
@@ -31,6 +33,8 @@ export interface AviaryConfig {
    * MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS when absent (MLflow's defaults when those are unset).
    */
   webhookPolicy?: WebhookDestinationPolicy;
+  /** How webhook host names are resolved (node:dns by default): for tests. */
+  webhookResolver?: HostResolver;
 }
 
 export interface Aviary {
@@ -58,17 +62,19 @@ export function configForDataDir(
 export async function openAviary(config: AviaryConfig, log: Logger): Promise<Aviary> {
   const webhookPolicy = config.webhookPolicy ?? webhookPolicyFromEnv(process.env); // before anything opens: it may throw
   if (webhookPolicy.allowPrivateHosts) log.warn('webhooks: loopback, private and link-local destinations are allowed (meant for local development only)');
+  const secretKey = webhookSecretKey(process.env, webhookKeyFileBeside(config.backendStoreUri));
   const database = await openDatabase(config.backendStoreUri);
   const tracking = new TrackingService(sqlTrackingStore(database));
   const registry = new RegistryService(sqlRegistryStore(database), tracking, new RegistryEvents(log));
-  const webhookStore = new WebhooksRepository(database.db);
-  const sender = new WebhookSender({ policy: webhookPolicy });
+  const webhookStore = new WebhooksRepository(database.db, secretKey.cipher);
+  await checkWebhookSecrets(webhookStore, secretKey.source, log);
+  const sender = new WebhookSender({ policy: webhookPolicy, resolve: config.webhookResolver });
   const dispatcher = new WebhookDispatcher(webhookStore, registry, sender, log).attach(registry.events);
   const alerts = new LazyAlertStore(config.alertStoreUri ?? alertStoreBeside(config.backendStoreUri));
   return {
     tracking,
     registry,
-    webhooks: new WebhookService(webhookStore, sender, webhookPolicy),
+    webhooks: new WebhookService(webhookStore, sender, webhookPolicy, config.webhookResolver),
     artifacts: new LocalArtifactRepository(config.artifactsDestination),
     alerts,
     // Deliveries under way may still read the registry: they finish (or are aborted) first.
@@ -84,4 +90,24 @@ export async function openAviary(config: AviaryConfig, log: Logger): Promise<Avi
 function alertStoreBeside(backendStoreUri: string): string {
   const sqlite = /^(sqlite:\/\/\/.*\/)[^/]+$/.exec(backendStoreUri);
   return sqlite ? `${sqlite[1]}alerts.db` : 'sqlite:///:memory:';
+}
+
+/** Without MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY, the key is kept beside a SQLite database file. */
+function webhookKeyFileBeside(backendStoreUri: string): string | undefined {
+  const path = sqlitePathOf(backendStoreUri);
+  return path === undefined || path === ':memory:' ? undefined : join(dirname(path), KEY_FILE_NAME);
+}
+
+/** Plain-text secrets from before are encrypted now; a key that opens none of the others is said at once, not at the first event. */
+async function checkWebhookSecrets(store: WebhooksRepository, keySource: string, log: Logger): Promise<void> {
+  const { stored, sealed, unreadable } = await store.sealSecrets();
+  if (stored > 0) log.info(`webhooks: secrets are encrypted at rest with the key from ${keySource}`);
+  if (sealed > 0) log.info(`webhooks: encrypted the secrets of ${sealed} webhook(s) stored before encryption at rest`);
+  if (unreadable.length > 0) {
+    log.error(
+      `webhooks: the key from ${keySource} cannot decrypt the secrets of ${unreadable.length} webhook(s) ` +
+        `(${unreadable.map((w) => `${w.name} ${w.webhookId}`).join(', ')}): they were stored under another key; ` +
+        'set the key they were written with, or give those webhooks a new secret. Until then they send nothing.',
+    );
+  }
 }

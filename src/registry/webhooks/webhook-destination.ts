@@ -1,12 +1,14 @@
 /**
- * Checks a webhook's destination against the policy, with MLflow's messages: the URL alone when
- * a webhook is created or updated (scheme, literal address, names reserved for local hosts),
- * and again before every delivery with each address the host name resolves to. The addresses
+ * Checks a webhook's destination against the policy, with MLflow's messages: when a webhook is
+ * created or updated (scheme, literal address, names reserved for local hosts, then every
+ * address the name resolves to, as MLflow does), and again before every delivery, since a
+ * name's addresses can change after it was accepted. The addresses
  * given back are the only ones a delivery may connect to, so a DNS answer that changes between
  * the check and the connection (DNS rebinding) cannot redirect it.
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { MlflowError } from '../../common/mlflow-error.js';
 import { isPublicAddress } from './public-address.js';
 import type { WebhookDestinationPolicy } from './webhook-destination-policy.js';
 
@@ -71,4 +73,32 @@ export async function resolveDestination(
     if (refused) throw new WebhookDestinationRefused(`${NON_PUBLIC} '${host}' resolves to ${refused.address}.`);
   }
   return addresses;
+}
+
+/** MLflow's bound on the lookup a create or update waits for. */
+export const CREATE_LOOKUP_TIMEOUT_MS = 5_000;
+
+/**
+ * The create and update check, with MLflow's 400 messages: a host name must resolve, and only
+ * to public addresses. Skipped when private hosts are allowed, as MLflow skips it. Run after
+ * `urlProblem`, which judges the scheme and literal addresses without DNS.
+ */
+export async function checkResolvedHost(url: URL, policy: WebhookDestinationPolicy, resolve: HostResolver, timeoutMs = CREATE_LOOKUP_TIMEOUT_MS): Promise<void> {
+  const host = hostOf(url);
+  if (policy.allowPrivateHosts || host === '' || isIP(host)) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((done) => (timer = setTimeout(done, timeoutMs, 'timeout')));
+  let answer: readonly ResolvedAddress[] | 'timeout';
+  try {
+    answer = await Promise.race([resolve(host), timeout]);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw MlflowError.invalid(`Cannot resolve Webhook URL hostname '${host}': ${code ?? (err as Error).message}`);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (answer === 'timeout') throw MlflowError.invalid(`Timed out resolving Webhook URL hostname '${host}' after ${timeoutMs / 1000} seconds`);
+  if (answer.length === 0) throw MlflowError.invalid(`Cannot resolve Webhook URL hostname '${host}': no address`);
+  const refused = answer.find((a) => !isPublicAddress(a.address));
+  if (refused) throw MlflowError.invalid(`${NON_PUBLIC} '${host}' resolves to ${refused.address}.`);
 }

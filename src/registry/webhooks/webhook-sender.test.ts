@@ -109,3 +109,14 @@ describe('WebhookSender destinations', () => {
     expect(outcome).toMatchObject({ ok: false, error: 'no answer within 100 ms' });
   });
 });
+
+describe('a webhook whose secret cannot be decrypted', () => {
+  it('sends nothing rather than an unsigned delivery, and says why without the secret', async () => {
+    const { port, seen } = await serve((_req, res) => res.writeHead(200).end());
+    const sender = new WebhookSender({ policy: LOCAL_RECEIVERS, backoffMs: 1 });
+    const unreadable: WebhookTarget = { webhookId: 'w1', name: 'hook', url: `http://127.0.0.1:${port}/x`, secretProblem: 'its secret cannot be decrypted: the stored secret was encrypted with another key (or altered)' };
+    const outcome = await sender.send(unreadable, message);
+    expect(outcome).toMatchObject({ ok: false, attempts: 0, error: 'not sent: its secret cannot be decrypted: the stored secret was encrypted with another key (or altered)' });
+    expect(seen).toEqual([]);
+  });
+});

@@ -42,7 +42,7 @@ export interface DeliveryOutcome {
   /** The last answer's body (first 64 KiB), when asked for. */
   readonly body?: string;
   /**
-   * Why there was no answer (refused destination, network error, timeout, abort); it may name
+   * Why there was no answer (refused destination, unreadable secret, network error, timeout, abort); it may name
    * the host and an address, never the URL's path, the secret or the signature.
    */
   readonly error?: string;
@@ -81,6 +81,8 @@ export class WebhookSender {
     options: SendOptions = {},
   ): Promise<DeliveryOutcome> {
     const deliveryId = randomUUID();
+    // Sending unsigned would hand the receiver a delivery it cannot trust (or one it trusts wrongly).
+    if (target.secretProblem) return { deliveryId, ok: false, attempts: 0, error: `not sent: ${target.secretProblem}` };
     const body = toPythonJson({
       entity: message.event.entity.toLowerCase(),
       action: message.event.action.toLowerCase(),

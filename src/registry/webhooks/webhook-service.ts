@@ -5,6 +5,7 @@
 import { MlflowError } from '../../common/mlflow-error.js';
 import type { Page } from '../entities.js';
 import type { WebhookDestinationPolicy } from './webhook-destination-policy.js';
+import { checkResolvedHost, systemResolver, type HostResolver } from './webhook-destination.js';
 import { examplePayload } from './webhook-payload.js';
 import type { WebhookSender } from './webhook-sender.js';
 import type { NewWebhook, Webhook, WebhookEvent, WebhookPatch, WebhookStore, WebhookTestResult } from './webhook-store.js';
@@ -19,13 +20,15 @@ export class WebhookService {
     private readonly sender: WebhookSender,
     /** The same policy the sender delivers under. */
     private readonly policy: WebhookDestinationPolicy,
+    private readonly resolve: HostResolver = systemResolver,
   ) {}
 
-  create(input: Omit<NewWebhook, 'status'> & { status?: NewWebhook['status'] }): Promise<Webhook> {
+  async create(input: Omit<NewWebhook, 'status'> & { status?: NewWebhook['status'] }): Promise<Webhook> {
     validateWebhookName(input.name);
     validateWebhookUrl(input.url, this.policy);
     const events = validateWebhookEvents(input.events);
     if (input.description) validateWebhookDescription(input.description);
+    await checkResolvedHost(new URL(input.url), this.policy, this.resolve);
     return this.store.create({
       ...input,
       events,
@@ -46,11 +49,12 @@ export class WebhookService {
   }
 
   /** An empty `description` clears it; an empty `secret` removes signing (both as MLflow). */
-  update(webhookId: string, patch: WebhookPatch): Promise<Webhook> {
+  async update(webhookId: string, patch: WebhookPatch): Promise<Webhook> {
     if (patch.name !== undefined) validateWebhookName(patch.name);
     if (patch.url !== undefined) validateWebhookUrl(patch.url, this.policy);
     const events = patch.events === undefined ? undefined : validateWebhookEvents(patch.events);
     if (patch.description) validateWebhookDescription(patch.description);
+    if (patch.url !== undefined) await checkResolvedHost(new URL(patch.url), this.policy, this.resolve);
     return this.store.update(webhookId, { ...patch, events });
   }
 

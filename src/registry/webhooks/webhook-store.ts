@@ -71,6 +71,12 @@ export interface WebhookTarget {
   readonly url: string;
   /** No secret (or an empty one): deliveries go unsigned, as MLflow sends them. */
   readonly secret?: string;
+  /**
+   * Set when the webhook has a secret this server cannot decrypt (the key changed or is
+   * missing): nothing is sent, since an unsigned delivery is not what the receiver expects.
+   * Says why without the key or the stored value.
+   */
+  readonly secretProblem?: string;
 }
 
 export interface NewWebhook {
@@ -97,4 +103,10 @@ export interface WebhookStore {
   activeTargets(event: WebhookEvent): Promise<WebhookTarget[]>;
   /** One webhook's delivery target, whatever its status: for the test endpoint. */
   target(webhookId: string): Promise<{ webhook: Webhook; target: WebhookTarget }>;
+  /**
+   * Encrypts the secrets stored in plain text (rows from before encryption at rest) and names
+   * the webhooks whose secrets the current key cannot decrypt: for the start-up check.
+   * `stored` counts the webhooks that have a secret.
+   */
+  sealSecrets(): Promise<{ stored: number; sealed: number; unreadable: { webhookId: string; name: string }[] }>;
 }

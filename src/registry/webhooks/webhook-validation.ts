@@ -1,7 +1,7 @@
 /**
  * MLflow's rules for webhooks (mlflow/utils/validation.py, mlflow/entities/webhook.py), with
- * its messages. The URL's scheme and host are judged by the destination policy; unlike MLflow,
- * a host name is not resolved here but before each delivery, where it counts.
+ * its messages. The URL's scheme and host are judged by the destination policy, here without
+ * DNS; the service then resolves a host name (`checkResolvedHost`), and delivery does again.
  */
 import { MlflowError } from '../../common/mlflow-error.js';
 import type { WebhookDestinationPolicy } from './webhook-destination-policy.js';

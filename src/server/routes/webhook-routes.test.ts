@@ -4,13 +4,14 @@ import { createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAviary, type Aviary } from '../../app/open-aviary.js';
 import { silentLogger, type Logger } from '../../common/logger.js';
 import { startRecordingReceiver, type RecordingReceiver } from '../../registry/webhooks/recording-receiver.js';
 import { DEFAULT_WEBHOOK_POLICY, type WebhookDestinationPolicy } from '../../registry/webhooks/webhook-destination-policy.js';
+import { systemResolver, type HostResolver } from '../../registry/webhooks/webhook-destination.js';
 import { createApp } from '../create-app.js';
 
 const SECRET = 'whsec-first-9f8e7d';
@@ -200,8 +201,8 @@ describe('webhook routes under the default destination policy', () => {
   async function call(method: string, path: string, body: unknown) {
     const res = await fetch(`${base}/api/2.0/mlflow${path}`, {
       method,
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, json: (await res.json()) as Record<string, any> };
   }
@@ -209,7 +210,10 @@ describe('webhook routes under the default destination policy', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'aviary-webhook-policy-'));
     // Explicit, so a developer's own MLFLOW_WEBHOOK_* variables cannot change the outcome.
-    aviary = await openAviary({ backendStoreUri: 'sqlite:///:memory:', artifactsDestination: dir, webhookPolicy: DEFAULT_WEBHOOK_POLICY }, silentLogger);
+    aviary = await openAviary(
+      { backendStoreUri: 'sqlite:///:memory:', artifactsDestination: dir, webhookPolicy: DEFAULT_WEBHOOK_POLICY, webhookResolver: DNS },
+      silentLogger,
+    );
     server = createApp(aviary, { version: 'test' }, silentLogger);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -242,11 +246,93 @@ describe('webhook routes under the default destination policy', () => {
     expect(updated).toEqual({ status: 400, json: { error_code: 'INVALID_PARAMETER_VALUE', message } });
   });
 
+  // What a name resolves to is checked when the webhook is made, not only at its first delivery.
+  it.each([
+    ['https://intranet.example.com/x', `${NON_PUBLIC} 'intranet.example.com' resolves to 10.1.2.3.`],
+    ['https://metadata.example.com/x', `${NON_PUBLIC} 'metadata.example.com' resolves to 169.254.169.254.`],
+    // One private answer among public ones is enough: the connection may take any of them.
+    ['https://mixed.example.com/x', `${NON_PUBLIC} 'mixed.example.com' resolves to 127.0.0.1.`],
+    ['https://v6.example.com/x', `${NON_PUBLIC} 'v6.example.com' resolves to fd12::1.`],
+    ['https://nowhere.example.com/x', "Cannot resolve Webhook URL hostname 'nowhere.example.com': ENOTFOUND"],
+    ['https://empty.example.com/x', "Cannot resolve Webhook URL hostname 'empty.example.com': no address"],
+  ])('resolves the name of %s at create and at update, and refuses it', async (url, message) => {
+    const created = await call('POST', '/webhooks', { name: 'named', url, events });
+    expect(created).toEqual({ status: 400, json: { error_code: 'INVALID_PARAMETER_VALUE', message } });
+
+    const hook = (await call('POST', '/webhooks', { name: 'public', url: 'https://hooks.example.com/x', events })).json['webhook'];
+    const updated = await call('PATCH', `/webhooks/${hook.webhook_id}`, { url });
+    expect(updated).toEqual({ status: 400, json: { error_code: 'INVALID_PARAMETER_VALUE', message } });
+    expect((await call('GET', `/webhooks/${hook.webhook_id}`, undefined)).json['webhook'].url).toBe('https://hooks.example.com/x');
+  });
+
   it('accepts https to a public address or name', async () => {
     for (const url of ['https://hooks.example.com/x?token=1', 'https://8.8.8.8/', 'https://[2606:4700::1111]:8443/']) {
       const created = await call('POST', '/webhooks', { name: 'public', url, events });
       expect(created.status).toBe(200);
       expect(created.json['webhook'].url).toBe(url);
     }
+  });
+});
+
+/** A DNS of fixed answers: this machine may reach no resolver, and public names must stay public. */
+const DNS: HostResolver = async (host) => {
+  const answers: Record<string, string[]> = {
+    'hooks.example.com': ['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946'],
+    'intranet.example.com': ['10.1.2.3'],
+    'metadata.example.com': ['169.254.169.254'],
+    'mixed.example.com': ['93.184.216.34', '127.0.0.1'],
+    'v6.example.com': ['2606:4700::1111', 'fd12::1'],
+    'empty.example.com': [],
+  };
+  const found = answers[host];
+  if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+  return found.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+};
+
+/** A name this machine's own resolver (/etc/hosts here) maps to a loopback address, other than localhost. */
+async function loopbackAlias(): Promise<string | undefined> {
+  for (const name of ['vm', 'runsc', hostname(), 'ip6-localhost', 'localhost.localdomain']) {
+    if (/^(localhost|localhost\.localdomain|ip6-localhost|ip6-loopback)$/.test(name)) continue;
+    try {
+      const addresses = await systemResolver(name);
+      if (addresses.some((a) => a.address.startsWith('127.') || a.address === '::1')) return name;
+    } catch {
+      // not known here
+    }
+  }
+  return undefined;
+}
+
+describe('webhook host names through the system resolver', () => {
+  let dir: string;
+  let aviary: Aviary;
+  let alias: string | undefined;
+
+  beforeAll(async () => {
+    alias = await loopbackAlias();
+    dir = await mkdtemp(join(tmpdir(), 'aviary-webhook-dns-'));
+    aviary = await openAviary({ backendStoreUri: 'sqlite:///:memory:', artifactsDestination: dir, webhookPolicy: DEFAULT_WEBHOOK_POLICY }, silentLogger);
+  });
+
+  afterAll(async () => {
+    await aviary.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses at create a name the hosts file points at this machine, which the URL alone does not show', async () => {
+    if (!alias) return expect.fail('no name other than localhost resolves to a loopback address on this machine');
+    const events = [{ entity: 'REGISTERED_MODEL' as const, action: 'CREATED' as const }];
+    await expect(aviary.webhooks.create({ name: 'alias', url: `https://${alias}:8443/hook`, events })).rejects.toMatchObject({
+      code: 'INVALID_PARAMETER_VALUE',
+      message: expect.stringMatching(new RegExp(`^Webhook URL must not resolve to a non-public IP address\\. '${alias}' resolves to (127\\.|::1)`)),
+    });
+  });
+
+  it('refuses at create a name that does not resolve, as MLflow does', async () => {
+    const events = [{ entity: 'REGISTERED_MODEL' as const, action: 'CREATED' as const }];
+    await expect(aviary.webhooks.create({ name: 'nowhere', url: 'https://no-such-host.invalid/hook', events })).rejects.toMatchObject({
+      code: 'INVALID_PARAMETER_VALUE',
+      message: expect.stringMatching(/^Cannot resolve Webhook URL hostname 'no-such-host\.invalid': /),
+    });
   });
 });

@@ -183,6 +183,8 @@ export interface WebhooksTable {
   status: string;
   /** Leaves the store only inside a WebhookTarget, to sign deliveries. */
   secret: string | null;
+  /** 1: `secret` is a Fernet token; 0: plain text, from before encryption at rest. */
+  secret_encrypted: Generated<number>;
   creation_timestamp: number;
   last_updated_timestamp: number;
 }

@@ -1,6 +1,10 @@
-/** Webhooks and the events they listen to, in the SQL store. */
+/**
+ * Webhooks and the events they listen to, in the SQL store. Secrets are written only as
+ * Fernet tokens (`secret_encrypted` = 1) and decrypted only into a WebhookTarget; a row from
+ * before encryption at rest (0) is read as plain text until `sealSecrets` encrypts it.
+ */
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { MlflowError } from '../../common/mlflow-error.js';
 import type { Page } from '../../registry/entities.js';
 import type {
@@ -14,13 +18,17 @@ import type {
   WebhookStore,
   WebhookTarget,
 } from '../../registry/webhooks/webhook-store.js';
+import { WebhookSecretUnreadable, type WebhookSecretCipher } from '../../registry/webhooks/fernet-cipher.js';
 import { decodePageToken, encodePageToken } from '../../tracking/search/page-token.js';
 import type { Database, WebhooksTable } from './schema.js';
 
 type Row = Selectable<WebhooksTable>;
 
 export class WebhooksRepository implements WebhookStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly cipher: WebhookSecretCipher,
+  ) {}
 
   async create(input: NewWebhook): Promise<Webhook> {
     const webhookId = randomUUID();
@@ -34,7 +42,7 @@ export class WebhooksRepository implements WebhookStore {
           description: input.description || null,
           url: input.url,
           status: input.status,
-          secret: input.secret || null,
+          ...this.sealed(input.secret),
           creation_timestamp: now,
           last_updated_timestamp: now,
         })
@@ -73,7 +81,7 @@ export class WebhooksRepository implements WebhookStore {
           ...(patch.name !== undefined && { name: patch.name }),
           ...(patch.url !== undefined && { url: patch.url }),
           ...(patch.description !== undefined && { description: patch.description || null }),
-          ...(patch.secret !== undefined && { secret: patch.secret || null }),
+          ...(patch.secret !== undefined && this.sealed(patch.secret)),
           ...(patch.status !== undefined && { status: patch.status }),
           last_updated_timestamp: Date.now(),
         })
@@ -99,18 +107,62 @@ export class WebhooksRepository implements WebhookStore {
     const rows = await this.db
       .selectFrom('webhooks')
       .innerJoin('webhook_events', 'webhook_events.webhook_id', 'webhooks.webhook_id')
-      .select(['webhooks.webhook_id', 'webhooks.name', 'webhooks.url', 'webhooks.secret'])
+      .select(['webhooks.webhook_id', 'webhooks.name', 'webhooks.url', 'webhooks.secret', 'webhooks.secret_encrypted'])
       .where('webhooks.status', '=', 'ACTIVE' satisfies WebhookStatus)
       .where('webhook_events.entity', '=', event.entity.toLowerCase())
       .where('webhook_events.action', '=', event.action.toLowerCase())
       .orderBy('webhooks.creation_timestamp', 'desc')
       .execute();
-    return rows.map(targetOf);
+    return rows.map((r) => this.targetOf(r));
   }
 
   async target(webhookId: string): Promise<{ webhook: Webhook; target: WebhookTarget }> {
     const row = await this.row(webhookId);
-    return { webhook: (await this.hydrate([row]))[0]!, target: targetOf(row) };
+    return { webhook: (await this.hydrate([row]))[0]!, target: this.targetOf(row) };
+  }
+
+  async sealSecrets(): Promise<{ stored: number; sealed: number; unreadable: { webhookId: string; name: string }[] }> {
+    const rows = await this.db
+      .selectFrom('webhooks')
+      .select(['webhook_id', 'name', 'url', 'secret', 'secret_encrypted'])
+      .where('secret', 'is not', null)
+      .execute();
+    const plain = rows.filter((r) => !r.secret_encrypted);
+    if (plain.length > 0) {
+      // secure_delete zeroes the space the plain text leaves, so the file keeps no copy; the
+      // checkpoint moves the rewritten pages out of the write-ahead log into the file.
+      const before = (await sql<{ secure_delete: number }>`PRAGMA secure_delete`.execute(this.db)).rows[0]?.secure_delete;
+      await sql`PRAGMA secure_delete = ON`.execute(this.db);
+      try {
+        await this.db.transaction().execute(async (tx) => {
+          for (const r of plain) {
+            await tx.updateTable('webhooks').set(this.sealed(r.secret!)).where('webhook_id', '=', r.webhook_id).where('secret_encrypted', '=', 0).execute();
+          }
+        });
+        await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(this.db);
+      } finally {
+        await sql.raw(`PRAGMA secure_delete = ${before ? 'ON' : 'OFF'}`).execute(this.db);
+      }
+    }
+    const unreadable = rows.filter((r) => r.secret_encrypted && this.targetOf(r).secretProblem).map((r) => ({ webhookId: r.webhook_id, name: r.name }));
+    return { stored: rows.length, sealed: plain.length, unreadable };
+  }
+
+  /** The columns that store `secret`: a token, or none when it is empty (MLflow's "remove signing"). */
+  private sealed(secret: string | undefined): { secret: string | null; secret_encrypted: number } {
+    return secret ? { secret: this.cipher.encrypt(secret), secret_encrypted: 1 } : { secret: null, secret_encrypted: 0 };
+  }
+
+  private targetOf(row: Pick<Row, 'webhook_id' | 'name' | 'url' | 'secret' | 'secret_encrypted'>): WebhookTarget {
+    const base = { webhookId: row.webhook_id, name: row.name, url: row.url };
+    if (!row.secret) return base;
+    if (!row.secret_encrypted) return { ...base, secret: row.secret };
+    try {
+      return { ...base, secret: this.cipher.decrypt(row.secret) };
+    } catch (err) {
+      if (!(err instanceof WebhookSecretUnreadable)) throw err;
+      return { ...base, secretProblem: `its secret cannot be decrypted: ${err.message}` };
+    }
   }
 
   private async row(webhookId: string): Promise<Row> {
@@ -150,8 +202,4 @@ export class WebhooksRepository implements WebhookStore {
 
 function eventRow(webhookId: string, e: WebhookEvent, position: number) {
   return { webhook_id: webhookId, entity: e.entity.toLowerCase(), action: e.action.toLowerCase(), position };
-}
-
-function targetOf(row: Pick<Row, 'webhook_id' | 'name' | 'url' | 'secret'>): WebhookTarget {
-  return { webhookId: row.webhook_id, name: row.name, url: row.url, secret: row.secret ?? undefined };
 }

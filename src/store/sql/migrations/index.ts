@@ -7,12 +7,14 @@ import { trackingTables } from './0001-tracking.js';
 import { registryTables } from './0002-registry.js';
 import { webhookTables } from './0003-webhooks.js';
 import { runKeyValueSearchIndexes } from './0004-run-key-value-search.js';
+import { webhookSecretEncryption } from './0005-webhook-secret-encryption.js';
 
 const migrations: Record<string, Migration> = {
   '0001-tracking': trackingTables,
   '0002-registry': registryTables,
   '0003-webhooks': webhookTables,
   '0004-run-key-value-search': runKeyValueSearchIndexes,
+  '0005-webhook-secret-encryption': webhookSecretEncryption,
 };
 
 export const migrationProvider: MigrationProvider = {
