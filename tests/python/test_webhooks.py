@@ -29,6 +29,9 @@ from conftest import unique_name
 
 os.environ.setdefault("MLFLOW_WEBHOOK_ALLOWED_SCHEMES", "http,https")
 os.environ.setdefault("MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS", "true")
+# A fixed key, so the test below can open the stored secret as MLflow itself would.
+ENCRYPTION_KEY = os.environ.setdefault("MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY",
+                                       "f3nXq0V9r2v2cZ8yJ2m6H0mJmQ1k3sYtq1w8dV4lX9E=")
 
 SECRET = "whsec-py-3c1f0e9a"
 MAX_SKEW_S = 300
@@ -151,6 +154,27 @@ def test_create_list_get_update_delete(client, api, receiver, webhooks):
     ):
         assert SECRET not in text
         assert "secret" not in text
+
+
+def test_secret_is_stored_encrypted_as_mlflow_stores_it(client, receiver, webhooks, server_data_dir):
+    """The database holds a Fernet token under MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY, never the
+    secret: the same key opens it with Python's cryptography, as MLflow's own store would."""
+    if server_data_dir is None:
+        pytest.skip("an external server's database is not readable here")
+    import sqlite3
+
+    from cryptography.fernet import Fernet
+
+    hook = webhooks(name=unique_name("at-rest"), url=receiver.url("/at-rest"),
+                    events=["registered_model.created"], secret=SECRET)
+    db = next(p for p in (server_data_dir / "aviary.db", server_data_dir / "mlflow.db") if p.exists())
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        (stored,) = conn.execute("SELECT secret FROM webhooks WHERE webhook_id = ?",
+                                 (hook.webhook_id,)).fetchone()
+    assert SECRET not in stored
+    assert Fernet(ENCRYPTION_KEY.encode()).decrypt(stored.encode()).decode() == SECRET
+    raw = b"".join(p.read_bytes() for p in server_data_dir.glob(db.name + "*"))
+    assert SECRET.encode() not in raw
 
 
 def test_list_pages(client, receiver, webhooks):
