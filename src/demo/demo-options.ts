@@ -1,3 +1,5 @@
+import type { BrowserDefenceOptions } from '../server/security/browser-guard.js';
+
 /** What `aviary demo` is asked to do; every field has an embedded default (demoDefaults). */
 export interface DemoOptions {
   /** Database, artifacts, alert store, broker.yaml, training and simulated alerts. */
@@ -17,6 +19,8 @@ export interface DemoOptions {
   readonly retrain: boolean;
   /** Environment cache root (default: the runtime's). */
   readonly cacheDir?: string;
+  /** The server's Host and Origin checks (default: localhost names and same-origin pages only). */
+  readonly browserDefences?: BrowserDefenceOptions;
 }
 
 export const demoDefaults = {

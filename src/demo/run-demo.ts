@@ -48,7 +48,7 @@ export async function runDemo(options: DemoOptions, context: DemoContext): Promi
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
   progress.step(`Starting the Aviary server on ${options.host}:${options.port}`);
-  const server = await startDemoServer(dataDir, options.host, options.port, context.version, context.logger);
+  const server = await startDemoServer(dataDir, options.host, options.port, context.version, context.logger, options.browserDefences);
   progress.detail(`Aviary ${context.version} listening on ${server.url} (data: ${dataDir})`);
   try {
     const builder = new UvEnvironmentBuilder({ cacheRoot: options.cacheDir ? resolve(options.cacheDir) : defaultCacheRoot(), useUv: process.env.AVIARY_NO_UV !== '1' });

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { configForDataDir, openAviary, type Aviary } from '../app/open-aviary.js';
 import type { Logger } from '../common/logger.js';
 import { createApp } from '../server/create-app.js';
+import type { BrowserDefenceOptions } from '../server/security/browser-guard.js';
 
 export interface DemoServer {
   readonly aviary: Aviary;
@@ -11,9 +12,16 @@ export interface DemoServer {
   close(): Promise<void>;
 }
 
-export async function startDemoServer(dataDir: string, host: string, port: number, version: string, log: Logger): Promise<DemoServer> {
+export async function startDemoServer(
+  dataDir: string,
+  host: string,
+  port: number,
+  version: string,
+  log: Logger,
+  browserDefences: BrowserDefenceOptions = { listenHost: host },
+): Promise<DemoServer> {
   const aviary = await openAviary(configForDataDir(dataDir), log);
-  const server = createApp(aviary, { version }, log);
+  const server = createApp(aviary, { version, browserDefences }, log);
   try {
     await listen(server, port, host);
   } catch (err) {

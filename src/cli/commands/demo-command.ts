@@ -11,9 +11,10 @@ import { demoLogger } from '../../demo/demo-logger.js';
 import { demoDefaults, type DemoOptions } from '../../demo/demo-options.js';
 import { stderrProgress } from '../../demo/demo-progress.js';
 import { runDemo } from '../../demo/run-demo.js';
+import { addBrowserDefenceOptions, browserDefencesFromFlags, type BrowserDefenceFlags } from '../browser-defence-options.js';
 import { EXIT_INTERRUPTED, runCommand } from '../run-command.js';
 
-interface DemoFlags {
+interface DemoFlags extends BrowserDefenceFlags {
   dataDir: string;
   host: string;
   port: number;
@@ -33,7 +34,7 @@ const wholeNumber = (min: number, max: number, what: string) => (value: string) 
 };
 
 export function demoCommand(): Command {
-  return new Command('demo')
+  const command = new Command('demo')
     .description('train three science modules with the mlflow client, replay alerts through them, and serve the results')
     .option('--data-dir <dir>', 'where the database, artifacts, alerts and broker.yaml go', demoDefaults.dataDir)
     .option('--host <host>', 'address to listen on', demoDefaults.host)
@@ -44,8 +45,8 @@ export function demoCommand(): Command {
     .option('--training-alerts <count>', 'how many labelled alerts to simulate for training', wholeNumber(100, Number.MAX_SAFE_INTEGER, 'a whole number of at least 100'), demoDefaults.trainingCount)
     .option('--retrain', 'train and register the modules again even if the registry holds them')
     .option('--exit', 'stop the server after the summary instead of serving until Ctrl-C')
-    .option('--cache-dir <dir>', 'the environment cache (default: ${AVIARY_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/aviary})')
-    .action((flags: DemoFlags) => runCommand(() => demo(flags)));
+    .option('--cache-dir <dir>', 'the environment cache (default: ${AVIARY_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/aviary})');
+  return addBrowserDefenceOptions(command).action((flags: DemoFlags) => runCommand(() => demo(flags)));
 }
 
 async function demo(flags: DemoFlags): Promise<void> {
@@ -59,6 +60,7 @@ async function demo(flags: DemoFlags): Promise<void> {
     trainingCount: flags.trainingAlerts,
     retrain: flags.retrain ?? false,
     ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),
+    browserDefences: browserDefencesFromFlags(flags, flags.host),
   };
   // The first Ctrl-C ends the replay early (what was read is stored); later ones are handled below.
   const stopping = new AbortController();

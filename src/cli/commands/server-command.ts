@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { openAviary, type Aviary } from '../../app/open-aviary.js';
 import { consoleLogger } from '../../common/logger.js';
 import { createApp } from '../../server/create-app.js';
+import { addBrowserDefenceOptions, browserDefencesFromFlags, type BrowserDefenceFlags } from '../browser-defence-options.js';
 import { EXIT_INTERRUPTED } from '../run-command.js';
 import { addStoreOptions, configFromOptions, type StoreOptions } from '../store-options.js';
 
@@ -17,7 +18,7 @@ export function serverCommand(version: string): Command {
     .description('Serve the MLflow-compatible tracking API, model registry and artifacts')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', port, 5000);
-  return addStoreOptions(command).action(async (opts: StoreOptions & { host: string; port: number }) => {
+  return addBrowserDefenceOptions(addStoreOptions(command)).action(async (opts: StoreOptions & BrowserDefenceFlags & { host: string; port: number }) => {
     const log = consoleLogger('server');
     const config = configFromOptions(opts);
     let aviary: Aviary;
@@ -28,7 +29,7 @@ export function serverCommand(version: string): Command {
       process.stderr.write(`aviary: cannot start the server: ${err instanceof Error ? err.message : String(err)}\n`);
       process.exit(1);
     }
-    const server = createApp(aviary, { version }, log);
+    const server = createApp(aviary, { version, browserDefences: browserDefencesFromFlags(opts, opts.host) }, log);
     server.on('error', (err) => {
       log.error(`cannot listen on ${opts.host}:${opts.port}: ${err.message}`);
       process.exit(1);

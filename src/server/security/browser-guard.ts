@@ -35,6 +35,8 @@ const ALLOWED_HEADERS = 'Content-Type, Authorization, X-Requested-With';
 export function createBrowserGuard(options: BrowserDefenceOptions, log: Logger): BrowserGuard {
   const hostAllowed = hostAllowList(options.allowedHosts ?? [], options.listenHost);
   const origins = originPolicy(options.corsAllowedOrigins ?? []);
+  if (options.allowedHosts?.includes('*')) log.warn('--allowed-hosts * answers any Host: pages on any site can reach this server through DNS rebinding');
+  if (origins.allowsAnyOrigin) log.warn('--cors-allowed-origins * lets pages on any site read and change everything this server holds');
   return (req, res, method, path) => {
     setSecurityHeaders(res, path);
     const host = req.headers.host;
