@@ -322,13 +322,16 @@ def serve(channel, model):
 
 def die_with_parent():
     """On Linux, end with the host even when it is killed before it can close our stdin."""
+    parent = os.getppid()
     try:
         import ctypes
 
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except Exception:
         return
-    if os.getppid() == 1:  # the host died before prctl
+    # The host died before prctl: we were reparented, to init or a subreaper. In the sandbox's pid
+    # namespace the parent is bwrap's init, pid 1 by design, and we are pid 2 (bwrap dies with the host).
+    if os.getppid() != parent or (parent == 1 and os.getpid() != 2):
         sys.exit(1)
 
 
@@ -339,6 +342,24 @@ def load(model_dir):
 
         return Preprocessing(model_dir)
     return Model(model_dir)
+
+
+def uncompiled_sources():
+    """The environment's sources imported without bytecode: a sandboxed worker cannot write it
+    (its environment is read-only), so the host compiles them for the next start."""
+    from importlib.util import cache_from_source
+
+    found = []
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if not path or not path.endswith(".py") or not path.startswith(sys.prefix + os.sep):
+            continue
+        try:
+            if not os.path.exists(cache_from_source(path)):
+                found.append(path)
+        except (NotImplementedError, ValueError):
+            continue
+    return found
 
 
 def main():
@@ -369,6 +390,7 @@ def main():
             "flavor": model.flavor,
             "loader_module": model.loader,
             "memory_limit_mb": args.memory_limit_mb,
+            "uncompiled": uncompiled_sources(),
         },
     )
     try:

@@ -7,12 +7,17 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../common/logger.js';
 import type { Batch } from '../model-runtime.js';
+import { Sandbox } from '../sandbox/sandbox.js';
+import { DEFAULT_SANDBOX_OPTIONS } from '../sandbox/sandbox-options.js';
 import { isRunning, until } from '../testing/processes.js';
 import { WorkerError } from './worker-errors.js';
 import { WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
 
 const fake = fileURLToPath(new URL('../testing/fake-worker.mjs', import.meta.url));
 const pools: WorkerPool[] = [];
+// The stand-in writes its starts into the model folder, which a sandbox makes read-only: these
+// tests are of the pool's logic; confinement is tested in src/runtime/sandbox/ and tests/ts/runtime/.
+const unconfined = Sandbox.open({ ...DEFAULT_SANDBOX_OPTIONS, enabled: false });
 
 async function fakePool(options: Partial<WorkerPoolOptions> = {}, setup?: (dir: string) => void) {
   const dir = mkdtempSync(join(tmpdir(), 'aviary-fake-model-'));
@@ -20,7 +25,7 @@ async function fakePool(options: Partial<WorkerPoolOptions> = {}, setup?: (dir: 
   writeFileSync(python, `#!/bin/sh\nexec "${process.execPath}" "${fake}"\n`);
   chmodSync(python, 0o755);
   setup?.(dir);
-  const pool = await WorkerPool.start({ name: 'fake', modelDir: dir, environment: { python, dir, hash: 'fake' }, logger: silentLogger, ...options });
+  const pool = await WorkerPool.start({ name: 'fake', modelDir: dir, environment: { python, dir, hash: 'fake' }, logger: silentLogger, sandbox: unconfined, ...options });
   pools.push(pool);
   return { pool, dir };
 }

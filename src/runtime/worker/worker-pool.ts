@@ -1,6 +1,7 @@
 import { silentLogger, type Logger } from '../../common/logger.js';
 import type { PythonEnvironment } from '../environment-builder.js';
 import type { Batch, ModelRuntime, Predictions } from '../model-runtime.js';
+import { Sandbox } from '../sandbox/sandbox.js';
 import { checkBatch, concatPredictions, sliceBatch } from './batch-slices.js';
 import { describeExit, WorkerError, type WorkerExit } from './worker-errors.js';
 import { WorkerProcess } from './worker-process.js';
@@ -26,6 +27,10 @@ export interface WorkerPoolOptions {
   readonly restartBackoffMs?: { readonly initial: number; readonly max: number };
   /** How long close() waits after closing stdin, then after SIGTERM, before SIGKILL (default 5 s). */
   readonly shutdownGraceMs?: number;
+  /** How workers are confined (default: Sandbox.fromEnv(), probed once for the pool). */
+  readonly sandbox?: Sandbox;
+  /** Keep the host's network inside the sandbox. */
+  readonly network?: boolean;
 }
 
 export interface WorkerStatus {
@@ -73,8 +78,10 @@ export class WorkerPool implements ModelRuntime {
   private readonly queue: Task[] = [];
   private readonly logger: Logger;
   private closed = false;
+  private readonly sandbox: Sandbox;
 
   private constructor(private readonly options: WorkerPoolOptions) {
+    this.sandbox = options.sandbox ?? Sandbox.fromEnv();
     this.description = `python-worker ${options.modelDir}`;
     this.logger = options.logger ?? silentLogger;
     this.slots = Array.from({ length: Math.max(1, options.workers ?? 1) }, () => ({ failures: 0, restarts: 0 }));
@@ -143,6 +150,8 @@ export class WorkerPool implements ModelRuntime {
       memoryLimitMb: o.memoryLimitMb,
       startupTimeoutMs: o.startupTimeoutMs ?? 120_000,
       logger: this.logger,
+      sandbox: this.sandbox,
+      network: o.network,
     }).then(async (worker) => {
       if (this.closed) {
         await worker.stop(0);

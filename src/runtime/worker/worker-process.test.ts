@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../common/logger.js';
+import { Sandbox } from '../sandbox/sandbox.js';
+import { DEFAULT_SANDBOX_OPTIONS } from '../sandbox/sandbox-options.js';
 import { isRunning, until } from '../testing/processes.js';
 import { WorkerError } from './worker-errors.js';
 import { WorkerProcess } from './worker-process.js';
@@ -17,13 +19,14 @@ function fakePython(name: string, body: string): string {
   return path;
 }
 
-async function startError(python: string, startupTimeoutMs = 5000): Promise<WorkerError> {
+async function startError(python: string, startupTimeoutMs = 5000, sandbox?: Sandbox): Promise<WorkerError> {
   const started = WorkerProcess.start({
     name: 'fake',
     modelDir: dir,
     environment: { python, dir, hash: 'fake' },
     startupTimeoutMs,
     logger: silentLogger,
+    ...(sandbox ? { sandbox } : {}),
   });
   const error = await started.then(
     () => undefined,
@@ -36,8 +39,10 @@ async function startError(python: string, startupTimeoutMs = 5000): Promise<Work
 
 describe('WorkerProcess start-up', () => {
   it('kills a worker that is not ready in time, and what it started', async () => {
+    // Unconfined: a sandboxed worker could not write child.pid where this test reads it (and its
+    // children die with its pid namespace: src/runtime/sandbox/sandbox.test.ts).
     const python = fakePython('slow', `sleep 30 & echo $! > "${dir}/child.pid"; wait`);
-    const error = await startError(python, 300);
+    const error = await startError(python, 300, Sandbox.open({ ...DEFAULT_SANDBOX_OPTIONS, enabled: false }));
     expect(error.message).toMatch(/^model "fake": the worker was killed by SIGKILL \(not ready within 300 ms\) before it was ready/);
     const child = Number(readFileSync(join(dir, 'child.pid'), 'utf8'));
     await until(() => !isRunning(child), 2000);

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Logger } from '../../common/logger.js';
 import type { PythonEnvironment } from '../environment-builder.js';
 import type { Batch, Predictions } from '../model-runtime.js';
+import { Sandbox, signalOfBwrapExit } from '../sandbox/sandbox.js';
 import { decodeTable, encodeTable } from './batch-codec.js';
 import { encodeFrame, FrameDecoder, FrameType, type Frame } from './frame-codec.js';
 import { describeExit, looksLikeOutOfMemory, withStderr, WorkerError, type WorkerExit } from './worker-errors.js';
@@ -22,6 +23,10 @@ export interface WorkerProcessOptions {
   /** From spawn to the Ready frame: importing MLflow alone takes seconds. */
   readonly startupTimeoutMs: number;
   readonly logger: Logger;
+  /** How the worker is confined (default: Sandbox.fromEnv(), the defaults without a report). */
+  readonly sandbox?: Sandbox;
+  /** Keep the host's network inside the sandbox (a module's `network: true`). */
+  readonly network?: boolean;
 }
 
 /** What the worker said in its Ready frame. */
@@ -32,6 +37,8 @@ export interface WorkerInfo {
   readonly mlflow: string;
   readonly flavor: string;
   readonly loaderModule: string | null;
+  /** Sources of the environment imported without bytecode (a sandboxed worker cannot write it). */
+  readonly uncompiled: readonly string[];
 }
 
 export interface WorkerPredictions extends Predictions {
@@ -81,15 +88,33 @@ export class WorkerProcess {
   private stopping = false;
   private exit: WorkerExit | undefined;
   private onReady: Pending | undefined;
+  private readonly sandbox: Sandbox;
+  private readonly viaBwrap: boolean;
 
   private constructor(private readonly options: WorkerProcessOptions) {
     this.stderr = new WorkerStderr(options.name, options.logger);
-    const args = ['-u', workerScriptPath(), '--model-dir', resolve(options.modelDir)];
+    this.sandbox = options.sandbox ?? Sandbox.fromEnv();
+    const script = workerScriptPath();
+    const modelDir = resolve(options.modelDir);
+    const args = ['-u', script, '--model-dir', modelDir];
     if (options.memoryLimitMb) args.push('--memory-limit-mb', String(options.memoryLimitMb));
-    this.child = spawn(options.environment.python, args, {
+    // A python that does not exist is spawned as is, so that the failure names it, not the sandbox.
+    const command = existsSync(options.environment.python)
+      ? this.sandbox.command({
+          python: options.environment.python,
+          args,
+          env: workerEnv(options.environment),
+          cwd: modelDir,
+          readOnly: [modelDir, options.environment.dir, dirname(script)],
+          memoryLimitMb: options.memoryLimitMb,
+          network: options.network,
+        })
+      : { file: options.environment.python, args, env: workerEnv(options.environment), viaBwrap: false };
+    this.viaBwrap = command.viaBwrap;
+    this.child = spawn(command.file, command.args, {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: workerEnv(options.environment),
-      cwd: resolve(options.modelDir),
+      env: command.env,
+      cwd: modelDir,
       detached: true,
     });
     this.pid = this.child.pid ?? -1;
@@ -214,7 +239,9 @@ export class WorkerProcess {
         mlflow: String(ready.mlflow),
         flavor: String(ready.flavor),
         loaderModule: typeof ready.loader_module === 'string' ? ready.loader_module : null,
+        uncompiled: Array.isArray(ready.uncompiled) ? ready.uncompiled.map(String) : [],
       };
+      if (this.info.uncompiled.length > 0) void this.sandbox.compileBytecode(this.options.environment, this.info.uncompiled, this.options.logger);
       waiter?.resolve(frame);
       return;
     }
@@ -231,6 +258,8 @@ export class WorkerProcess {
   private finish(code: number | null, signal: NodeJS.Signals | null, cause?: string): WorkerExit {
     if (this.exit) return this.exit;
     this.stderr.end();
+    const killed = this.viaBwrap && signal === null ? signalOfBwrapExit(code) : null;
+    if (killed) [code, signal] = [null, killed];
     const exit: WorkerExit = { code, signal, stderrTail: this.stderr.tail(), cause: cause ?? this.cause };
     this.exit = exit;
     if (this.onReady) {
