@@ -3,11 +3,14 @@
  * behind an alias in seconds; webhooks forward it over HTTP. Events are emitted after the
  * change is committed, once per change; a listener that throws is logged, never propagated.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from '../common/logger.js';
 
 interface At {
   /** Epoch milliseconds when the change was committed. */
   readonly timestamp: number;
+  /** Who made the change, when the server authenticates requests (`aviary server --auth`). */
+  readonly user?: string;
 }
 
 export type RegistryEvent = At &
@@ -33,6 +36,8 @@ export type RegistryEventListener = (event: RegistryEvent) => void;
 
 export class RegistryEvents {
   private readonly listeners = new Set<RegistryEventListener>();
+  /** The user of the request under way: events emitted inside `actingAs` carry it. */
+  private readonly actor = new AsyncLocalStorage<string>();
 
   constructor(private readonly log: Logger) {}
 
@@ -42,7 +47,14 @@ export class RegistryEvents {
     return () => this.listeners.delete(listener);
   }
 
+  /** Runs `work` so that every event it emits names `user`. */
+  actingAs<T>(user: string, work: () => T): T {
+    return this.actor.run(user, work);
+  }
+
   emit(event: RegistryEvent): void {
+    const user = this.actor.getStore();
+    if (user !== undefined && event.user === undefined) event = { ...event, user };
     for (const listener of this.listeners) {
       try {
         listener(event);

@@ -1,9 +1,11 @@
 /** The HTTP server over Aviary's services: every route mounted where MLflow serves it. */
 import type { Server } from 'node:http';
 import type { Aviary } from '../app/open-aviary.js';
+import type { AuthService } from '../auth/auth-service.js';
 import type { Logger } from '../common/logger.js';
 import { createHttpServer } from './http-server.js';
 import { Router } from './router.js';
+import { mountAuth } from './auth/mount-auth.js';
 import { alertRoutes } from './routes/alert-routes.js';
 import { artifactServiceRoutes, runArtifactRoutes } from './routes/artifact-routes.js';
 import { experimentRoutes } from './routes/experiment-routes.js';
@@ -21,7 +23,16 @@ export const API_PREFIXES = ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow'] as const
 export const ARTIFACT_PREFIXES = ['/api/2.0/mlflow-artifacts', '/ajax-api/2.0/mlflow-artifacts'] as const;
 
 /** `browserDefences` defaults to the safe settings: localhost names only, same-origin pages only. */
-export function createApp(aviary: Aviary, options: { version: string; webRoot?: string; browserDefences?: BrowserDefenceOptions }, log: Logger): Server {
+export function createApp(
+  aviary: Aviary,
+  options: { version: string; webRoot?: string; browserDefences?: BrowserDefenceOptions; auth?: AuthService },
+  log: Logger,
+): Server {
+  return createHttpServer(createRouter(aviary, options), log, createBrowserGuard(options.browserDefences ?? {}, log));
+}
+
+/** Every route, behind the auth gate when `auth` is given (`aviary server --auth`). */
+export function createRouter(aviary: Aviary, options: { version: string; webRoot?: string; auth?: AuthService }): Router {
   const { tracking, registry, artifacts } = aviary;
   const runArtifactUri = async (runId: string) => (await tracking.getRun(runId)).info.artifact_uri;
   const router = new Router()
@@ -36,5 +47,5 @@ export function createApp(aviary: Aviary, options: { version: string; webRoot?: 
     .mount(ARTIFACT_PREFIXES, artifactServiceRoutes(artifacts))
     .mount([''], [...runArtifactRoutes(artifacts, runArtifactUri, API_PREFIXES), ...systemRoutes(options.version), ...alertRoutes(aviary.alerts)])
     .fallbackForGet(uiHandler(options.webRoot ?? defaultWebRoot()));
-  return createHttpServer(router, log, createBrowserGuard(options.browserDefences ?? {}, log));
+  return mountAuth(router, aviary, API_PREFIXES, options.auth);
 }

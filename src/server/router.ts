@@ -59,6 +59,25 @@ export class Router {
     return this;
   }
 
+  /** Every route as added, prefixes included (the UI fallback aside). */
+  list(): { method: Method; pattern: string }[] {
+    const exact = [...this.exact.keys()].map((key) => {
+      const at = key.indexOf(' ');
+      return { method: key.slice(0, at) as Method, pattern: key.slice(at + 1) };
+    });
+    return [...exact, ...this.routes.map((r) => ({ method: r.method, pattern: r.pattern }))];
+  }
+
+  /** Replaces every route's handler (not the UI fallback) with `wrap`'s, given its full pattern: an authorization gate. */
+  wrapHandlers(wrap: (method: Method, pattern: string, handler: Handler) => Handler): this {
+    for (const [key, handler] of this.exact) {
+      const at = key.indexOf(' ');
+      this.exact.set(key, wrap(key.slice(0, at) as Method, key.slice(at + 1), handler));
+    }
+    this.routes.forEach((r, i) => (this.routes[i] = { ...r, handler: wrap(r.method, r.pattern, r.handler) }));
+    return this;
+  }
+
   fallbackForGet(handler: Handler): this {
     this.getFallback = handler;
     return this;

@@ -47,6 +47,9 @@ export class AliasFollower {
     this.unsubscribe = options.registry.events?.subscribe((event) => {
       if (event.type !== 'alias.set' && event.type !== 'alias.deleted') return;
       if (event.name !== target.name || event.alias !== target.alias) return;
+      if (event.type === 'alias.set' && event.user !== undefined) {
+        options.logger.info(`${module.config.name}: ${module.config.model} moved to version ${event.version} by user ${event.user}`);
+      }
       if (event.type === 'alias.set') this.moveTo(event.version);
       else options.logger.warn(`${module.config.name}: ${module.config.model} was deleted; still scoring with version ${module.version}`);
     });

@@ -1,8 +1,10 @@
 /** `aviary server`: the MLflow-compatible tracking server and registry, with flags named as `mlflow server`'s. */
 import { Command, InvalidArgumentError } from 'commander';
+import { openAuth, type OpenedAuth } from '../../app/open-auth.js';
 import { openAviary, type Aviary } from '../../app/open-aviary.js';
 import { consoleLogger } from '../../common/logger.js';
 import { createApp } from '../../server/create-app.js';
+import { addAuthOptions, authConfigFromFlags, type AuthFlags } from '../auth-options.js';
 import { addBrowserDefenceOptions, browserDefencesFromFlags, type BrowserDefenceFlags } from '../browser-defence-options.js';
 import { EXIT_INTERRUPTED } from '../run-command.js';
 import { addStoreOptions, configFromOptions, type StoreOptions } from '../store-options.js';
@@ -18,18 +20,24 @@ export function serverCommand(version: string): Command {
     .description('Serve the MLflow-compatible tracking API, model registry and artifacts')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', port, 5000);
-  return addBrowserDefenceOptions(addStoreOptions(command)).action(async (opts: StoreOptions & BrowserDefenceFlags & { host: string; port: number }) => {
+  return addAuthOptions(addBrowserDefenceOptions(addStoreOptions(command))).action(async (opts: StoreOptions & BrowserDefenceFlags & AuthFlags & { host: string; port: number }) => {
     const log = consoleLogger('server');
     const config = configFromOptions(opts);
     let aviary: Aviary;
+    let auth: OpenedAuth | undefined;
     try {
+      const authConfig = authConfigFromFlags(opts, process.env);
       aviary = await openAviary(config, log);
+      auth = authConfig && (await openAuth(config.backendStoreUri, authConfig));
+      // Shown once, on the terminal that started the server; only its hash is stored.
+      if (auth?.generatedAdminPassword) process.stderr.write(`aviary: created user '${authConfig!.adminUsername}' with password ${auth.generatedAdminPassword} (shown only now: keep it, or change it)\n`);
+      if (auth) log.info(`authentication on (default permission ${authConfig!.defaultPermission}${authConfig!.publicAlerts ? ', alerts public' : ''})`);
     } catch (err) {
       // A bad setting or an unreadable database: one clear line, not a stack trace.
       process.stderr.write(`aviary: cannot start the server: ${err instanceof Error ? err.message : String(err)}\n`);
       process.exit(1);
     }
-    const server = createApp(aviary, { version, browserDefences: browserDefencesFromFlags(opts, opts.host) }, log);
+    const server = createApp(aviary, { version, browserDefences: browserDefencesFromFlags(opts, opts.host), auth: auth?.service }, log);
     server.on('error', (err) => {
       log.error(`cannot listen on ${opts.host}:${opts.port}: ${err.message}`);
       process.exit(1);
@@ -43,7 +51,7 @@ export function serverCommand(version: string): Command {
     const stop = (signal: NodeJS.Signals) => {
       log.info('shutting down');
       server.close();
-      aviary.close().then(() => process.exit(signal === 'SIGINT' ? EXIT_INTERRUPTED : 0), () => process.exit(1));
+      Promise.all([aviary.close(), auth?.close()]).then(() => process.exit(signal === 'SIGINT' ? EXIT_INTERRUPTED : 0), () => process.exit(1));
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

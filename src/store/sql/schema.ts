@@ -4,6 +4,7 @@
  * so no dialect-specific type leaks into the domain code.
  */
 import type { Generated } from 'kysely';
+import type { AuthTables } from './auth-schema.js';
 
 export interface ExperimentsTable {
   experiment_id: Generated<number>;
@@ -198,7 +199,7 @@ export interface WebhookEventsTable {
   position: number;
 }
 
-export interface Database {
+export interface Database extends AuthTables {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
   runs: RunsTable;

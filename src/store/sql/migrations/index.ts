@@ -8,6 +8,7 @@ import { registryTables } from './0002-registry.js';
 import { webhookTables } from './0003-webhooks.js';
 import { runKeyValueSearchIndexes } from './0004-run-key-value-search.js';
 import { webhookSecretEncryption } from './0005-webhook-secret-encryption.js';
+import { authTables } from './0006-auth.js';
 
 const migrations: Record<string, Migration> = {
   '0001-tracking': trackingTables,
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0003-webhooks': webhookTables,
   '0004-run-key-value-search': runKeyValueSearchIndexes,
   '0005-webhook-secret-encryption': webhookSecretEncryption,
+  '0006-auth': authTables,
 };
 
 export const migrationProvider: MigrationProvider = {
