@@ -6,6 +6,8 @@ import { defaultCacheRoot } from '../runtime/environments/cache-layout.js';
 import { UvEnvironmentBuilder } from '../runtime/environments/uv-environment-builder.js';
 import type { LoadModelOptions } from '../runtime/load-model.js';
 import type { ModelStore } from '../runtime/model-source.js';
+import { Sandbox } from '../runtime/sandbox/sandbox.js';
+import { sandboxOptionsFromEnv } from '../runtime/sandbox/sandbox-options.js';
 
 export interface RuntimeOptions {
   workers: number;
@@ -14,6 +16,9 @@ export interface RuntimeOptions {
   timeout: number;
   memoryLimitMb?: number;
   cacheDir?: string;
+  /** Let the model's workers reach the network (the sandbox gives them none). */
+  network?: boolean;
+  requireSandbox?: boolean;
 }
 
 const positiveInteger = (value: string): number => {
@@ -28,7 +33,14 @@ export function addRuntimeOptions(command: Command): Command {
     .option('--batch-size <rows>', 'most rows a worker scores at once', positiveInteger, 1000)
     .option('--timeout <seconds>', 'per batch: a worker that takes longer is killed and restarted', positiveInteger, 60)
     .option('--memory-limit-mb <mb>', "each worker's address-space limit (counts every mapping, not resident memory)", positiveInteger)
-    .option('--cache-dir <dir>', 'the environment cache (default: ${AVIARY_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/aviary})');
+    .option('--cache-dir <dir>', 'the environment cache (default: ${AVIARY_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/aviary})')
+    .option('--network', "let the model's workers reach the network (the model sandbox gives them none)")
+    .option('--require-sandbox', 'refuse to start unless every layer of the model sandbox is on');
+}
+
+/** The model sandbox of a command: its layers logged in one line; refused (an error) if required and incomplete. */
+export function openSandbox(opts: { requireSandbox?: boolean }, logger: Logger): Sandbox {
+  return Sandbox.open(sandboxOptionsFromEnv(process.env, { require: opts.requireSandbox === true }), logger);
 }
 
 export function loadOptionsFrom(opts: RuntimeOptions, aviary: ModelStore | undefined, logger: Logger): LoadModelOptions {
@@ -39,6 +51,8 @@ export function loadOptionsFrom(opts: RuntimeOptions, aviary: ModelStore | undef
     batchSize: opts.batchSize,
     timeoutMs: opts.timeout * 1000,
     memoryLimitMb: opts.memoryLimitMb,
+    sandbox: openSandbox(opts, logger),
+    network: opts.network === true,
     logger,
     progress: (line) => process.stderr.write(`${line}\n`),
   };

@@ -13,6 +13,7 @@ import { readModelEnvironment } from './model-format/read-model-environment.js';
 import type { ModelRuntime } from './model-runtime.js';
 import { fetchModel, type FetchedModel, type ModelStore } from './model-source.js';
 import { OnnxModelRuntime } from './onnx/onnx-runtime.js';
+import type { Sandbox } from './sandbox/sandbox.js';
 import { WorkerPool } from './worker/worker-pool.js';
 
 export interface LoadModelOptions {
@@ -34,6 +35,10 @@ export interface LoadModelOptions {
   readonly name?: string;
   /** Told as each loading stage begins (e.g. 'environment' while a Python environment builds), for status displays. */
   readonly onStage?: (stage: LoadStage) => void;
+  /** How Python workers are confined (default: Sandbox.fromEnv(): every layer this machine allows). */
+  readonly sandbox?: Sandbox;
+  /** Let the model's workers (and its preprocessing step's) reach the network. */
+  readonly network?: boolean;
 }
 
 export interface LoadedModel {
@@ -112,6 +117,8 @@ export async function loadModel(uriOrFolder: string, options: LoadModelOptions):
         timeoutMs: options.timeoutMs,
         memoryLimitMb: options.memoryLimitMb,
         logger,
+        ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+        network: options.network,
       }),
     );
     return loaded({ ...common, runtime, flavor: flavorOf(model), environment }, fetched);

@@ -6,11 +6,13 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseExactJson } from '../common/exact-json-parse.js';
 import { toExactJson } from '../common/exact-json.js';
 import type { AlertDict, PreprocessingOutcome } from './preprocessing-check.js';
+import { Sandbox } from './sandbox/sandbox.js';
 
 const STDERR_TAIL = 4000;
 
@@ -21,6 +23,8 @@ export interface PythonPreprocessingRunnerOptions {
   readonly dir: string;
   /** Per chunk of alerts; the process is killed when it runs out (default 120 s). */
   readonly timeoutMs?: number;
+  /** How preprocessing.py is confined (default: Sandbox.fromEnv()). */
+  readonly sandbox?: Sandbox;
 }
 
 export class PythonPreprocessingRunner {
@@ -34,7 +38,16 @@ export class PythonPreprocessingRunner {
   ) {}
 
   static async start(options: PythonPreprocessingRunnerOptions): Promise<PythonPreprocessingRunner> {
-    const child = spawn(options.python, ['-u', runnerScriptPath(), options.dir], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    const script = runnerScriptPath();
+    const dir = resolve(options.dir);
+    const command = (options.sandbox ?? Sandbox.fromEnv()).command({
+      python: options.python,
+      args: ['-u', script, dir],
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+      cwd: dir,
+      readOnly: [dir, dirname(dirname(options.python)), dirname(script)],
+    });
+    const child = spawn(command.file, [...command.args], { stdio: ['pipe', 'pipe', 'pipe'], env: command.env });
     const log = { text: '' };
     child.stderr.setEncoding('utf8').on('data', (text: string) => (log.text = (log.text + text).slice(-STDERR_TAIL)));
     const exited = new Promise<number | null>((resolve) => {

@@ -16,6 +16,7 @@
  *       batch_size: 500                 # alerts per call (default: the broker's batch_size; at most 10000)
  *       timeout: 60s                    # per batch in a worker (default 60s; at most 1h)
  *       workers: 1                      # Python worker processes (default 1; at most 32)
+ *       network: false                  # let its workers reach the network (default: the model sandbox gives none)
  *   filters:
  *     - name: early_snia
  *       expression: snia_score > 0.7 and drb > 0.5 and ndethist <= 20
@@ -54,6 +55,8 @@ export interface ModuleConfig {
   readonly batchSize: number;
   readonly timeoutMs: number;
   readonly workers: number;
+  /** Its Python workers may reach the network (default false: the model sandbox gives them none). */
+  readonly network?: boolean;
   /** Absent for a config built in code. */
   readonly at?: ModulePositions;
 }

@@ -7,7 +7,7 @@ import { MAX_MODULE_BATCH_SIZE, MAX_TIMEOUT_MS, MAX_WORKERS } from './config-lim
 import type { ConfigReader, ConfigValue } from './config-reader.js';
 import { readModuleInputs } from './read-module-inputs.js';
 
-const KEYS = ['name', 'model', 'outputs', 'inputs', 'reads', 'preprocessing', 'batch_size', 'timeout', 'workers'];
+const KEYS = ['name', 'model', 'outputs', 'inputs', 'reads', 'preprocessing', 'batch_size', 'timeout', 'workers', 'network'];
 const DEFAULT_TIMEOUT_MS = 60_000;
 
 /** The module and where each of its parts was written, for the checks that span modules. */
@@ -35,6 +35,7 @@ export function readModuleConfig(reader: ConfigReader, value: ConfigValue, dir: 
     batchSize: optional('batch_size', (v) => reader.wholeNumber(v, 1, MAX_MODULE_BATCH_SIZE)) ?? brokerBatchSize,
     timeoutMs: optional('timeout', (v) => reader.duration(v, false, MAX_TIMEOUT_MS)) ?? DEFAULT_TIMEOUT_MS,
     workers: optional('workers', (v) => reader.wholeNumber(v, 1, MAX_WORKERS)) ?? 1,
+    ...(optional('network', (v) => reader.boolean(v)) ? { network: true } : {}),
     at: {
       outputs: reader.position(get('outputs')),
       outputItems: outputs.at.map((v) => reader.position(v)),

@@ -39,6 +39,7 @@ export class ModelModule implements ScienceModule {
       workers: config.workers,
       batchSize: config.batchSize,
       timeoutMs: config.timeoutMs,
+      network: config.network === true,
       ...(config.preprocessing ? { preprocessingDir: config.preprocessing } : {}),
       progress: options.progress && ((line) => options.progress!(`${config.name}: ${line}`)),
     });

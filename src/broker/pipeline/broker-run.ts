@@ -5,6 +5,7 @@
 import type { Logger } from '../../common/logger.js';
 import type { EnvironmentBuilder } from '../../runtime/environment-builder.js';
 import type { ModelStore } from '../../runtime/model-source.js';
+import type { Sandbox } from '../../runtime/sandbox/sandbox.js';
 import type { RunArtifactStore } from '../../runtime/preprocessing/preprocessing-source.js';
 import type { RegistryEvents } from '../../registry/registry-events.js';
 import type { BrokerConfig, FilterConfig } from '../config/broker-config.js';
@@ -20,6 +21,8 @@ export interface BrokerRunOptions {
   /** Resolves models:/ URIs and fetches artifacts and preprocessing folders. */
   readonly aviary?: ModelStore & RunArtifactStore & { readonly registry: { readonly events?: RegistryEvents } };
   readonly builder: EnvironmentBuilder;
+  /** How the modules' Python workers are confined (default: each pool's Sandbox.fromEnv()). */
+  readonly sandbox?: Sandbox;
   readonly logger?: Logger;
   /** Setup steps (fetching, building environments), one line each. */
   readonly progress?: (message: string) => void;

@@ -6,6 +6,7 @@
 import type { Logger } from '../../common/logger.js';
 import type { EnvironmentBuilder } from '../../runtime/environment-builder.js';
 import type { LoadStage } from '../../runtime/load-model.js';
+import type { Sandbox } from '../../runtime/sandbox/sandbox.js';
 import type { BrokerConfig, ModuleConfig } from '../config/broker-config.js';
 import { BrokerConfigError } from '../config/broker-config-error.js';
 import { AliasFollower } from '../modules/alias-follower.js';
@@ -25,6 +26,7 @@ export interface OpenModulesOptions {
   readonly config: BrokerConfig;
   readonly aviary?: BrokerRunOptions['aviary'];
   readonly builder: EnvironmentBuilder;
+  readonly sandbox?: Sandbox;
   readonly logger: Logger;
   readonly progress?: (message: string) => void;
   /** Called as each module is ready. */
@@ -35,7 +37,7 @@ export interface OpenModulesOptions {
 
 export async function openModules(options: OpenModulesOptions): Promise<OpenModules> {
   const { config, aviary, builder, logger, progress } = options;
-  const loadOptions = { aviary, builder, logger, ...(progress ? { progress } : {}) };
+  const loadOptions = { aviary, builder, logger, ...(options.sandbox ? { sandbox: options.sandbox } : {}), ...(progress ? { progress } : {}) };
   // The first module that cannot load (or whose config does not fit its model) fails the run at
   // once: those loaded are closed now, those still loading as soon as they are ready.
   let failed = false;

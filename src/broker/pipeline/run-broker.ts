@@ -60,6 +60,7 @@ export async function runBroker(options: BrokerRunOptions): Promise<BrokerSummar
       config,
       aviary: options.aviary,
       builder: options.builder,
+      ...(options.sandbox ? { sandbox: options.sandbox } : {}),
       logger,
       onLoading: (module, state) => loading.set(module, state),
       ...(options.progress ? { progress: options.progress } : {}),

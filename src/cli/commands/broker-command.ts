@@ -20,7 +20,7 @@ import { loadOptionsFrom, type RuntimeOptions } from '../runtime-options.js';
 import { EXIT_INTERRUPTED, runCommand } from '../run-command.js';
 import { addStoreOptions, configFromOptions, type StoreOptions } from '../store-options.js';
 
-interface BrokerRunCliOptions extends StoreOptions, Pick<RuntimeOptions, 'cacheDir'> {
+interface BrokerRunCliOptions extends StoreOptions, Pick<RuntimeOptions, 'cacheDir' | 'requireSandbox'> {
   config: string;
   source: string[];
   alertStoreUri?: string;
@@ -35,6 +35,7 @@ export function brokerCommand(): Command {
     .requiredOption('--source <paths...>', 'alert files, folders or globs (Avro, Parquet, JSON)')
     .option('--alert-store-uri <uri>', 'alert store URI (default: sqlite:///<data dir>/alerts.db)')
     .option('--json', 'print the summary as JSON (a failure as {"error": ...})')
+    .option('--require-sandbox', 'refuse to start unless every layer of the model sandbox is on')
     .option('--cache-dir <dir>', 'the environment cache (default: ${AVIARY_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/aviary})')
     .action((opts: BrokerRunCliOptions) => runCommand(() => brokerRun(opts), { json: opts.json === true }));
   broker.addCommand(run);
@@ -56,13 +57,14 @@ async function brokerRun(opts: BrokerRunCliOptions): Promise<void> {
   process.on('SIGINT', onSigint);
   const bar = progressReporter();
   try {
-    const { builder } = loadOptionsFrom({ workers: 1, batchSize: config.batchSize, timeout: 60, cacheDir: opts.cacheDir }, aviary, logger);
+    const { builder, sandbox } = loadOptionsFrom({ workers: 1, batchSize: config.batchSize, timeout: 60, cacheDir: opts.cacheDir, requireSandbox: opts.requireSandbox }, aviary, logger);
     const summary = await runBroker({
       config,
       source: openAlertSource(opts.source),
       store: aviary.alerts,
       aviary,
       builder,
+      ...(sandbox ? { sandbox } : {}),
       logger,
       progress: (line) => process.stderr.write(`${line}\n`),
       onProgress: bar.update,

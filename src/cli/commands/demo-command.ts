@@ -6,6 +6,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import pkg from '../../../package.json' with { type: 'json' };
 import { formatSummary } from '../../broker/pipeline/format-summary.js';
+import { consoleLogger } from '../../common/logger.js';
 import { demoHints } from '../../demo/demo-hints.js';
 import { demoLogger } from '../../demo/demo-logger.js';
 import { demoDefaults, type DemoOptions } from '../../demo/demo-options.js';
@@ -13,6 +14,7 @@ import { stderrProgress } from '../../demo/demo-progress.js';
 import { runDemo } from '../../demo/run-demo.js';
 import { addBrowserDefenceOptions, browserDefencesFromFlags, type BrowserDefenceFlags } from '../browser-defence-options.js';
 import { EXIT_INTERRUPTED, runCommand } from '../run-command.js';
+import { openSandbox } from '../runtime-options.js';
 
 interface DemoFlags extends BrowserDefenceFlags {
   dataDir: string;
@@ -25,6 +27,7 @@ interface DemoFlags extends BrowserDefenceFlags {
   retrain?: boolean;
   exit?: boolean;
   cacheDir?: string;
+  requireSandbox?: boolean;
 }
 
 const wholeNumber = (min: number, max: number, what: string) => (value: string) => {
@@ -45,11 +48,14 @@ export function demoCommand(): Command {
     .option('--training-alerts <count>', 'how many labelled alerts to simulate for training', wholeNumber(100, Number.MAX_SAFE_INTEGER, 'a whole number of at least 100'), demoDefaults.trainingCount)
     .option('--retrain', 'train and register the modules again even if the registry holds them')
     .option('--exit', 'stop the server after the summary instead of serving until Ctrl-C')
-    .option('--cache-dir <dir>', 'the environment cache (default: ${AVIARY_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/aviary})');
+    .option('--cache-dir <dir>', 'the environment cache (default: ${AVIARY_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/aviary})')
+    .option('--require-sandbox', 'refuse to start unless every layer of the model sandbox is on');
   return addBrowserDefenceOptions(command).action((flags: DemoFlags) => runCommand(() => demo(flags)));
 }
 
 async function demo(flags: DemoFlags): Promise<void> {
+  // The layers are reported (or refused) before anything starts; the modules' pools apply the same ones.
+  openSandbox(flags, consoleLogger('demo'));
   const options: DemoOptions = {
     dataDir: flags.dataDir,
     host: flags.host,

@@ -25,6 +25,7 @@ import { checkPreprocessing, type AlertToCheck, type PredictFeatures, type Prepr
 import { locatePreprocessing, preprocessingEnvironmentSpec } from '../../runtime/preprocessing-check-source.js';
 import { preprocessingPython } from '../../runtime/preprocessing/preprocessing-python.js';
 import { PythonPreprocessingRunner } from '../../runtime/python-preprocessing-runner.js';
+import { openSandbox } from '../runtime-options.js';
 import { addStoreOptions, configFromOptions, type StoreOptions } from '../store-options.js';
 import { runCommand } from '../run-command.js';
 
@@ -36,6 +37,7 @@ interface CheckOptions extends StoreOptions {
   allowSkipped?: boolean;
   maxMs: string;
   cacheDir?: string;
+  requireSandbox?: boolean;
 }
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -54,6 +56,7 @@ export function addModelsCheckCommand(models: Command): Command {
       .option('--no-model', 'check the preprocessing only, without loading the model')
       .option('--allow-skipped', 'pass even when some alerts could not be read or turned into an alert dict')
       .option('--cache-dir <dir>', 'the environment cache (default: ${AVIARY_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/aviary})')
+      .option('--require-sandbox', 'refuse to start unless every layer of the model sandbox is on')
       .action((uri: string, opts: CheckOptions) => runCommand(() => check(uri, opts))),
   );
 }
@@ -62,6 +65,7 @@ async function check(uri: string, opts: CheckOptions): Promise<void> {
   const limit = opts.limit === undefined ? Infinity : positive(opts.limit, '--limit');
   const maxMeanMs = positive(opts.maxMs, '--max-ms');
   const builder = new UvEnvironmentBuilder({ cacheRoot: opts.cacheDir ?? defaultCacheRoot(), useUv: process.env.AVIARY_NO_UV !== '1' });
+  const sandbox = openSandbox(opts, consoleLogger('models'));
   const aviary: Aviary | undefined = isModelUri(uri) ? await openAviary(configFromOptions(opts), consoleLogger('models')) : undefined;
   let model: LoadedModel | undefined;
   let runner: PythonPreprocessingRunner | undefined;
@@ -71,13 +75,13 @@ async function check(uri: string, opts: CheckOptions): Promise<void> {
   });
   try {
     say(`preprocessing from ${preprocessing.from}`);
-    if (opts.model) model = await loadModel(uri, { aviary, builder, progress: say });
+    if (opts.model) model = await loadModel(uri, { aviary, builder, sandbox, progress: say });
     // The model's Python, as the broker's preprocessing step takes it, with or without the model loaded.
     const python = await preprocessingPython(model?.model ?? (await readModelOnly(uri, aviary)));
     const spec = await preprocessingEnvironmentSpec(preprocessing.dir, python.version);
     say(`preprocessing environment: Python ${python.version} (the model's, from ${python.from}), ${spec.requirements.length} requirements`);
     const environment = await builder.build(spec, (e) => say(`[${(e.elapsedMs / 1000).toFixed(1).padStart(5)}s] ${e.phase}: ${e.message}`));
-    runner = await PythonPreprocessingRunner.start({ python: environment.python, dir: preprocessing.dir });
+    runner = await PythonPreprocessingRunner.start({ python: environment.python, dir: preprocessing.dir, sandbox });
     say(`FEATURE_NAMES: ${runner.featureNames.join(', ')}`);
     const report = await checkPreprocessing({
       featureNames: runner.featureNames,

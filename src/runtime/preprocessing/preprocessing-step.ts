@@ -6,12 +6,13 @@
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { silentLogger, type Logger } from '../../common/logger.js';
 import type { EnvironmentBuilder, PythonEnvironment } from '../environment-builder.js';
 import { expandRequirements } from '../model-format/requirements-file.js';
 import { toPythonJson } from '../python-json.js';
+import { Sandbox } from '../sandbox/sandbox.js';
 import { workerEnv } from '../worker/worker-env.js';
 import { WorkerPool } from '../worker/worker-pool.js';
 import { workerScriptPath } from '../worker/worker-script.js';
@@ -52,6 +53,10 @@ export interface PreprocessingStepOptions {
   readonly memoryLimitMb?: number;
   readonly logger?: Logger;
   readonly progress?: (message: string) => void;
+  /** How preprocessing.py is confined, in its workers and when it is first loaded (default: Sandbox.fromEnv()). */
+  readonly sandbox?: Sandbox;
+  /** Keep the host's network inside the sandbox. */
+  readonly network?: boolean;
 }
 
 export class PreprocessingStep {
@@ -64,8 +69,11 @@ export class PreprocessingStep {
       { python: options.python, requirements, ...(constraints.length > 0 ? { constraints } : {}) },
       (e) => say(`${options.name}: [${(e.elapsedMs / 1000).toFixed(1)}s] ${e.phase}: ${e.message}`),
     );
-    const featureNames = await describe(environment, options.dir);
+    const sandbox = options.sandbox ?? Sandbox.fromEnv();
+    const featureNames = await describe(environment, options.dir, sandbox, options);
     const pool = await WorkerPool.start({
+      sandbox,
+      network: options.network,
       name: options.name,
       modelDir: options.dir,
       environment,
@@ -103,11 +111,20 @@ export class PreprocessingStep {
   }
 }
 
-/** FEATURE_NAMES, read by loading the module once in its environment. */
-async function describe(environment: PythonEnvironment, dir: string): Promise<string[]> {
+/** FEATURE_NAMES, read by loading the module once in its environment, confined as its workers are. */
+async function describe(environment: PythonEnvironment, dir: string, sandbox: Sandbox, limits: { memoryLimitMb?: number; network?: boolean }): Promise<string[]> {
   const script = join(dirname(workerScriptPath()), 'aviary_preprocessing.py');
+  const command = sandbox.command({
+    python: environment.python,
+    args: [script, '--describe', resolve(dir)],
+    env: workerEnv(environment),
+    cwd: resolve(dir),
+    readOnly: [resolve(dir), environment.dir, dirname(script)],
+    memoryLimitMb: limits.memoryLimitMb,
+    network: limits.network,
+  });
   try {
-    const { stdout } = await run(environment.python, [script, '--describe', dir], { cwd: dir, env: workerEnv(environment), maxBuffer: 1 << 24 });
+    const { stdout } = await run(command.file, [...command.args], { cwd: dir, env: command.env, maxBuffer: 1 << 24 });
     return (JSON.parse(stdout) as { feature_names: string[] }).feature_names;
   } catch (err) {
     const stderr = (err as { stderr?: string }).stderr?.trim().split('\n').slice(-15).join('\n');
