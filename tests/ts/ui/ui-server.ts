@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'vite';
+import { openAuth, type OpenedAuth } from '../../../src/app/open-auth.js';
 import { configForDataDir, openAviary, type Aviary } from '../../../src/app/open-aviary.js';
 import { silentLogger } from '../../../src/common/logger.js';
 import { createApp } from '../../../src/server/create-app.js';
@@ -28,13 +29,26 @@ export interface UiServer {
   close(): Promise<void>;
 }
 
-/** A fresh data directory and a freshly built UI, served on a free port. */
-export async function startUiServer(): Promise<UiServer> {
+/** What `aviary server --auth` would be started with: the admin's name and password. */
+export interface UiAuth {
+  readonly adminUsername: string;
+  readonly adminPassword: string;
+}
+
+/** A fresh data directory and a freshly built UI, served on a free port; with `auth`, as `aviary server --auth` serves it. */
+export async function startUiServer(options: { auth?: UiAuth } = {}): Promise<UiServer> {
   const work = await mkdtemp(join(tmpdir(), 'aviary-ui-'));
   const webRoot = join(work, 'web');
   await buildWeb(webRoot);
-  const aviary = await openAviary(configForDataDir(join(work, 'data')), silentLogger);
-  const server = createApp(aviary, { version: 'test', webRoot }, silentLogger);
+  const config = configForDataDir(join(work, 'data'));
+  const aviary = await openAviary(config, silentLogger);
+  let auth: OpenedAuth | undefined;
+  if (options.auth) {
+    // The credential cache off: a test that deletes a user sees the next request refused.
+    const authConfig = { ...options.auth, defaultPermission: 'READ', publicAlerts: false, credentialCacheSeconds: 0 } as const;
+    auth = await openAuth(config.backendStoreUri, authConfig);
+  }
+  const server = createApp(aviary, { version: 'test', webRoot, auth: auth?.service }, silentLogger);
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
   const { port } = server.address() as AddressInfo;
   return {
@@ -44,6 +58,7 @@ export async function startUiServer(): Promise<UiServer> {
     close: async () => {
       server.closeAllConnections();
       await new Promise((done) => server.close(done));
+      await auth?.close();
       await aviary.close();
       await rm(work, { recursive: true, force: true });
     },
