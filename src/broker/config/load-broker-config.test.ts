@@ -152,6 +152,14 @@ describe('parseBrokerConfig', () => {
     expect(parseBrokerConfig(module(', timeout: 1h, batch_size: 10000'), FILE).modules[0]).toMatchObject({ timeoutMs: 3_600_000, batchSize: 10_000 });
   });
 
+  it('takes network: true (the module sandbox keeps the network), default off, and refuses anything but a boolean', () => {
+    const module = (extra: string) => `modules:\n  - {name: a, model: /m, outputs: [x]${extra}}\n`;
+    expect(parseBrokerConfig(module(', network: true'), FILE).modules[0]!.network).toBe(true);
+    expect(parseBrokerConfig(module(''), FILE).modules[0]!.network).toBeUndefined();
+    expect(parseBrokerConfig(module(', network: false'), FILE).modules[0]!.network).toBeUndefined();
+    expect(errorOf(module(', network: yes please')).message).toBe("/srv/broker/broker.yaml:2:49: modules[0].network: expected true or false, got 'yes please'");
+  });
+
   it('takes inputs as fields (the column named by the last part) or {column: field}, and refuses two inputs filling one column', () => {
     const module = (inputs: string) => parseBrokerConfig(`modules:\n  - {name: a, model: /m, outputs: [x], inputs: ${inputs}}\n`, FILE).modules[0]!.inputs;
     expect(module('[candidate.sigmapsf, lc_features_g.amplitude, {sigma_g: candidate.sigmapsf}]')).toEqual([
