@@ -163,11 +163,13 @@ export function modelWorkerPids(requirement: string): number[] {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (!argv.some((arg) => arg.endsWith('aviary_worker.py'))) continue;
+      // `<python> -u aviary_worker.py`, alone or at the end of the sandbox's command (prlimit, bwrap, setpriv).
+      const script = argv.findIndex((arg) => arg.endsWith('aviary_worker.py'));
+      if (script < 2 || argv[script - 1] !== '-u') continue;
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (parent !== process.pid) continue;
-      const marker = JSON.parse(readFileSync(join(dirname(dirname(argv[0]!)), 'aviary-env.json'), 'utf8')) as { spec: { requirements: string[] } };
+      const marker = JSON.parse(readFileSync(join(dirname(dirname(argv[script - 2]!)), 'aviary-env.json'), 'utf8')) as { spec: { requirements: string[] } };
       if (marker.spec.requirements.includes(requirement)) pids.push(Number(entry));
     } catch {
       // The process ended while being read, or is not one of ours.
