@@ -68,6 +68,13 @@ async function demo(flags: DemoFlags): Promise<void> {
     ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),
     browserDefences: browserDefencesFromFlags(flags, flags.host),
   };
+  // The demo has no authentication (SECURITY.md says why): fine on loopback, not elsewhere.
+  if (!/^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/.test(flags.host)) {
+    process.stderr.write(
+      `aviary demo: warning: serving on ${flags.host} without authentication: anyone who can reach it may change the models the broker runs; ` +
+        'for a shared server use `aviary server --auth` (SECURITY.md)\n',
+    );
+  }
   // The first Ctrl-C ends the replay early (what was read is stored); later ones are handled below.
   const stopping = new AbortController();
   const interrupt = () => stopping.abort();
