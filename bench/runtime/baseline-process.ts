@@ -16,7 +16,7 @@ export type BaselineTarget = 'pyfunc' | 'sklearn';
 /** Median ms of each step of the worker's PREDICT handling, and beside them, timed in the same loop in the baseline process. */
 export interface WorkerStages {
   readonly decode: number;
-  /** Model.predict's DataFrame: one frombuffer array per column, then pd.DataFrame of the dict. */
+  /** Model.predict's DataFrame for an all-float64 batch: one frombuffer over the block, the cached column Index. */
   readonly dataframe: number;
   readonly pyfunc_predict: number;
   readonly output_columns: number;
@@ -26,8 +26,8 @@ export interface WorkerStages {
   readonly sklearn_predict: number;
   /** Per iteration, pyfunc predict on the worker's DataFrame minus on the 2-D one. */
   readonly frame_effect: number;
-  /** The proposed fix: one frombuffer over every float64 section, as one (columns, rows) block. */
-  readonly dataframe_one_block: number;
+  /** For comparison, the DataFrame as the worker built it before the block: one frombuffer per column, pd.DataFrame of the dict. */
+  readonly dataframe_per_column: number;
 }
 
 export class BaselineProcess {

@@ -101,9 +101,8 @@ def stages(worker_model, aw, payload, frame_2d, estimator, iterations, np, pd):
     """Median ms of each step of the worker's PREDICT handling (aviary_worker.serve), timed apart,
     and beside them, in the same loop: pyfunc and the estimator on the baseline's DataFrame (before
     the steps on even iterations, after them on odd ones), the per-iteration difference between the
-    two pyfunc calls, and a DataFrame made as one block over the payload."""
-    names = pd.Index([name for name, _, _ in aw.decode_batch(payload)[1]])  # the fix keeps one per model
-    keys = ("decode", "dataframe", "pyfunc_predict", "output_columns", "encode", "pyfunc_predict_2d", "sklearn_predict", "dataframe_one_block")
+    two pyfunc calls, and the DataFrame made column by column, as the worker did before the block."""
+    keys = ("decode", "dataframe", "pyfunc_predict", "output_columns", "encode", "pyfunc_predict_2d", "sklearn_predict", "dataframe_per_column")
     timings = {k: [] for k in keys + ("frame_effect",)}
 
     def beside():
@@ -117,11 +116,15 @@ def stages(worker_model, aw, payload, frame_2d, estimator, iterations, np, pd):
     for i in range(iterations):
         before = beside() if i % 2 == 0 else None
         t0 = time.perf_counter()
-        rows, columns, params = aw.decode_batch(payload)
+        rows, columns, params, block = aw.decode_batch(payload)
         t1 = time.perf_counter()
-        # Model.predict's own first lines: one frombuffer array per column, then a DataFrame.
-        data = {name: np.frombuffer(value, dtype="<f8", count=rows) for name, _, value in columns}
-        frame = pd.DataFrame(data, index=pd.RangeIndex(rows))
+        if block is None:
+            raise ValueError("the bench's batches are all float64: decode_batch should give their block")
+        # Model.predict's own first lines for an all-float64 batch (the bench's): one array over
+        # the block, one pandas block, the column Index from the model's cache.
+        names = tuple(name for name, _, _ in columns)
+        values = np.frombuffer(block, dtype="<f8", count=rows * len(names)).reshape(len(names), rows).T
+        frame = pd.DataFrame(values, columns=worker_model.column_index(names), index=pd.RangeIndex(rows), copy=False)
         t2 = time.perf_counter()
         result = worker_model.model.predict(frame)
         t3 = time.perf_counter()
@@ -129,12 +132,8 @@ def stages(worker_model, aw, payload, frame_2d, estimator, iterations, np, pd):
         t4 = time.perf_counter()
         aw.encode_batch(rows, answer, {"predict_ms": 0.0})
         t5 = time.perf_counter()
-        # The fix to measure: every column float64, so their sections lie end to end after the
-        # header; one frombuffer over all of them, viewed as (columns, rows), is one pandas block,
-        # and the column Index is made once.
-        (n,) = aw.struct.unpack_from("<I", payload, 0)
-        block = np.frombuffer(payload, dtype="<f8", count=rows * len(columns), offset=aw.pad8(4 + n))
-        pd.DataFrame(block.reshape(len(columns), rows).T, columns=names, copy=False)
+        # For comparison: one frombuffer array per column, then pd.DataFrame of the dict.
+        pd.DataFrame({name: np.frombuffer(value, dtype="<f8", count=rows) for name, _, value in columns}, index=pd.RangeIndex(rows))
         t6 = time.perf_counter()
         pyfunc_2d, sklearn_2d = before or beside()
         steps = (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, pyfunc_2d, sklearn_2d, t6 - t5, (t3 - t2) - pyfunc_2d)

@@ -57,7 +57,7 @@ export async function breakdownPhase(
   pool: ModelRuntime,
   worker: WorkerProcess,
   baseline: BaselineProcess,
-  settings: { batchSizes: readonly number[]; budget: Budget; codecIterations: number },
+  settings: { batchSizes: readonly number[]; budget: Budget; codecIterations: number; idlePings: number },
 ): Promise<BreakdownPhase> {
   const bySize = new Map<number, Breakdown>();
   for (const rows of settings.batchSizes) {
@@ -109,10 +109,13 @@ export async function breakdownPhase(
       stages,
     });
   }
-  await timeLoop(() => worker.ping(TIMEOUT_MS), { seconds: 0.2, min: 20, max: 200 });
-  const pings = await timeLoop(() => worker.ping(TIMEOUT_MS), { seconds: 1, min: 100, max: 2000 });
+  // Scaled from the full run's 100 idle pings: 0.2 s of warm-up, then 1 s (100 to 2,000 pings) back to back.
+  const scale = settings.idlePings / 100;
+  const pingBudget = { seconds: scale, min: settings.idlePings, max: 20 * settings.idlePings };
+  await timeLoop(() => worker.ping(TIMEOUT_MS), { seconds: 0.2 * scale, min: Math.ceil(settings.idlePings / 5), max: 2 * settings.idlePings });
+  const pings = await timeLoop(() => worker.ping(TIMEOUT_MS), pingBudget);
   const idle: number[] = [];
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < settings.idlePings; i++) {
     await sleep(IDLE_MS);
     const t0 = performance.now();
     await worker.ping(TIMEOUT_MS);

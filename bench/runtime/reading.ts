@@ -12,7 +12,7 @@ export function reading(cells: Cells, r: Results): string[] {
     const small = b.stages.decode + b.stages.output_columns + b.stages.encode + b.hostEncode + b.hostDecode;
     lines.push(
       `- Batch ${n}: the worker adds ${ms(c.worker.p50 - a)} ms to pyfunc predict's ${ms(a)} ms by p50 (${ms(b.poolMinusPlain)} ms call by call; ${ms(workerOwnCost(r.breakdown, n))} ms from the parts, ${pct(workerOwnCost(r.breakdown, n) / b.plain)} of (a) measured beside them): ` +
-        `building the DataFrame ${ms(b.stages.dataframe)} ms (one block over the payload with a cached column Index: ${ms(b.stages.dataframe_one_block)} ms), ` +
+        `building the DataFrame ${ms(b.stages.dataframe)} ms (column by column, as before the block: ${ms(b.stages.dataframe_per_column)} ms), ` +
         `pipes and wake-ups ${ms(b.outsideWorker - b.stages.encode - b.hostEncode - b.hostDecode)} ms, decode, encode and output conversion on both sides ${ms(small)} ms together, the pool ${ms(b.poolMinusDirect)} ms.` +
         (b.plain > 1.5 * a
           ? ` The machine was busier while these parts were taken ((a) ${ms(b.plain)} ms beside them, ${ms(a)} ms in the table above): a woken process then waits for a CPU, and the pipes' cost grows with it.`

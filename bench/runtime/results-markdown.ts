@@ -11,6 +11,8 @@ export interface MarkdownInput {
   readonly machine: Machine;
   readonly load: { before: number; measuring: number; after: number; waitedSeconds: number };
   readonly versions: Record<string, string>;
+  /** The model sandbox's report line: (b) runs inside it, as users get it. */
+  readonly sandbox: string;
   readonly model: BenchModel;
   readonly settings: { predict: PredictSettings; readyStarts: number };
   readonly results: Results;
@@ -39,6 +41,7 @@ export function resultsMarkdown(m: MarkdownInput): string {
     `- Model: ${m.model.description}; saved with \`mlflow.sklearn.save_model\` (pyfunc predict gives labels) and converted with skl2onnx (float32 input, zipmap off, \`mlflow.onnx.save_model\`). Batches are the first 1, 100 or 1,000 of ${m.model.rows} fixed rows of 20 float64 features`,
     "- (a) baseline.py in the model's own environment (the worker's Python), with the worker's variables (one OpenMP/BLAS thread): `mlflow.pyfunc.load_model`, then `predict` on a DataFrame built once from a 2-D array; (a') the estimator's own `predict` on the same DataFrame. (b) `loadModel(folder)` → `runtime.predict(batch)` with Float64Array columns, from the TypeScript side, 1 worker. (c) `loadModel` of the ONNX folder → `OnnxModelRuntime` (onnxruntime-node, default session options: its own thread pool; the graph also computes probabilities); (c') the same file through `OnnxModelRuntime.load` with `intraOpNumThreads: 1`, for context",
     `- Timing: per batch size, each system warmed up (${s.predict.warmup.seconds} s, at least ${s.predict.warmup.min} calls), then ${s.predict.rounds} round(s) of ${s.predict.round.seconds} s each (raw sklearn and ONNX on one thread: half that), systems interleaved in an order rotated per round; one call at a time. p99 is nearest-rank (with fewer than 100 samples, the slowest); rows/s is rows over the mean latency; CPU per call is user + system time over the timed calls: (a) the baseline process, (b) the worker process plus the host's event-loop thread (ONNX Runtime's pool threads, still spinning after a (c) round, left out), (c) the whole host process with ONNX Runtime's threads; other processes' times come from /proc in 1/100 s ticks, summed over hundreds of calls; b/a and c/a are ratios to the (a) pyfunc column (for rows/s, of mean latencies)`,
+    `- (b) and the breakdown's second worker run in the model sandbox, as every user's workers do (AVIARY_SANDBOX=off to compare without): ${m.sandbox}; (a) is plain Python, unconfined`,
     `- Same answers as sklearn (labels): ${agreement}`,
     '',
     markdownTable(mainTable(m.cells, r.predict)),
