@@ -5,17 +5,20 @@
  * modules) with its time per stage and its latency, and the same alerts with no module (the
  * pipeline's own ceiling). Ends with the targets, met or missed.
  *
- *   npx tsx bench/broker/run.ts [--alerts N] [--quick] [--runs 3] [--simulated N] [--batch-size 1000]
+ *   npx tsx bench/broker/run.ts [--alerts N] [--quick | --smoke] [--runs 3] [--simulated N] [--batch-size 1000]
  *                               [--no-end-to-end] [--no-wait] [--max-wait 10] [--clean]
  *
  * --quick: 5,000 alerts (unless --alerts), 2,000 simulated, no waiting, results.md untouched.
+ * --smoke: proves every phase still runs, not how fast: 200 real and 100 simulated alerts in
+ * batches of 50, one round, no warm-up run; tables printed, the report written to
+ * test-output/bench-broker-smoke.md.
  * A full run first waits, up to --max-wait minutes, for the 1-minute load average to fall to 2
  * or below, and writes bench/broker/results.md. Replicated and simulated alerts are cached
  * under the system's temporary folder; --clean removes them and exits.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { describeMachine, load1, machineLine, packageVersion, waitForQuiet } from '../common/machine.js';
@@ -35,20 +38,23 @@ const { values: args } = parseArgs({
   options: {
     alerts: { type: 'string' },
     quick: { type: 'boolean', default: false },
-    runs: { type: 'string', default: '3' },
+    smoke: { type: 'boolean', default: false },
+    runs: { type: 'string' },
     simulated: { type: 'string' },
-    'batch-size': { type: 'string', default: '1000' },
+    'batch-size': { type: 'string' },
     'no-end-to-end': { type: 'boolean', default: false },
     'no-wait': { type: 'boolean', default: false },
     'max-wait': { type: 'string', default: '10' },
     clean: { type: 'boolean', default: false },
   },
 });
-const quick = args.quick;
-const alertCount = Number(args.alerts ?? (quick ? 5000 : 100_000));
-const simulatedCount = Number(args.simulated ?? (quick ? 2000 : 20_000));
-const runs = Number(args.runs);
-const batchSize = Number(args['batch-size']);
+const smoke = args.smoke;
+const quick = args.quick || smoke;
+const alertCount = Number(args.alerts ?? (smoke ? 200 : quick ? 5000 : 100_000));
+const simulatedCount = Number(args.simulated ?? (smoke ? 100 : quick ? 2000 : 20_000));
+const runs = Number(args.runs ?? (smoke ? 1 : 3));
+// Several batches even on the smoke's few alerts, so that batching and backpressure run too.
+const batchSize = Number(args['batch-size'] ?? (smoke ? 50 : 1000));
 const say = (line: string) => console.log(line);
 
 function clean(): void {
@@ -99,8 +105,12 @@ async function main(): Promise<void> {
       say(`\nend to end: skipped (${e2eMissing})`);
     } else {
       setup = await setUpModules(INPUTS, say);
-      say('end to end: a first run on one file, so that every environment is built and every model loaded once before timing...');
-      await endToEndRun('warm-up', real.files[0]!, undefined, setup, scratch, batchSize, say, true);
+      if (smoke) {
+        say('end to end: no warm-up run (--smoke): the first run builds or finds the environments');
+      } else {
+        say('end to end: a first run on one file, so that every environment is built and every model loaded once before timing...');
+        await endToEndRun('warm-up', real.files[0]!, undefined, setup, scratch, batchSize, say, true);
+      }
       const plan: [string, string, number, ModuleSetup | undefined][] = [
         ['real, 3 modules', real.dir, real.alerts, setup],
         ['real, no module', real.dir, real.alerts, undefined],
@@ -122,11 +132,11 @@ async function main(): Promise<void> {
     console.log('');
     for (const s of sections) console.log(`${consoleTable(decodeTable(s))}\n`);
     if (e2e.length > 0) console.log(`${consoleTable(endToEndTable(e2e))}\n`);
-    for (const t of goals) console.log(`${verdict(t)}: ${t.target}: ${t.actual}`);
+    if (!smoke) for (const t of goals) console.log(`${verdict(t)}: ${t.target}: ${t.actual}`);
     const machine = describeMachine(repo);
     console.log(`\n${machineLine(machine)}; 1-minute load average ${loadBefore.toFixed(2)} at start, ${loadMeasuring.toFixed(2)} when measuring began, ${loadAfter.toFixed(2)} at the end`);
 
-    if (quick) {
+    if (quick && !smoke) {
       say('--quick: bench/broker/results.md left as it was');
       return;
     }
@@ -146,8 +156,11 @@ async function main(): Promise<void> {
       batchSize,
       runs,
     });
-    writeFileSync(join(here, 'results.md'), markdown);
-    say(`written to ${join(here, 'results.md')}`);
+    // A smoke run's numbers say nothing about speed: its report goes where test output goes.
+    const out = smoke ? join(repo, 'test-output', 'bench-broker-smoke.md') : join(here, 'results.md');
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, markdown);
+    say(`${smoke ? `smoke run (${((performance.now() - began) / 1000).toFixed(1)} s), not a measurement; ` : ''}written to ${out}`);
   } finally {
     await setup?.server.close();
     rmSync(scratch, { recursive: true, force: true });
