@@ -5,7 +5,11 @@
  * that dict, and building the filter record then running two filters on it. Each round times
  * every case once over all alerts, in alternating order; the median of the rounds is printed,
  * in µs per alert. Both versions' outputs are checked equal first.
+ *
+ * --smoke (a check that it still runs, not a measurement): the first 100 alerts, one warm-up
+ * pass and one round.
  */
+import { parseArgs } from 'node:util';
 import type { Alert } from '../../src/broker/alert.js';
 import { toAlert } from '../../src/broker/alert.js';
 import { outputsOf, type ModuleScores } from '../../src/broker/enriched-alert.js';
@@ -18,7 +22,10 @@ import { isDeadLetter } from '../../src/broker/read-alerts.js';
 import { toExactJson } from '../../src/common/exact-json.js';
 
 const DATA = new URL('../../../shared/data/ztf/fink-topics-2023', import.meta.url).pathname;
-const ROUNDS = Number(process.env.ROUNDS ?? 9);
+const { values: args } = parseArgs({ options: { smoke: { type: 'boolean', default: false } } });
+const ROUNDS = args.smoke ? 1 : Number(process.env.ROUNDS ?? 9);
+const WARM_UPS = args.smoke ? 1 : 3;
+const SMOKE_ALERTS = 100;
 const CUTOUTS = new Set(['cutoutScience', 'cutoutTemplate', 'cutoutDifference']);
 
 // ---- The previous version (before the hot-path rewrite), kept for the comparison. ----
@@ -128,7 +135,10 @@ function previousFilterRecord(alert: Alert, scores: readonly ModuleScores[]): Fi
 // ---- The alerts and the cases. ----
 
 const alerts: Alert[] = [];
-for await (const item of openAlertSource(DATA)) if (!isDeadLetter(item as never)) alerts.push(toAlert(item as Parameters<typeof toAlert>[0]));
+for await (const item of openAlertSource(DATA)) {
+  if (!isDeadLetter(item as never)) alerts.push(toAlert(item as Parameters<typeof toAlert>[0]));
+  if (args.smoke && alerts.length === SMOKE_ALERTS) break;
+}
 const payloads = alerts.map((a) => Object.fromEntries(Object.entries(a.payload).filter(([key]) => !CUTOUTS.has(key))));
 const dicts = alerts.map((a) => finkAlertDict(a));
 const scores: ModuleScores[] = [{ module: 'snia', model: 'snia', version: '1', outputs: { snia_score: 0.8 } }];
@@ -157,10 +167,10 @@ const microsPerAlert = (run: () => void) => {
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-console.log(`${alerts.length} ZTF alerts (fink-topics-2023), ${ROUNDS} rounds, median µs per alert\n`);
+console.log(`${alerts.length} ZTF alerts (fink-topics-2023), ${ROUNDS} rounds, median µs per alert${args.smoke ? ' (smoke run: not a measurement)' : ''}\n`);
 console.log(`${'case'.padEnd(36)}${'previous'.padStart(10)}${'current'.padStart(10)}${'speed-up'.padStart(10)}`);
 for (const [name, previous, current] of cases) {
-  for (let warm = 0; warm < 3; warm++) previous(), current();
+  for (let warm = 0; warm < WARM_UPS; warm++) previous(), current();
   const before: number[] = [];
   const after: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {

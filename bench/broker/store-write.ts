@@ -7,7 +7,9 @@
  * handing a batch to a thread costs the main thread: a structured clone of the Alert objects
  * as they are, against serializing the payloads and transferring one buffer of bytes.
  *
- *   npx tsx bench/broker/store-write.ts [--batches 8] [--batch-size 1000]
+ *   npx tsx bench/broker/store-write.ts [--batches 8] [--batch-size 1000] [--smoke]
+ *
+ * --smoke (a check that it still runs, not a measurement): 2 batches of 50, one round.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,11 +25,15 @@ import { openAlertSource } from '../../src/broker/sources/open-alert-source.js';
 import { SqliteAlertStore } from '../../src/broker/store/sqlite-alert-store.js';
 import { alertWriteRows } from '../../src/broker/store/sqlite/alert-store-writes.js';
 import { packAlertRows } from '../../src/broker/store/sqlite/alert-writer-messages.js';
+import { consoleTable } from '../common/tables.js';
 import { CANDID_STEP } from './replicate.js';
 
-const { values: args } = parseArgs({ options: { batches: { type: 'string', default: '8' }, 'batch-size': { type: 'string', default: '1000' } } });
-const batches = Number(args.batches);
-const batchSize = Number(args['batch-size']);
+const { values: args } = parseArgs({
+  options: { batches: { type: 'string' }, 'batch-size': { type: 'string' }, smoke: { type: 'boolean', default: false } },
+});
+const batches = Number(args.batches ?? (args.smoke ? 2 : 8));
+const batchSize = Number(args['batch-size'] ?? (args.smoke ? 50 : 1000));
+const rounds = args.smoke ? 1 : 2;
 const eventLoopUtilization = nodePerformance.eventLoopUtilization;
 const FOLDER = '/work/shared/data/ztf/fink-topics-2023';
 
@@ -84,6 +90,9 @@ function handOver(batch: EnrichedAlert[]): void {
   console.log(`hand-over of ${batch.length} alerts, main thread: structured clone of the Alert objects ${ms(cloned)} ms (${ms((cloned * 1000) / batch.length)} µs/alert); rows with serialized payloads in one transferred buffer (${(bytes / 1e6).toFixed(1)} MB) ${ms(packed)} ms (${ms((packed * 1000) / batch.length)} µs/alert); rows with the payload objects unserialized, cloned (Buffers in a payload would arrive as Uint8Array, so not what the store sends) ${ms(rowsCloned)} ms (${ms((rowsCloned * 1000) / batch.length)} µs/alert)`);
 }
 
+/** Per mode and round: the medians, µs per alert. */
+const summary: string[][] = [['mode (medians, µs/alert)', 'main thread busy', 'wall until committed', 'alerts stored']];
+
 async function measure(name: string, writerThread: boolean, all: EnrichedAlert[][]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'aviary-bench-store-write-'));
   const store = new SqliteAlertStore(join(dir, 'alerts.db'), { writerThread });
@@ -103,6 +112,7 @@ async function measure(name: string, writerThread: boolean, all: EnrichedAlert[]
     }
     const stored = await store.countAlerts();
     const perAlert = (x: number) => ms((x * 1000) / batchSize);
+    summary.push([name, perAlert(median(busy)), perAlert(median(wall)), String(stored)]);
     console.log(
       `${name.padEnd(13)} main thread busy: median ${ms(median(busy))} ms/batch = ${perAlert(median(busy))} µs/alert; wall until committed: median ${ms(median(wall))} ms/batch = ${perAlert(median(wall))} µs/alert; ${stored} alerts stored; busy per batch ${busy.map(ms).join(', ')}`,
     );
@@ -117,7 +127,8 @@ console.log(`${originals.length} distinct real ZTF alerts from ${FOLDER}; ${batc
 const all = batchesOf(originals);
 handOver(all[1]!);
 handOver(all[2]!);
-for (let round = 1; round <= 2; round++) {
+for (let round = 1; round <= rounds; round++) {
   await measure('in-thread', false, all);
   await measure('writer thread', true, all);
 }
+console.log(`\n${consoleTable(summary)}${args.smoke ? '\n(smoke run: not a measurement)' : ''}`);
