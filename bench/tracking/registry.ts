@@ -33,6 +33,8 @@ export interface RegistrySettings {
   searches: number;
   aliasWarmup: number;
   aliasCalls: number;
+  /** Pause before reading the servers' memory, so that what the load freed is returned. */
+  settleMs: number;
 }
 
 export interface RegistryResults {
@@ -85,7 +87,7 @@ export async function registryPhase(servers: Record<Kind, RegistryServer>, s: Re
   }
   const alias = await aliasLatency(clients, s.models, s.aliasWarmup, s.aliasCalls);
   for (const k of KINDS) console.log(`${k.padEnd(6)} get_model_version_by_alias ${ALIAS}: ${ms(alias[k])}`);
-  await sleep(2_000);
+  await sleep(s.settleMs);
   const rss = await onBoth('RSS after the registry load (MB)', async (k) => servers[k].rss().mb, (mb) => mb.toFixed(0));
 
   const seeding = (k: Kind) =>

@@ -3,7 +3,7 @@
  * client. Both servers run side by side from fresh temp dirs, and every phase runs on Aviary and
  * then on MLflow before the next begins, so a change in the machine's other load hits both alike.
  *
- *   npx tsx bench/tracking/run.ts [--quick] [--runs 10000,100000] [--models 10000] [--no-registry] [--keep] [--aviary-cli path/to/aviary.js]
+ *   npx tsx bench/tracking/run.ts [--quick | --smoke] [--runs 10000,100000] [--models 10000] [--no-registry] [--keep] [--aviary-cli path/to/aviary.js]
  *
  * After the tracking load, the registry phase (registry.ts) seeds --models registered models
  * of 3 versions each and times search_registered_models and get_model_version_by_alias;
@@ -11,9 +11,13 @@
  * --aviary-cli runs another build of Aviary (say, a branch's) instead of building this checkout;
  * --keep leaves the temp dir (databases, server logs). Prints a side-by-side table and writes it
  * to bench/tracking/results.md.
+ * --smoke proves every phase still runs on both servers, not how fast: a few calls each, 100
+ * runs, 30 models, short settling pauses, no verdicts; dist/aviary.js is rebuilt (CLI only) only
+ * when a source is newer, as the tests do, since tests running beside it start that file; the
+ * report goes to test-output/bench-tracking-smoke.md. MLflow's own start (~15 s) stays in it.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,6 +38,7 @@ const repo = resolve(here, '../..');
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
+    smoke: { type: 'boolean', default: false },
     runs: { type: 'string' },
     models: { type: 'string' },
     'no-registry': { type: 'boolean', default: false },
@@ -41,16 +46,20 @@ const { values: args } = parseArgs({
     'aviary-cli': { type: 'string' },
   },
 });
-const settings = args.quick
-  ? { starts: 1, warmup: 20, logMetrics: 200, batches: 3, searches: 5, searchBudgetMs: 5_000, apiSeedRuns: 100, runs: [1_000] }
-  : { starts: 3, warmup: 200, logMetrics: 2_000, batches: 20, searches: 20, searchBudgetMs: 20_000, apiSeedRuns: 1_000, runs: [10_000, 100_000] };
+const settings = args.smoke
+  ? { starts: 1, warmup: 2, logMetrics: 10, batches: 1, searches: 2, searchBudgetMs: 1_000, apiSeedRuns: 10, runs: [100], settleMs: 200 }
+  : args.quick
+    ? { starts: 1, warmup: 20, logMetrics: 200, batches: 3, searches: 5, searchBudgetMs: 5_000, apiSeedRuns: 100, runs: [1_000], settleMs: 2_000 }
+    : { starts: 3, warmup: 200, logMetrics: 2_000, batches: 20, searches: 20, searchBudgetMs: 20_000, apiSeedRuns: 1_000, runs: [10_000, 100_000], settleMs: 2_000 };
 if (args.runs) settings.runs = args.runs.split(',').map(Number).sort((x, y) => x - y);
 if (settings.runs.some((n) => !Number.isInteger(n) || n < settings.apiSeedRuns)) {
   throw new Error(`--runs takes run counts of at least ${settings.apiSeedRuns}, comma-separated`);
 }
-const registrySettings: RegistrySettings = args.quick
-  ? { models: 1_000, apiModels: 20, rest: REGISTRY_REST, searches: 20, aliasWarmup: 20, aliasCalls: 100 }
-  : { models: 10_000, apiModels: 200, rest: REGISTRY_REST, searches: 200, aliasWarmup: 100, aliasCalls: 1_000 };
+const registrySettings: RegistrySettings = args.smoke
+  ? { models: 30, apiModels: 5, rest: REGISTRY_REST, searches: 2, aliasWarmup: 2, aliasCalls: 5, settleMs: settings.settleMs }
+  : args.quick
+    ? { models: 1_000, apiModels: 20, rest: REGISTRY_REST, searches: 20, aliasWarmup: 20, aliasCalls: 100, settleMs: settings.settleMs }
+    : { models: 10_000, apiModels: 200, rest: REGISTRY_REST, searches: 200, aliasWarmup: 100, aliasCalls: 1_000, settleMs: settings.settleMs };
 if (args.models) registrySettings.models = Number(args.models);
 if (!Number.isInteger(registrySettings.models) || registrySettings.models < registrySettings.apiModels) {
   throw new Error(`--models takes a model count of at least ${registrySettings.apiModels}`);
@@ -61,7 +70,8 @@ const databaseOf = { aviary: (dir: string) => join(dir, 'aviary.db'), mlflow: (d
 
 async function main(): Promise<void> {
   console.log('building Aviary and getting the Python env with MLflow...');
-  if (!args['aviary-cli']) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: repo, stdio: 'inherit' });
+  if (args.smoke && !args['aviary-cli']) buildCliIfStale();
+  else if (!args['aviary-cli']) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: repo, stdio: 'inherit' });
   const aviaryCli = resolve(args['aviary-cli'] ?? join(repo, 'bin/aviary.js'));
   const venv = pythonEnv(repo);
   const workers = mlflowHasWorkersOption(venv) ? ['--workers', '1'] : [];
@@ -102,7 +112,7 @@ async function main(): Promise<void> {
     }, (s) => s.toFixed(3));
   }
   try {
-    await sleep(1_000);
+    await sleep(settings.settleMs / 2);
     const rssAfterStart = await onBoth('RSS after start (MB)', async (kind) => servers[kind].rss(), (r) => `${r.mb.toFixed(0)} (${r.processes} processes)`);
     const clients = { aviary: new ApiClient(servers.aviary.baseUrl), mlflow: new ApiClient(servers.mlflow.baseUrl) };
     const loadExperiment = await onBoth('load experiment', (kind) => clients[kind].createExperiment('bench-load'), String);
@@ -130,7 +140,7 @@ async function main(): Promise<void> {
         return result;
       }, (r) => `${ms(r)} (${r.count} calls, ${r.accuracies.length} runs answered)`);
     }
-    await sleep(2_000);
+    await sleep(settings.settleMs);
     const rssAfterLoad = await onBoth('RSS after the load (MB)', async (kind) => servers[kind].rss(), (r) => `${r.mb.toFixed(0)} (${r.processes} processes)`);
     const registryServer = (k: Kind) => ({ client: clients[k], database: databaseOf[k](dirs[k]), rss: () => servers[k].rss() });
     const registry = args['no-registry'] ? undefined : await registryPhase({ aviary: registryServer('aviary'), mlflow: registryServer('mlflow') }, registrySettings);
@@ -167,13 +177,26 @@ async function main(): Promise<void> {
       aviary: results.aviary,
       mlflow: results.mlflow,
     });
-    writeFileSync(join(here, 'results.md'), markdown);
+    // A smoke run's numbers say nothing about speed: its report goes where test output goes, without verdicts.
+    const out = args.smoke ? join(repo, 'test-output', 'bench-tracking-smoke.md') : join(here, 'results.md');
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, markdown);
     console.log(`\n${consoleTable(results.aviary, results.mlflow)}\n`);
-    for (const t of targetsOf(results.aviary, results.mlflow)) console.log(`${t.met ? 'met    ' : 'NOT MET'}  ${t.target}: ${t.actual}`);
+    if (!args.smoke) for (const t of targetsOf(results.aviary, results.mlflow)) console.log(`${t.met ? 'met    ' : 'NOT MET'}  ${t.target}: ${t.actual}`);
     console.log(agreement(results.aviary, results.mlflow));
-    console.log(`\nwritten to ${join(here, 'results.md')}`);
+    console.log(`\n${args.smoke ? `smoke run (${((performance.now() - began) / 1000).toFixed(1)} s), not a measurement; ` : ''}written to ${out}`);
   } finally {
     for (const kind of KINDS) await servers[kind]?.stop();
+  }
+}
+
+/** dist/aviary.js rebuilt (CLI only) when a source is newer, as tests/ts/global-setup.ts does. */
+function buildCliIfStale(): void {
+  const built = statSync(join(repo, 'dist/aviary.js'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((n, e) => Math.max(n, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
+  if (newest(join(repo, 'src')) > built || newest(join(repo, 'scripts')) > built) {
+    execFileSync(process.execPath, ['scripts/build.mjs', '--cli'], { cwd: repo, stdio: 'inherit' });
   }
 }
 

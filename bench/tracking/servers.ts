@@ -69,7 +69,8 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
     rss: () => groupRss(pid),
     async stop() {
       killGroup(pid, 'SIGTERM');
-      await Promise.race([exit, sleep(15_000)]);
+      // Unref'd: a pending grace timer would otherwise hold the bench's exit for its whole 15 s.
+      await Promise.race([exit, sleep(15_000, undefined, { ref: false })]);
       killGroup(pid, 'SIGKILL'); // helpers that ignored SIGTERM or were orphaned
       live.delete(pid);
     },
