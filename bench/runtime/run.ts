@@ -31,7 +31,7 @@ import type { WorkerPool } from '../../src/runtime/worker/worker-pool.js';
 import { BaselineProcess } from './baseline-process.js';
 import { here, prepareBenchModel } from './bench-model.js';
 import { breakdownPhase, startDirectWorker } from './breakdown.js';
-import { hostCpuMs, hostMainThreadCpuMs, processCpuMs } from './cpu-time.js';
+import { hostCpuMs, hostMainThreadCpuMs, processCpuMs, processTreeCpuMs } from './cpu-time.js';
 import { describeMachine, load1, waitForQuiet } from './machine.js';
 import { predictPhase, type CpuClocks, type PredictSettings } from './predict-phase.js';
 import { breakdownTable, consoleTable, latencies, mainTable, startupTable, targetsOf, verdict, type Results } from './report.js';
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     const cpu: CpuClocks = {
       pyfunc: baselineCpu,
       sklearn: baselineCpu,
-      worker: () => processCpuMs(workerPid()) + hostMainThreadCpuMs(),
+      worker: () => processTreeCpuMs(workerPid()) + hostMainThreadCpuMs(),
       onnx: hostCpuMs,
       onnx1: hostCpuMs,
     };
