@@ -158,6 +158,8 @@ export async function endToEndRun(
   say: (line: string) => void,
   /** Print the setup steps (fetching models, environments). */
   verbose = false,
+  /** Called with the SQLite file once the store is closed, before it is deleted. */
+  inspectStore?: (dbFile: string) => void,
 ): Promise<EndToEndRun> {
   const work = join(scratch, `run-${label.replace(/\W+/g, '-')}`);
   rmSync(work, { recursive: true, force: true });
@@ -212,6 +214,7 @@ export async function endToEndRun(
   const setupSeconds = ((firstAt ?? end) - t0) / 1000;
   const flowingAlertsPerSecond = summary.alertsStored / ((end - (firstAt ?? t0)) / 1000);
   const storeBytes = ['', '-wal', '-shm'].reduce((n, s) => n + (existsSync(dbFile + s) ? statSync(dbFile + s).size : 0), 0);
+  inspectStore?.(dbFile);
   rmSync(work, { recursive: true, force: true });
   if (expected !== undefined && summary.alertsStored !== expected) say(`  note: ${summary.alertsStored} alerts stored of ${expected}`);
   for (const line of deadLetters) say(`  ${line}`);

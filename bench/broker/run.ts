@@ -28,6 +28,7 @@ import { cachedSets, replicatedAlerts } from './replicate.js';
 import { consoleTable, endToEndTable, decodeTable, int, targets, verdict, whereTimeGoes, type DecodeSection } from './report.js';
 import { resultsMarkdown } from './results-markdown.js';
 import { SIMULATED_PREFIX, simulatedAlerts } from './simulated.js';
+import { parityHolds, parityLine, versusRound, versusTable, type Round } from './versus-plain-python.js';
 
 const here = import.meta.dirname;
 const repo = resolve(here, '../..');
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
 
     const e2eMissing = args['no-end-to-end'] ? '--no-end-to-end' : undefined;
     const e2e: EndToEndRun[] = [];
+    const rounds: Round[] = [];
     if (e2eMissing) {
       say(`\nend to end: skipped (${e2eMissing})`);
     } else {
@@ -111,10 +113,19 @@ async function main(): Promise<void> {
         say('end to end: a first run on one file, so that every environment is built and every model loaded once before timing...');
         await endToEndRun('warm-up', real.files[0]!, undefined, setup, scratch, batchSize, say, true);
       }
-      const plan: [string, string, number, ModuleSetup | undefined][] = [
-        ['real, 3 modules', real.dir, real.alerts, setup],
-        ['real, no module', real.dir, real.alerts, undefined],
-      ];
+      say(`end to end: Aviary (3 modules) and the plain Python script in turn on the ${int(real.alerts)} real alerts, ${runs} round(s)...`);
+      for (let round = 0; round < runs; round++) {
+        say(`  round ${round + 1} (load average ${load1().toFixed(2)})`);
+        const r = await versusRound(round, python, real.dir, real.alerts, setup, scratch, batchSize, say);
+        say(`  parity: ${parityLine(r.parity)}`);
+        rounds.push(r);
+      }
+      // The Aviary run of median speed stands for 'real, 3 modules' in the end-to-end table.
+      const byRate = [...rounds].sort((a, b) => a.aviaryRun.summary.alertsPerSecond - b.aviaryRun.summary.alertsPerSecond);
+      const middle = byRate[(byRate.length - 1) >> 1]!.aviaryRun;
+      say(`  Aviary: ${int(middle.summary.alertsPerSecond)} alerts/s; ${whereTimeGoes(middle)}`);
+      e2e.push(middle);
+      const plan: [string, string, number, ModuleSetup | undefined][] = [['real, no module', real.dir, real.alerts, undefined]];
       if (simulated) plan.push(['simulated, 3 modules', simulated.dir, simulated.alerts, setup], ['simulated, no module', simulated.dir, simulated.alerts, undefined]);
       for (const [label, dir, count, withModules] of plan) {
         say(`end to end: ${label}, ${int(count)} alerts (load average ${load1().toFixed(2)})...`);
@@ -132,6 +143,15 @@ async function main(): Promise<void> {
     console.log('');
     for (const s of sections) console.log(`${consoleTable(decodeTable(s))}\n`);
     if (e2e.length > 0) console.log(`${consoleTable(endToEndTable(e2e))}\n`);
+    if (rounds.length > 0) {
+      console.log(`Aviary beside a plain Python script (bench/broker/plain_python_broker.py), same alerts, same models:\n${consoleTable(versusTable(rounds))}`);
+      for (const [i, r] of rounds.entries()) console.log(`score parity, round ${i + 1}: ${parityLine(r.parity)}`);
+      if (rounds.some((r) => !parityHolds(r.parity, real.alerts))) {
+        console.log('score parity FAILED: Aviary and the plain script disagree');
+        process.exitCode = 1;
+      }
+      console.log('');
+    }
     if (!smoke) for (const t of goals) console.log(`${verdict(t)}: ${t.target}: ${t.actual}`);
     const machine = describeMachine(repo);
     console.log(`\n${machineLine(machine)}; 1-minute load average ${loadBefore.toFixed(2)} at start, ${loadMeasuring.toFixed(2)} when measuring began, ${loadAfter.toFixed(2)} at the end`);

@@ -1,0 +1,93 @@
+/**
+ * CPU time and peak RSS of a process tree, from /proc (Linux): a process and every descendant,
+ * found through their parent ids. RSS is sampled every ~100 ms and summed over the tree; its
+ * peak is the largest sum seen. CPU is read from /proc/<pid>/stat: utime + stime + cutime +
+ * cstime, so children that ended and were waited for are counted through their parent.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+const TICKS_PER_SECOND = 100; // USER_HZ: 100 on every Linux this runs on
+const PAGE_BYTES = 4096;
+
+interface ProcStat {
+  readonly ppid: number;
+  /** utime + stime + cutime + cstime, ticks. */
+  readonly ticks: number;
+  readonly rssBytes: number;
+}
+
+function procStat(pid: number): ProcStat | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: fields start after the last ')'.
+    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    // f[0] is field 3 (state): field n is f[n - 3].
+    return { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]), rssBytes: Number(f[21]) * PAGE_BYTES };
+  } catch {
+    return undefined; // ended between the listing and the read
+  }
+}
+
+/** The root and its live descendants, by pid. */
+export function treeStats(root: number): Map<number, ProcStat> {
+  const all = new Map<number, ProcStat>();
+  for (const name of readdirSync('/proc')) {
+    if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
+    const s = procStat(Number(name));
+    if (s) all.set(Number(name), s);
+  }
+  const tree = new Map<number, ProcStat>();
+  const rootStat = all.get(root);
+  if (!rootStat) return tree;
+  tree.set(root, rootStat);
+  let added = true;
+  while (added) {
+    added = false;
+    for (const [pid, s] of all) if (!tree.has(pid) && tree.has(s.ppid)) (tree.set(pid, s), (added = true));
+  }
+  return tree;
+}
+
+export interface TreeUsage {
+  /** CPU seconds of the tree between start and stop. */
+  readonly cpuSeconds: number;
+  /** Largest summed RSS seen, bytes. */
+  readonly peakRssBytes: number;
+}
+
+export interface TreeSampler {
+  stop(): TreeUsage;
+}
+
+/**
+ * Samples the tree of `root` until stop(). CPU: the tree's ticks at stop minus those at start,
+ * for processes alive at each moment (a process that ended is counted by its parent's cutime
+ * once waited for; one that ended unwaited, between two samples, keeps its last sample).
+ */
+export function sampleTree(root: number, intervalMs = 100): TreeSampler {
+  const baseline = treeStats(root);
+  const last = new Map<number, number>();
+  let peak = 0;
+  const sample = () => {
+    const tree = treeStats(root);
+    let rss = 0;
+    for (const [pid, s] of tree) {
+      rss += s.rssBytes;
+      last.set(pid, s.ticks);
+    }
+    // A process that ended and was waited for: its ticks moved into its parent's cutime.
+    for (const pid of [...last.keys()]) if (!tree.has(pid) && pid !== root) last.delete(pid);
+    peak = Math.max(peak, rss);
+  };
+  sample();
+  const timer = setInterval(sample, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      let ticks = 0;
+      for (const [pid, t] of last) ticks += t - (baseline.get(pid)?.ticks ?? 0);
+      return { cpuSeconds: ticks / TICKS_PER_SECOND, peakRssBytes: peak };
+    },
+  };
+}
