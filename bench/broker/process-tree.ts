@@ -1,8 +1,10 @@
 /**
  * CPU time and peak RSS of a process tree, from /proc (Linux): a process and every descendant,
  * found through their parent ids. RSS is sampled every ~100 ms and summed over the tree; its
- * peak is the largest sum seen. CPU is read from /proc/<pid>/stat: utime + stime + cutime +
- * cstime, so children that ended and were waited for are counted through their parent.
+ * peak is the largest sum seen. CPU is each process's own utime + stime (/proc/<pid>/stat), as
+ * last sampled, summed over every process seen: workers in a sandbox (bwrap) may end without
+ * being waited for, so their parents' cutime cannot be relied on. What this misses: a process's
+ * last ~100 ms, and processes that live less than one interval.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -11,7 +13,7 @@ const PAGE_BYTES = 4096;
 
 interface ProcStat {
   readonly ppid: number;
-  /** utime + stime + cutime + cstime, ticks. */
+  /** Own utime + stime, ticks. */
   readonly ticks: number;
   readonly rssBytes: number;
 }
@@ -22,7 +24,7 @@ function procStat(pid: number): ProcStat | undefined {
     // The command name (field 2) may hold spaces and parentheses: fields start after the last ')'.
     const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
     // f[0] is field 3 (state): field n is f[n - 3].
-    return { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]), rssBytes: Number(f[21]) * PAGE_BYTES };
+    return { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]), rssBytes: Number(f[21]) * PAGE_BYTES };
   } catch {
     return undefined; // ended between the listing and the read
   }
@@ -53,17 +55,15 @@ export interface TreeUsage {
   readonly cpuSeconds: number;
   /** Largest summed RSS seen, bytes. */
   readonly peakRssBytes: number;
+  /** Processes seen in the tree, the root included. */
+  readonly processes: number;
 }
 
 export interface TreeSampler {
   stop(): TreeUsage;
 }
 
-/**
- * Samples the tree of `root` until stop(). CPU: the tree's ticks at stop minus those at start,
- * for processes alive at each moment (a process that ended is counted by its parent's cutime
- * once waited for; one that ended unwaited, between two samples, keeps its last sample).
- */
+/** Samples the tree of `root` until stop(). CPU: every process's last sample minus its ticks at start (0 if started since). */
 export function sampleTree(root: number, intervalMs = 100): TreeSampler {
   const baseline = treeStats(root);
   const last = new Map<number, number>();
@@ -75,8 +75,6 @@ export function sampleTree(root: number, intervalMs = 100): TreeSampler {
       rss += s.rssBytes;
       last.set(pid, s.ticks);
     }
-    // A process that ended and was waited for: its ticks moved into its parent's cutime.
-    for (const pid of [...last.keys()]) if (!tree.has(pid) && pid !== root) last.delete(pid);
     peak = Math.max(peak, rss);
   };
   sample();
@@ -87,7 +85,7 @@ export function sampleTree(root: number, intervalMs = 100): TreeSampler {
       sample();
       let ticks = 0;
       for (const [pid, t] of last) ticks += t - (baseline.get(pid)?.ticks ?? 0);
-      return { cpuSeconds: ticks / TICKS_PER_SECOND, peakRssBytes: peak };
+      return { cpuSeconds: ticks / TICKS_PER_SECOND, peakRssBytes: peak, processes: last.size };
     },
   };
 }

@@ -112,8 +112,8 @@ async function plainRun(python: string, alertsDir: string, setup: ModuleSetup, w
   const usage = sampler.stop();
   if (code !== 0) throw new Error(`plain_python_broker.py failed (${code}):\n${stderr.slice(-4000)}`);
   const own = JSON.parse(stdout) as { alerts: number; alertsPerSecond: number; cpuSeconds: number };
-  // getrusage at the script's end counts every tick; /proc samples miss the last ~100 ms.
-  const side = { alerts: own.alerts, wallSeconds, flowingAlertsPerSecond: own.alertsPerSecond, cpuSeconds: own.cpuSeconds, peakRssBytes: usage.peakRssBytes };
+  // CPU from getrusage at the script's end: every tick (its /proc samples miss the last ~100 ms).
+  const side = { alerts: own.alerts, wallSeconds, flowingAlertsPerSecond: own.alertsPerSecond, cpuSeconds: own.cpuSeconds, peakRssBytes: usage.peakRssBytes, processes: usage.processes };
   return { side, scores: plainScores(scoresFile) };
 }
 
@@ -187,5 +187,6 @@ export function versusTable(rounds: readonly Round[]): string[][] {
   row('CPU time of the process tree, s', (s) => s.cpuSeconds, (n) => n.toFixed(2));
   row('CPU per alert, ms', (s) => (s.cpuSeconds * 1000) / Math.max(1, s.alerts), (n) => n.toFixed(2));
   row('peak RSS of the process tree, MB', (s) => s.peakRssBytes / 1e6, (n) => n.toFixed(0));
+  row('processes seen in the tree', (s) => s.processes, int);
   return rows;
 }
