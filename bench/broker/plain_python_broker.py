@@ -86,9 +86,9 @@ def main():
     pre = mlflow.pyfunc.load_model("models:/bench_pre@champion")
     fields = mlflow.pyfunc.load_model("models:/bench_inputs@champion")
     onnx_dir = mlflow.artifacts.download_artifacts("models:/bench_onnx@champion")
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = 1
-    boosted = onnxruntime.InferenceSession(os.path.join(onnx_dir, "model.onnx"), options, providers=["CPUExecutionProvider"])
+    # Default session options, as Aviary's onnxruntime-node session: the tree ensemble's sums
+    # depend on how its trees are split between threads.
+    boosted = onnxruntime.InferenceSession(os.path.join(onnx_dir, "model.onnx"), providers=["CPUExecutionProvider"])
     models = (pre, fields, boosted)
     db = sqlite3.connect(args.db)
     db.execute("PRAGMA journal_mode=WAL")

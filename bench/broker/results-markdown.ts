@@ -4,6 +4,7 @@ import type { EndToEndRun } from './end-to-end.js';
 import type { ReplicatedSet } from './replicate.js';
 import { decodeTable, endToEndTable, int, markdownTable, verdict, whereTimeGoes, type DecodeSection, type Target } from './report.js';
 import type { SimulatedSet } from './simulated.js';
+import { parityLine, versusTable, type Round } from './versus-plain-python.js';
 
 export interface MarkdownInput {
   readonly command: string;
@@ -17,6 +18,8 @@ export interface MarkdownInput {
   readonly sections: readonly DecodeSection[];
   readonly e2e: readonly EndToEndRun[];
   readonly e2eMissing?: string;
+  /** Aviary's three-module run and plain_python_broker.py, in turn. */
+  readonly rounds?: readonly Round[];
   readonly goals: readonly Target[];
   readonly batchSize: number;
   readonly runs: number;
@@ -57,6 +60,18 @@ export function resultsMarkdown(m: MarkdownInput): string {
     );
   } else {
     lines.push('## End to end', '', `Not measured: ${m.e2eMissing}.`, '');
+  }
+  if (m.rounds && m.rounds.length > 0) {
+    lines.push(
+      '## Beside a plain Python script',
+      '',
+      `What a user would write instead of Aviary: \`bench/broker/plain_python_broker.py\`, one Python process reading the same Avro files with fastavro, building Fink's flat dict of each alert, running the same \`pre_processing\` and the same three models (mlflow.pyfunc for the scikit-learn ones, onnxruntime for the ONNX one, batches of ${m.batchSize}) and writing the scores into SQLite with executemany. It and Aviary's three-module run alternate, ${m.rounds.length} round(s); each value is the median over the rounds. Each side is measured as a process tree: Aviary is this Node process (the in-process Aviary server, the alert store's writer thread) with its sandboxed Python workers; CPU is each process's own user + system time from /proc (the plain script's from its own getrusage at exit), peak RSS the largest sum over the tree sampled every 100 ms.`,
+      '',
+      markdownTable(versusTable(m.rounds)),
+      '',
+      ...m.rounds.map((r, i) => `- score parity, round ${i + 1}: ${parityLine(r.parity)}`),
+      '',
+    );
   }
   lines.push('## Targets', '', ...m.goals.map((t) => `- ${t.met ? 'met' : `**${verdict(t).toLowerCase()}**`}: ${t.target} (${t.actual})`), '');
   return lines.join('\n');

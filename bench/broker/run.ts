@@ -2,8 +2,10 @@
  * The broker on real ZTF alerts, replicated to --alerts (default 100,000, unique candids), and
  * on simulated ones: Avro decoding alone side by side with Python's fastavro on the same files
  * in the same run, then the broker end to end (runBroker, SQLite alert store, three science
- * modules) with its time per stage and its latency, and the same alerts with no module (the
- * pipeline's own ceiling). Ends with the targets, met or missed.
+ * modules) with its time per stage and its latency, in turn with plain_python_broker.py (what a
+ * user would write instead: same alerts, same preprocessing and models, every alert's scores
+ * compared; versus-plain-python.ts), and the same alerts with no module (the pipeline's own
+ * ceiling). Ends with the targets, met or missed.
  *
  *   npx tsx bench/broker/run.ts [--alerts N] [--quick | --smoke] [--runs 3] [--simulated N] [--batch-size 1000]
  *                               [--no-end-to-end] [--no-wait] [--max-wait 10] [--clean]
@@ -67,7 +69,8 @@ function clean(): void {
   if (sets.length === 0) say('nothing cached');
 }
 
-function fastavroPython(): string {
+/** The bench's Python environment: fastavro, and what plain_python_broker.py scores with. */
+function benchPython(): string {
   const env = execFileSync('bash', [join(repo, 'scripts/python-env.sh'), join(here, 'requirements.txt')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
   return join(env, 'bin/python');
 }
@@ -75,7 +78,7 @@ function fastavroPython(): string {
 async function main(): Promise<void> {
   const began = performance.now();
   const loadBefore = load1();
-  const python = fastavroPython();
+  const python = benchPython();
   const real = await replicatedAlerts({ inputs: INPUTS, alerts: alertCount, perFile: 1000, perBlock: 100 }, say);
   say(
     `real ZTF alerts: ${int(real.alerts)} (${real.originals} distinct alerts of ${INPUTS.map((d) => d.slice(DATA.length + 1)).join(' and ')}, ${real.duplicates} duplicates left out, ` +
@@ -172,6 +175,7 @@ async function main(): Promise<void> {
       sections,
       e2e,
       e2eMissing,
+      rounds,
       goals,
       batchSize,
       runs,

@@ -44,6 +44,8 @@ export interface Parity {
   /** Scores (alerts x 3) bit-identical on both sides. */
   readonly identical: number;
   readonly maxAbsDiff: number;
+  /** Scores not bit-identical, by output name. */
+  readonly differing: Readonly<Record<string, number>>;
 }
 
 function aviaryScores(dbFile: string): Scores {
@@ -79,6 +81,7 @@ export function compareScores(a: Scores, b: Scores): Parity {
   let identical = 0;
   let maxAbsDiff = 0;
   let missing = 0;
+  const differing: Record<string, number> = {};
   for (const key of b.keys()) if (!a.has(key)) missing++;
   for (const [key, x] of a) {
     const y = b.get(key);
@@ -89,10 +92,13 @@ export function compareScores(a: Scores, b: Scores): Parity {
     compared++;
     for (let i = 0; i < SCORE_NAMES.length; i++) {
       if (Object.is(x[i], y[i])) identical++;
-      else maxAbsDiff = Math.max(maxAbsDiff, Number.isFinite(x[i]! - y[i]!) ? Math.abs(x[i]! - y[i]!) : Infinity);
+      else {
+        differing[SCORE_NAMES[i]!] = (differing[SCORE_NAMES[i]!] ?? 0) + 1;
+        maxAbsDiff = Math.max(maxAbsDiff, Number.isFinite(x[i]! - y[i]!) ? Math.abs(x[i]! - y[i]!) : Infinity);
+      }
     }
   }
-  return { compared, missing, identical, maxAbsDiff };
+  return { compared, missing, identical, maxAbsDiff, differing };
 }
 
 async function plainRun(python: string, alertsDir: string, setup: ModuleSetup, work: string, batchSize: number): Promise<{ side: SideRun; scores: Scores }> {
@@ -159,7 +165,7 @@ export function parityLine(p: Parity): string {
   const total = p.compared * SCORE_NAMES.length;
   const head = `${int(p.compared)} alerts compared, ${p.missing} candids on one side only`;
   if (p.identical === total) return `${head}; all ${int(total)} scores bit-identical`;
-  return `${head}; ${int(p.identical)} of ${int(total)} scores bit-identical, largest difference ${p.maxAbsDiff.toExponential(2)} (${p.maxAbsDiff <= PARITY_TOLERANCE ? 'within' : 'OVER'} ${PARITY_TOLERANCE})`;
+  return `${head}; ${int(p.identical)} of ${int(total)} scores bit-identical (differing: ${Object.entries(p.differing).map(([k, n]) => `${k} ${n}`).join(', ')}), largest difference ${p.maxAbsDiff.toExponential(2)} (${p.maxAbsDiff <= PARITY_TOLERANCE ? 'within' : 'OVER'} ${PARITY_TOLERANCE})`;
 }
 
 export function parityHolds(p: Parity, expected: number): boolean {
