@@ -3,10 +3,10 @@
  * three science modules with the real mlflow client, write the broker config, replay alerts
  * through it, and hand back the summary with the server still running.
  */
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { BrokerSummary } from '../broker/pipeline/broker-run.js';
 import type { Logger } from '../common/logger.js';
+import { makeFolders } from '../common/make-folders.js';
 import { defaultCacheRoot } from '../runtime/environments/cache-layout.js';
 import { UvEnvironmentBuilder } from '../runtime/environments/uv-environment-builder.js';
 import { championModels, type Champion } from './champion-models.js';
@@ -46,7 +46,7 @@ export interface DemoRun {
 export async function runDemo(options: DemoOptions, context: DemoContext): Promise<DemoRun> {
   const { progress } = context;
   const dataDir = resolve(options.dataDir);
-  await mkdir(dataDir, { recursive: true });
+  await makeFolders(dataDir);
   progress.step(`Starting the Aviary server on ${options.host}:${options.port}`);
   const server = await startDemoServer(dataDir, options.host, options.port, context.version, context.logger, options.browserDefences);
   progress.detail(`Aviary ${context.version} listening on ${server.url} (data: ${dataDir})`);

@@ -6,8 +6,9 @@
  * can be given as it is to `aviary broker` or any alert source.
  * The folder must be new or empty: a run never mixes with or overwrites an earlier one.
  */
-import { mkdir, open, readdir } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makeFolders } from '../../common/make-folders.js';
 import { alertTypeFor } from '../sources/avro/avro-alert-type.js';
 import { AvroContainerWriter, type AvroWriteCodec } from './avro-container-writer.js';
 import { SIMULATED_CLASSES, type SimulatedClass } from './light-curve-model.js';
@@ -94,7 +95,7 @@ export async function writeSimulatedAlerts(options: WriteSimulationOptions): Pro
 }
 
 async function prepareFolder(out: string): Promise<void> {
-  await mkdir(out, { recursive: true });
+  await makeFolders(out);
   const entries = await readdir(out);
   if (entries.length > 0) {
     throw new Error(`the output folder ${out} is not empty (${entries.length} entries): choose a new or empty folder, simulate never overwrites`);

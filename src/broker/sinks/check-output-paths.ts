@@ -6,7 +6,7 @@
 import { open, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { FilterConfig } from '../config/broker-config.js';
-import { makeFolders } from './make-folders.js';
+import { makeFolders } from '../../common/make-folders.js';
 import { OutputFile } from './output-file.js';
 
 export async function checkOutputPaths(filters: readonly Pick<FilterConfig, 'name' | 'output'>[]): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { makeFolders } from './make-folders.js';
+import { makeFolders } from '../../common/make-folders.js';
 
 export class OutputFile {
   readonly partial: string;

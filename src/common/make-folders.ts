@@ -1,5 +1,6 @@
 /**
- * Creates a folder and its missing parents, one level at a time. `mkdir(..., { recursive: true })`
+ * Creates a folder and its missing parents, one level at a time (filter outputs, simulate's
+ * folder, the demo's data directory). `mkdir(..., { recursive: true })`
  * never settles for some paths (under /proc, for one), which hung a run; here every failure is
  * an error naming the path that could not be made, e.g. "out/notadir is a file, not a folder".
  */
