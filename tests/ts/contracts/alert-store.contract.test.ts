@@ -123,6 +123,7 @@ describe.each(ALERT_STORE_IMPLEMENTATIONS)('AlertStore contract: $name', (implem
       expect(stored.scores[2]!.scoredAt > stored.scores[0]!.scoredAt).toBe(true);
     }
     // Config A again: its own modules' scores replaced in place, config B's kept, no row added.
+    await new Promise((resolve) => setTimeout(resolve, 5)); // a later write, a later time
     expect(await store.writeAlerts(configA('2', 0.5))).toEqual({ inserted: 0, updated: alerts.length, refused: 0 });
     expect(await store.countAlerts()).toBe(alerts.length);
     const replayed = (await store.getAlert(alerts[1]!.alertId))!;
