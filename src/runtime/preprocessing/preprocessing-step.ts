@@ -1,8 +1,9 @@
 /**
  * A preprocessing step (preprocessing.py, the Fink AI convention) running in Python workers of
  * its own environment, built from its requirements.txt and nothing else. Alerts go to the
- * worker as JSON text written by python-json.ts, so 64-bit integers arrive exact; features come
- * back as float64 columns named by FEATURE_NAMES, with one error (or null) per alert.
+ * worker as JSON text written by python-json.ts, so 64-bit integers arrive exact, cut to the
+ * fields the step reads (field-reads.ts); features come back as float64 columns named by
+ * FEATURE_NAMES, with one error (or null) per alert.
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -16,9 +17,17 @@ import { Sandbox } from '../sandbox/sandbox.js';
 import { workerEnv } from '../worker/worker-env.js';
 import { WorkerPool } from '../worker/worker-pool.js';
 import { workerScriptPath } from '../worker/worker-script.js';
+import { FieldReads, projectFields, READ_COLUMN, READ_PARAM, type ReadMode } from './field-reads.js';
 import { PREPROCESSING_REQUIREMENTS } from './preprocessing-source.js';
 
 const run = promisify(execFile);
+
+interface Answer {
+  readonly columns: Float64Array[];
+  readonly errors: (AlertFailure | null)[];
+  /** Per alert, what the step read (learning), or "missed" (alerts cut to the reads); empty otherwise. */
+  readonly reads: readonly unknown[];
+}
 /** The columns of aviary_preprocessing.py's protocol. */
 const ALERT_COLUMN = 'alert';
 const ERROR_COLUMN = 'aviary.error';
@@ -83,19 +92,65 @@ export class PreprocessingStep {
       memoryLimitMb: options.memoryLimitMb,
       logger: options.logger ?? silentLogger,
     });
-    return new PreprocessingStep(pool, environment, featureNames);
+    return new PreprocessingStep(pool, environment, featureNames, new FieldReads(options.name, options.logger ?? silentLogger));
   }
 
   private constructor(
     private readonly pool: WorkerPool,
     readonly environment: PythonEnvironment,
     readonly featureNames: readonly string[],
+    private readonly reads: FieldReads,
   ) {}
 
   async featurize(alerts: readonly AlertInput[]): Promise<AlertFeatures> {
-    const texts = alerts.map((alert) => (typeof alert === 'string' ? alert : toPythonJson(alert)));
-    const answer = await this.pool.predict({ columns: [ALERT_COLUMN], data: [texts], rows: alerts.length });
     if (alerts.length === 0) return { featureNames: this.featureNames, columns: this.featureNames.map(() => new Float64Array(0)), errors: [] };
+    // Alerts given as text are sent as they are: nothing to cut.
+    if (alerts.some((alert) => typeof alert === 'string')) return { featureNames: this.featureNames, ...(await this.send(alerts, { kind: 'whole' })) };
+    const columns = this.featureNames.map(() => new Float64Array(alerts.length));
+    const errors: (AlertFailure | null)[] = [];
+    for (let start = 0; start < alerts.length; ) {
+      const mode = await this.reads.next();
+      const end = mode.kind === 'learn' ? Math.min(alerts.length, start + this.reads.learnMore) : alerts.length;
+      const part = mode.kind === 'learn' ? await this.learnFrom(alerts.slice(start, end)) : await this.sendCut(alerts.slice(start, end), mode);
+      part.columns.forEach((column, c) => columns[c]!.set(column, start));
+      errors.push(...part.errors);
+      start = end;
+    }
+    return { featureNames: this.featureNames, columns, errors };
+  }
+
+  /** Whole alerts, the step's reads noted (this caller is the one learner: see FieldReads.next). */
+  private async learnFrom(alerts: readonly AlertInput[]): Promise<Answer> {
+    try {
+      const answer = await this.send(alerts, { kind: 'learn' });
+      this.reads.learn(answer.reads);
+      return answer;
+    } finally {
+      this.reads.finishLearning();
+    }
+  }
+
+  /** Alerts cut to the reads (or whole); those on which the step read a field not sent go again, whole, and widen the reads. */
+  private async sendCut(alerts: readonly AlertInput[], mode: ReadMode): Promise<Answer> {
+    const answer = await this.send(alerts, mode);
+    const missed = answer.reads.flatMap((read, i) => (read === 'missed' ? [i] : []));
+    if (missed.length === 0) return answer;
+    const again = await this.send(
+      missed.map((i) => alerts[i]!),
+      { kind: 'learn' },
+    );
+    this.reads.learn(again.reads);
+    missed.forEach((i, r) => {
+      answer.columns.forEach((column, c) => (column[i] = again.columns[c]![r]!));
+      answer.errors[i] = again.errors[r]!;
+    });
+    return answer;
+  }
+
+  private async send(alerts: readonly AlertInput[], mode: ReadMode): Promise<Answer> {
+    const texts = alerts.map((alert) => (typeof alert === 'string' ? alert : toPythonJson(mode.kind === 'fields' ? projectFields(alert, mode.spec) : alert)));
+    const params = mode.kind === 'learn' ? { [READ_PARAM]: 'learn' } : mode.kind === 'fields' ? { [READ_PARAM]: mode.spec } : undefined;
+    const answer = await this.pool.predict({ columns: [ALERT_COLUMN], data: [texts], rows: alerts.length, ...(params ? { params } : {}) });
     const column = (name: string) => answer.data[answer.names.indexOf(name)];
     const columns = this.featureNames.map((name) => {
       const values = column(name);
@@ -103,7 +158,8 @@ export class PreprocessingStep {
       return values;
     });
     const errors = (column(ERROR_COLUMN) ?? []) as readonly unknown[];
-    return { featureNames: this.featureNames, columns, errors: alerts.map((_, i) => failureOf(errors[i])) };
+    const reads = (column(READ_COLUMN) ?? []) as readonly unknown[];
+    return { columns, errors: alerts.map((_, i) => failureOf(errors[i])), reads };
   }
 
   close(): Promise<void> {

@@ -14,6 +14,12 @@ The RESULT holds one float64 column per feature name (NaN for an alert that fail
 column "aviary.error": null for an alert that was scored, else {"type", "message", "traceback"}
 for the exception pre_processing raised on it. One bad alert never fails the batch.
 
+The host sends only the fields the step reads (aviary_fields.py). A batch's params then hold
+"aviary.read": "learn" (whole alerts: note what the step reads of each) or a read spec (alerts
+cut to it), and the RESULT has a JSON column "aviary.read": per alert, what it read (a spec,
+or "whole") when learning; null, or "missed" when it read a field that was not sent (that
+alert's features are NaN, and the host sends it again whole).
+
     <env python> aviary_preprocessing.py --describe DIR
 
 loads the module once and prints {"feature_names": [...]} on stdout, so that the host knows the
@@ -32,9 +38,13 @@ import time
 import traceback
 from array import array
 
+from aviary_fields import FieldNotSent, learned, projected
+
 MODULE_FILE = "preprocessing.py"
 ALERT_COLUMN = "alert"
 ERROR_COLUMN = "aviary.error"
+READ_COLUMN = "aviary.read"
+READ_PARAM = "aviary.read"
 BYTES_KEY = "__aviary_bytes__"
 TRACEBACK_LINES = 8
 
@@ -68,11 +78,28 @@ class Preprocessing:
         texts = next((value for name, dtype, value in columns if name == ALERT_COLUMN and dtype == "json"), None)
         if texts is None:
             raise ValueError(f'a preprocessing batch holds one JSON column "{ALERT_COLUMN}" of alert texts')
+        mode = (params or {}).get(READ_PARAM)
+        if mode is not None and mode != "learn" and not isinstance(mode, dict):
+            raise ValueError(f'params "{READ_PARAM}" must be "learn" or a read spec, not {mode!r}')
         features = [array("d", bytes(8 * rows)) for _ in self.names]
         errors = [None] * rows
+        reads = [None] * rows
         for row, text in enumerate(texts):
             try:
-                values = self.features(json.loads(text, object_hook=decode_bytes))
+                alert = json.loads(text, object_hook=decode_bytes)
+                if mode is None:
+                    values = self.features(alert)
+                elif mode == "learn":
+                    outcome, spec = learned(self.features, alert, same_values)
+                    reads[row] = "whole" if spec is None else spec
+                    if outcome[0] == "raised":
+                        raise outcome[1]
+                    values = outcome[1]
+                else:
+                    values = self.features(projected(alert, mode))
+            except FieldNotSent:
+                reads[row] = "missed"
+                values = [math.nan] * len(self.names)
             except Exception as exc:
                 errors[row] = failure(exc)
                 for column in features:
@@ -85,6 +112,8 @@ class Preprocessing:
                 column.byteswap()
         out = [(name, "float64", column.tobytes()) for name, column in zip(self.names, features)]
         out.append((ERROR_COLUMN, "json", errors))
+        if mode is not None:
+            out.append((READ_COLUMN, "json", reads))
         return out
 
     def features(self, alert):
@@ -93,6 +122,11 @@ class Preprocessing:
         if len(values) != len(self.names):
             raise ValueError(f"pre_processing returned {len(values)} values for {len(self.names)} FEATURE_NAMES")
         return values
+
+
+def same_values(a, b):
+    """Two feature vectors bit for bit alike (NaN equal to NaN)."""
+    return len(a) == len(b) and all(x == y or (x != x and y != y) for x, y in zip(a, b))
 
 
 def decode_bytes(obj):

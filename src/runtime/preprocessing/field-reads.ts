@@ -1,0 +1,157 @@
+/**
+ * Only the fields a preprocessing step reads cross the module boundary. A Fink alert dict is
+ * tens of kilobytes (its history has ~100 fields per entry); a step typically reads a handful.
+ * The step's worker learns what it reads on its first alerts (python/aviary_fields.py: every
+ * read noted, then the step run again on the cut alert and trusted only if it answers the same);
+ * the host then sends each alert cut to the union of those reads. A read outside them comes
+ * back as "missed" and that alert is sent again whole, which widens the reads. A step that
+ * iterates, measures or copies the whole alert is sent whole alerts, as before.
+ *
+ * A read spec: key -> spec of the value (a nested mapping, or each mapping of a list, is cut
+ * to it; any other value is sent as it is), or null: the whole value.
+ */
+import type { Logger } from '../../common/logger.js';
+
+export interface ReadSpec {
+  readonly [key: string]: ReadSpec | null;
+}
+
+/** The batch param that tells the worker how alerts are sent, and the answer column of what it read. */
+export const READ_PARAM = 'aviary.read';
+export const READ_COLUMN = 'aviary.read';
+/** Alerts learned from before the host trusts the reads. */
+export const LEARNING_ALERTS = 200;
+/** A spec from the worker deeper or wider than this is not believed (it is untrusted input). */
+const MAX_DEPTH = 16;
+const MAX_KEYS = 10_000;
+
+/** `value` cut to `spec`: what the host sends. Python's `project` in aviary_fields.py is its twin. */
+export function projectFields(value: unknown, spec: ReadSpec | null): unknown {
+  if (spec === null) return value;
+  if (value instanceof Map) return projectFields(Object.fromEntries(value), spec);
+  if (Array.isArray(value)) return value.map((item) => (isPlainRecord(item) || item instanceof Map ? projectFields(item, spec) : item));
+  if (!isPlainRecord(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(spec)) {
+    if (!Object.hasOwn(value, key)) continue;
+    const projected = projectFields(value[key], spec[key]!);
+    if (key === '__proto__') Object.defineProperty(out, key, { value: projected, enumerable: true, writable: true, configurable: true });
+    else out[key] = projected;
+  }
+  return out;
+}
+
+/** Both specs' reads: null (the whole value) wins. */
+export function mergeReads(a: ReadSpec | null, b: ReadSpec | null): ReadSpec | null {
+  if (a === null || b === null) return null;
+  const out: Record<string, ReadSpec | null> = Object.create(null);
+  for (const key of Object.keys(a)) out[key] = a[key]!;
+  for (const key of Object.keys(b)) out[key] = Object.hasOwn(out, key) ? mergeReads(out[key]!, b[key]!) : b[key]!;
+  return out;
+}
+
+/** A spec as the worker sent it, checked: a null-prototype copy, or undefined when it is not a believable spec. */
+export function readSpecOf(value: unknown): ReadSpec | undefined {
+  const budget = { keys: MAX_KEYS };
+  const copy = (node: unknown, depth: number): ReadSpec | null | undefined => {
+    if (node === null) return null;
+    if (depth > MAX_DEPTH || !isPlainRecord(node)) return undefined;
+    const out: Record<string, ReadSpec | null> = Object.create(null);
+    for (const key of Object.keys(node)) {
+      if (--budget.keys < 0) return undefined;
+      const child = copy(node[key], depth + 1);
+      if (child === undefined) return undefined;
+      out[key] = child;
+    }
+    return out;
+  };
+  const spec = copy(value, 0);
+  return spec === null ? undefined : spec;
+}
+
+/** How many fields a spec names, and how many of its lists' entries: for the log line. */
+export function describeReads(spec: ReadSpec): string {
+  return Object.keys(spec)
+    .map((key) => {
+      const sub = spec[key];
+      if (sub === null) return `${key} (whole)`;
+      const inner = Object.keys(sub);
+      return inner.length > 0 ? `${key}[${inner.join(', ')}]` : key;
+    })
+    .join(', ');
+}
+
+export type ReadMode =
+  /** Whole alerts, each read noted. */
+  | { readonly kind: 'learn' }
+  /** Alerts cut to the spec. */
+  | { readonly kind: 'fields'; readonly spec: ReadSpec }
+  /** Whole alerts, nothing noted: the step needs them whole. */
+  | { readonly kind: 'whole' };
+
+/** What one preprocessing step reads, learned over its first alerts. */
+export class FieldReads {
+  private spec: ReadSpec = Object.create(null);
+  private learned = 0;
+  private whole = false;
+  /** Set while a learning request is out: other batches wait for what it learns rather than learn too. */
+  private learning?: { done: Promise<void>; end: () => void };
+
+  constructor(
+    private readonly name: string,
+    private readonly logger: Logger,
+  ) {}
+
+  mode(): ReadMode {
+    if (this.whole) return { kind: 'whole' };
+    return this.learned < LEARNING_ALERTS ? { kind: 'learn' } : { kind: 'fields', spec: this.spec };
+  }
+
+  /** The mode of the next request, once no learning request is out. A "learn" answer makes this
+   * caller the learner: it sends at most `learnMore` alerts, then calls `learn` and `finishLearning`. */
+  async next(): Promise<ReadMode> {
+    while (this.learning) await this.learning.done;
+    const mode = this.mode();
+    if (mode.kind === 'learn') {
+      let end!: () => void;
+      const done = new Promise<void>((resolve) => (end = resolve));
+      this.learning = { done, end };
+    }
+    return mode;
+  }
+
+  /** Alerts still to learn from. */
+  get learnMore(): number {
+    return Math.max(1, LEARNING_ALERTS - this.learned);
+  }
+
+  finishLearning(): void {
+    const learning = this.learning;
+    this.learning = undefined;
+    learning?.end();
+  }
+
+  /** The worker's answer to a learning batch: per alert, a spec, "whole", or null (not read: the alert was not valid JSON). */
+  learn(reads: readonly unknown[]): void {
+    if (this.whole) return;
+    const before = this.learned;
+    for (const read of reads) {
+      if (read === null || read === undefined) continue;
+      const spec = read === 'whole' ? undefined : readSpecOf(read);
+      if (!spec) {
+        this.whole = true;
+        this.logger.info(`${this.name}: reads the alert whole; whole alerts are sent to it`);
+        return;
+      }
+      this.spec = mergeReads(this.spec, spec)!;
+      this.learned++;
+    }
+    if (before < LEARNING_ALERTS && this.learned >= LEARNING_ALERTS) {
+      this.logger.info(`${this.name}: reads ${describeReads(this.spec)}; only those fields are sent to it`);
+    }
+  }
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !ArrayBuffer.isView(value) && !(value instanceof Date) && !(value instanceof Map);
+}
