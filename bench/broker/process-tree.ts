@@ -57,6 +57,33 @@ export interface TreeUsage {
   readonly peakRssBytes: number;
   /** Processes seen in the tree, the root included. */
   readonly processes: number;
+  /** The same by kind of process (processLabel), largest CPU first: where the time and memory go. */
+  readonly byKind: readonly KindUsage[];
+}
+
+export interface KindUsage {
+  readonly kind: string;
+  readonly processes: number;
+  readonly cpuSeconds: number;
+  /** The largest RSS one process of this kind reached, bytes. */
+  readonly peakRssBytes: number;
+}
+
+/** What a process is, from its command line: Aviary's own process, a model or preprocessing worker (by its folder), a sandbox wrapper. */
+export function processLabel(pid: number, root: number): string {
+  if (pid === root) return 'main process (Node, with its threads)';
+  let args: string[] = [];
+  try {
+    args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return 'ended before it was named';
+  }
+  const dir = args[args.indexOf('--model-dir') + 1];
+  if (args.some((a) => a.endsWith('aviary_worker.py')) && dir) {
+    return /aviary-preprocessing/.test(dir) ? 'Python worker: preprocessing step' : `Python worker: model ${dir.split('/').slice(-3).join('/')}`;
+  }
+  const name = (args[0] ?? '').split('/').pop() ?? '';
+  return name === 'bwrap' ? 'sandbox (bwrap)' : name || `pid ${pid}`;
 }
 
 export interface TreeSampler {
@@ -67,6 +94,8 @@ export interface TreeSampler {
 export function sampleTree(root: number, intervalMs = 100): TreeSampler {
   const baseline = treeStats(root);
   const last = new Map<number, number>();
+  const peakOf = new Map<number, number>();
+  const labels = new Map<number, string>();
   let peak = 0;
   const sample = () => {
     const tree = treeStats(root);
@@ -74,6 +103,8 @@ export function sampleTree(root: number, intervalMs = 100): TreeSampler {
     for (const [pid, s] of tree) {
       rss += s.rssBytes;
       last.set(pid, s.ticks);
+      peakOf.set(pid, Math.max(peakOf.get(pid) ?? 0, s.rssBytes));
+      if (!labels.has(pid)) labels.set(pid, processLabel(pid, root));
     }
     peak = Math.max(peak, rss);
   };
@@ -84,8 +115,19 @@ export function sampleTree(root: number, intervalMs = 100): TreeSampler {
       clearInterval(timer);
       sample();
       let ticks = 0;
-      for (const [pid, t] of last) ticks += t - (baseline.get(pid)?.ticks ?? 0);
-      return { cpuSeconds: ticks / TICKS_PER_SECOND, peakRssBytes: peak, processes: last.size };
+      const kinds = new Map<string, { kind: string; processes: number; ticks: number; peakRssBytes: number }>();
+      for (const [pid, t] of last) {
+        const own = t - (baseline.get(pid)?.ticks ?? 0);
+        ticks += own;
+        const kind = labels.get(pid) ?? `pid ${pid}`;
+        const k = kinds.get(kind) ?? { kind, processes: 0, ticks: 0, peakRssBytes: 0 };
+        k.processes++;
+        k.ticks += own;
+        k.peakRssBytes = Math.max(k.peakRssBytes, peakOf.get(pid) ?? 0);
+        kinds.set(kind, k);
+      }
+      const byKind = [...kinds.values()].map((k) => ({ kind: k.kind, processes: k.processes, cpuSeconds: k.ticks / TICKS_PER_SECOND, peakRssBytes: k.peakRssBytes })).sort((a, b) => b.cpuSeconds - a.cpuSeconds);
+      return { cpuSeconds: ticks / TICKS_PER_SECOND, peakRssBytes: peak, processes: last.size, byKind };
     },
   };
 }

@@ -4,7 +4,7 @@ import type { EndToEndRun } from './end-to-end.js';
 import type { ReplicatedSet } from './replicate.js';
 import { decodeTable, endToEndTable, int, markdownTable, verdict, whereTimeGoes, type DecodeSection, type Target } from './report.js';
 import type { SimulatedSet } from './simulated.js';
-import { parityLine, versusTable, type Round } from './versus-plain-python.js';
+import { parityLine, processTable, versusTable, type Round } from './versus-plain-python.js';
 
 export interface MarkdownInput {
   readonly command: string;
@@ -70,6 +70,10 @@ export function resultsMarkdown(m: MarkdownInput): string {
       markdownTable(versusTable(m.rounds)),
       '',
       ...m.rounds.map((r, i) => `- score parity, round ${i + 1}: ${parityLine(r.parity)}`),
+      '',
+      'Where Aviary\'s CPU and memory go, by kind of process (each process\'s own CPU; the largest RSS one process of that kind reached):',
+      '',
+      markdownTable(processTable(m.rounds)),
       '',
     );
   }

@@ -30,7 +30,7 @@ import { cachedSets, replicatedAlerts } from './replicate.js';
 import { consoleTable, endToEndTable, decodeTable, int, targets, verdict, whereTimeGoes, type DecodeSection } from './report.js';
 import { resultsMarkdown } from './results-markdown.js';
 import { SIMULATED_PREFIX, simulatedAlerts } from './simulated.js';
-import { parityHolds, parityLine, versusRound, versusTable, type Round } from './versus-plain-python.js';
+import { parityHolds, parityLine, processTable, versusRound, versusTable, type Round } from './versus-plain-python.js';
 
 const here = import.meta.dirname;
 const repo = resolve(here, '../..');
@@ -149,6 +149,7 @@ async function main(): Promise<void> {
     if (rounds.length > 0) {
       console.log(`Aviary beside a plain Python script (bench/broker/plain_python_broker.py), same alerts, same models:\n${consoleTable(versusTable(rounds))}`);
       for (const [i, r] of rounds.entries()) console.log(`score parity, round ${i + 1}: ${parityLine(r.parity)}`);
+      console.log(`\n${consoleTable(processTable(rounds))}`);
       if (rounds.some((r) => !parityHolds(r.parity, real.alerts))) {
         console.log('score parity FAILED: Aviary and the plain script disagree');
         process.exitCode = 1;

@@ -119,7 +119,7 @@ async function plainRun(python: string, alertsDir: string, setup: ModuleSetup, w
   if (code !== 0) throw new Error(`plain_python_broker.py failed (${code}):\n${stderr.slice(-4000)}`);
   const own = JSON.parse(stdout) as { alerts: number; alertsPerSecond: number; cpuSeconds: number };
   // CPU from getrusage at the script's end: every tick (its /proc samples miss the last ~100 ms).
-  const side = { alerts: own.alerts, wallSeconds, flowingAlertsPerSecond: own.alertsPerSecond, cpuSeconds: own.cpuSeconds, peakRssBytes: usage.peakRssBytes, processes: usage.processes };
+  const side = { alerts: own.alerts, wallSeconds, flowingAlertsPerSecond: own.alertsPerSecond, cpuSeconds: own.cpuSeconds, peakRssBytes: usage.peakRssBytes, processes: usage.processes, byKind: usage.byKind };
   return { side, scores: plainScores(scoresFile) };
 }
 
@@ -159,6 +159,17 @@ export async function versusRound(
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Aviary's process tree by kind of process, in the round of median speed: which process spends the CPU and holds the memory. */
+export function processTable(rounds: readonly Round[]): string[][] {
+  const sorted = [...rounds].sort((a, b) => a.aviary.flowingAlertsPerSecond - b.aviary.flowingAlertsPerSecond);
+  const side = sorted[sorted.length >> 1]!.aviary;
+  const rows: string[][] = [['Aviary, by process (median round)', 'processes', 'CPU s', 'CPU per alert, ms', 'peak RSS of one, MB']];
+  for (const k of side.byKind) {
+    rows.push([k.kind, int(k.processes), k.cpuSeconds.toFixed(2), ((k.cpuSeconds * 1000) / Math.max(1, side.alerts)).toFixed(3), (k.peakRssBytes / 1e6).toFixed(0)]);
+  }
+  return rows;
 }
 
 export function parityLine(p: Parity): string {
