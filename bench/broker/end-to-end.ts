@@ -196,6 +196,8 @@ export async function endToEndRun(
       progress: (message) => {
         if (verbose) say(`    ${message}`);
       },
+      // What the modules' workers say (e.g. which fields a preprocessing step reads) on the first run; warnings always.
+      logger: { info: (message) => verbose && say(`    ${message}`), warn: (message) => say(`    warning: ${message}`), error: (message) => say(`    error: ${message}`) },
       onProgress: (p) => {
         if (p.alertsStored === 0 || p.elapsedMs - last < 10_000) return;
         last = p.elapsedMs;

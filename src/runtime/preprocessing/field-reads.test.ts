@@ -117,6 +117,8 @@ describe('only the fields a step reads are sent', () => {
     expect(reads).toBeDefined();
     expect(reads).toContain('prv_candidates[magpsf]');
     expect(reads).not.toContain('field1');
+    expect(reads).not.toContain('extra');
+    expect(logged.few!.filter((line) => line.includes('also reads more fields')).join('\n')).toContain('extra');
   });
 
   it('sends whole alerts to a step that iterates the alert, or reads it through C code', async () => {

@@ -19,8 +19,9 @@ export interface ReadSpec {
 /** The batch param that tells the worker how alerts are sent, and the answer column of what it read. */
 export const READ_PARAM = 'aviary.read';
 export const READ_COLUMN = 'aviary.read';
-/** Alerts learned from before the host trusts the reads. */
+/** Learning ends when this many alerts in a row added no read (or at MAX_LEARNING_ALERTS). */
 export const LEARNING_ALERTS = 200;
+const MAX_LEARNING_ALERTS = 2000;
 /** A spec from the worker deeper or wider than this is not believed (it is untrusted input). */
 const MAX_DEPTH = 16;
 const MAX_KEYS = 10_000;
@@ -92,7 +93,12 @@ export type ReadMode =
 /** What one preprocessing step reads, learned over its first alerts. */
 export class FieldReads {
   private spec: ReadSpec = Object.create(null);
+  private signature = '{}';
   private learned = 0;
+  /** Alerts learned since the reads last grew. */
+  private stable = 0;
+  /** Learning is over: reads found later widen the reads without learning again. */
+  private learnt = false;
   private whole = false;
   /** Set while a learning request is out: other batches wait for what it learns rather than learn too. */
   private learning?: { done: Promise<void>; end: () => void };
@@ -104,7 +110,7 @@ export class FieldReads {
 
   mode(): ReadMode {
     if (this.whole) return { kind: 'whole' };
-    return this.learned < LEARNING_ALERTS ? { kind: 'learn' } : { kind: 'fields', spec: this.spec };
+    return this.learnt ? { kind: 'fields', spec: this.spec } : { kind: 'learn' };
   }
 
   /** The mode of the next request, once no learning request is out. A "learn" answer makes this
@@ -122,7 +128,7 @@ export class FieldReads {
 
   /** Alerts still to learn from. */
   get learnMore(): number {
-    return Math.max(1, LEARNING_ALERTS - this.learned);
+    return Math.max(1, LEARNING_ALERTS - this.stable);
   }
 
   finishLearning(): void {
@@ -134,7 +140,8 @@ export class FieldReads {
   /** The worker's answer to a learning batch: per alert, a spec, "whole", or null (not read: the alert was not valid JSON). */
   learn(reads: readonly unknown[]): void {
     if (this.whole) return;
-    const before = this.learned;
+    const wasLearning = !this.learnt;
+    const before = this.signature;
     for (const read of reads) {
       if (read === null || read === undefined) continue;
       const spec = read === 'whole' ? undefined : readSpecOf(read);
@@ -144,10 +151,16 @@ export class FieldReads {
         return;
       }
       this.spec = mergeReads(this.spec, spec)!;
+      const signature = JSON.stringify(this.spec);
+      this.stable = signature === this.signature ? this.stable + 1 : 0;
+      this.signature = signature;
       this.learned++;
+      if (this.stable >= LEARNING_ALERTS || this.learned >= MAX_LEARNING_ALERTS) this.learnt = true;
     }
-    if (before < LEARNING_ALERTS && this.learned >= LEARNING_ALERTS) {
+    if (wasLearning && this.learnt) {
       this.logger.info(`${this.name}: reads ${describeReads(this.spec)}; only those fields are sent to it`);
+    } else if (!wasLearning && this.signature !== before) {
+      this.logger.info(`${this.name}: also reads more fields of some alerts; now sent ${describeReads(this.spec)}`);
     }
   }
 }

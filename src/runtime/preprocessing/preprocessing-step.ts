@@ -21,6 +21,8 @@ import { FieldReads, projectFields, READ_COLUMN, READ_PARAM, type ReadMode } fro
 import { PREPROCESSING_REQUIREMENTS } from './preprocessing-source.js';
 
 const run = promisify(execFile);
+/** Alerts that read a field not sent, sent again whole to learn from before the others go again. */
+const MISSED_SAMPLE = 8;
 
 interface Answer {
   readonly columns: Float64Array[];
@@ -130,20 +132,33 @@ export class PreprocessingStep {
     }
   }
 
-  /** Alerts cut to the reads (or whole); those on which the step read a field not sent go again, whole, and widen the reads. */
+  /** Alerts cut to the reads (or whole). Those on which the step read a field not sent: a few go
+   * again whole, which widens the reads, then the others cut to the wider reads, until none misses. */
   private async sendCut(alerts: readonly AlertInput[], mode: ReadMode): Promise<Answer> {
     const answer = await this.send(alerts, mode);
-    const missed = answer.reads.flatMap((read, i) => (read === 'missed' ? [i] : []));
-    if (missed.length === 0) return answer;
-    const again = await this.send(
-      missed.map((i) => alerts[i]!),
-      { kind: 'learn' },
-    );
-    this.reads.learn(again.reads);
-    missed.forEach((i, r) => {
-      answer.columns.forEach((column, c) => (column[i] = again.columns[c]![r]!));
-      answer.errors[i] = again.errors[r]!;
-    });
+    const patch = (indices: readonly number[], part: Answer) =>
+      indices.forEach((i, r) => {
+        answer.columns.forEach((column, c) => (column[i] = part.columns[c]![r]!));
+        answer.errors[i] = part.errors[r]!;
+      });
+    let missed = answer.reads.flatMap((read, i) => (read === 'missed' ? [i] : []));
+    while (missed.length > 0) {
+      const sample = missed.slice(0, MISSED_SAMPLE);
+      const learned = await this.send(
+        sample.map((i) => alerts[i]!),
+        { kind: 'learn' },
+      );
+      this.reads.learn(learned.reads);
+      patch(sample, learned);
+      const rest = missed.slice(MISSED_SAMPLE);
+      if (rest.length === 0) break;
+      const again = await this.send(
+        rest.map((i) => alerts[i]!),
+        this.reads.mode(),
+      );
+      patch(rest, again);
+      missed = rest.filter((_, r) => again.reads[r] === 'missed');
+    }
     return answer;
   }
 
