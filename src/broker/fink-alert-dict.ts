@@ -13,6 +13,7 @@
  * out. Values are shared with the alert, not copied. Write it with `toExactJson` (common/
  * exact-json.ts): 64-bit ids stay exact integers; `nonFinite: 'python'` keeps NaN for Python.
  */
+import { FIELD_SOURCE, type FieldSource } from '../runtime/preprocessing/field-reads.js';
 import type { Alert } from './alert.js';
 import { isRecord } from './alert-values.js';
 import { lsstDiaObjectId } from './lsst-alert-mapper.js';
@@ -39,6 +40,39 @@ export function finkAlertDict(alert: Alert, moduleOutputs: Readonly<Record<strin
   }
   for (const key of Object.keys(moduleOutputs)) put(dict, key, moduleOutputs[key]);
   return dict;
+}
+
+/** What finkAlertField answers for a field the dict does not have. */
+export const ABSENT: unique symbol = Symbol('absent');
+
+/**
+ * One field of the alert's flat dict, found without building the dict (a module reading a few
+ * fields of each alert need not copy its hundred): the same value finkAlertDict would hold, or
+ * ABSENT. The dict's precedence: earlier modules' outputs, then the history lists, the ids, the
+ * candidate's fields, the other top-level columns.
+ */
+export function finkAlertField(alert: Alert, key: string, moduleOutputs: Readonly<Record<string, unknown>> = {}): unknown {
+  if (Object.hasOwn(moduleOutputs, key)) return moduleOutputs[key];
+  const payload = alert.payload;
+  const ztf = alert.survey === 'ztf';
+  if ((ztf ? ZTF_LISTS : RUBIN_LISTS).includes(key)) return Array.isArray(payload[key]) ? payload[key] : [];
+  if (key === (ztf ? 'objectId' : 'diaObjectId')) return ztf ? alert.objectId : lsstDiaObjectId(payload);
+  if (key === (ztf ? 'candid' : 'diaSourceId')) return alert.alertId;
+  const nested = ztf ? 'candidate' : 'diaSource';
+  const current = payload[nested];
+  if (isRecord(current) && Object.hasOwn(current, key)) return current[key];
+  if (key !== nested && !CUTOUTS.has(key) && Object.hasOwn(payload, key)) return payload[key];
+  return ABSENT;
+}
+
+/** The dict as a preprocessing step's input: its fields one by one when the step reads a few, whole otherwise. */
+export function finkAlertSource(alert: Alert, moduleOutputs: Readonly<Record<string, unknown>> = {}): FieldSource {
+  return {
+    [FIELD_SOURCE]: true,
+    absent: ABSENT,
+    field: (key) => finkAlertField(alert, key, moduleOutputs),
+    whole: () => finkAlertDict(alert, moduleOutputs),
+  };
 }
 
 const ZTF_LISTS: readonly string[] = ['prv_candidates'];

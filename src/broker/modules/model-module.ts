@@ -12,7 +12,7 @@ import { WorkerError } from '../../runtime/worker/worker-errors.js';
 import type { Alert } from '../alert.js';
 import type { ModuleConfig, ModuleInput } from '../config/broker-config.js';
 import type { ModuleDeadLetter, ModuleScores, OutputValue } from '../enriched-alert.js';
-import { finkAlertDict } from '../fink-alert-dict.js';
+import { finkAlertSource } from '../fink-alert-dict.js';
 import type { ModuleStatus } from '../store/alert-store.js';
 import { checkModuleSignature } from './check-module-signature.js';
 import { inputRecords } from './module-inputs.js';
@@ -155,7 +155,7 @@ export class ModelModule implements ScienceModule {
 
   private async scoreChunk(active: Active, alerts: readonly Alert[], prior: Prior): Promise<ModuleBatchResult> {
     const inputs = active.model.preprocessing
-      ? alerts.map((alert, i) => finkAlertDict(alert, prior[i]))
+      ? alerts.map((alert, i) => finkAlertSource(alert, prior[i]))
       : inputRecords(alerts, prior, this.config.inputs ?? signatureInputs(active.model));
     let answer: AlertScores;
     try {

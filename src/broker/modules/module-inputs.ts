@@ -8,7 +8,7 @@
 import type { Alert } from '../alert.js';
 import type { ModuleInput } from '../config/broker-config.js';
 import type { OutputValue } from '../enriched-alert.js';
-import { finkAlertDict } from '../fink-alert-dict.js';
+import { ABSENT, finkAlertField } from '../fink-alert-dict.js';
 
 export function inputRecords(
   alerts: readonly Alert[],
@@ -16,14 +16,29 @@ export function inputRecords(
   inputs: readonly ModuleInput[],
 ): Record<string, unknown>[] {
   const records = alerts.map((alert, i) => {
-    const dict = finkAlertDict(alert, prior[i]);
-    return Object.fromEntries(inputs.map(({ column, field }) => [column, valueAt(dict, field) ?? valueAt(alert.payload, field) ?? null]));
+    const record: Record<string, unknown> = {};
+    for (const { column, field } of inputs) record[column] = fieldOf(alert, prior[i]!, field) ?? valueAt(alert.payload, field) ?? null;
+    return record;
   });
   for (const { column: name } of inputs) {
     const numeric = records.every((r) => r[name] === null || typeof r[name] === 'number' || typeof r[name] === 'bigint');
     if (numeric) for (const r of records) if (r[name] === null) r[name] = Number.NaN;
   }
   return records;
+}
+
+/** valueAt(finkAlertDict(alert, outputs), name), the dict's fields looked up one by one rather than built. */
+function fieldOf(alert: Alert, outputs: Readonly<Record<string, OutputValue>>, name: string): unknown {
+  const direct = finkAlertField(alert, name, outputs);
+  if (direct !== ABSENT) return direct ?? undefined;
+  const [first, ...rest] = name.split('.');
+  let value = rest.length > 0 ? finkAlertField(alert, first!, outputs) : ABSENT;
+  if (value === ABSENT) return undefined;
+  for (const part of rest) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || !(part in value)) return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value ?? undefined;
 }
 
 /** The value at `name`: a key of the record, or a dotted path through nested records. */

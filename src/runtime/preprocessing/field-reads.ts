@@ -26,6 +26,38 @@ const MAX_LEARNING_ALERTS = 2000;
 const MAX_DEPTH = 16;
 const MAX_KEYS = 10_000;
 
+/**
+ * An alert that can give one top-level field without being built whole (the broker's Fink dict:
+ * finkAlertField), so that cutting it to a few fields costs a few lookups.
+ */
+export interface FieldSource {
+  readonly [FIELD_SOURCE]: true;
+  /** The field's value, or `absent`. */
+  field(key: string): unknown;
+  readonly absent: unknown;
+  /** The alert whole. */
+  whole(): Record<string, unknown>;
+}
+
+export const FIELD_SOURCE: unique symbol = Symbol('aviary.fieldSource');
+
+export function isFieldSource(value: unknown): value is FieldSource {
+  return typeof value === 'object' && value !== null && (value as Partial<FieldSource>)[FIELD_SOURCE] === true;
+}
+
+/** The source's fields named by the spec, each cut to its own spec: projectFields(source.whole(), spec) without the whole. */
+export function cutSource(source: FieldSource, spec: ReadSpec): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(spec)) {
+    const value = source.field(key);
+    if (value === source.absent) continue;
+    const projected = projectFields(value, spec[key]!);
+    if (key === '__proto__') Object.defineProperty(out, key, { value: projected, enumerable: true, writable: true, configurable: true });
+    else out[key] = projected;
+  }
+  return out;
+}
+
 /** `value` cut to `spec`: what the host sends. Python's `project` in aviary_fields.py is its twin. */
 export function projectFields(value: unknown, spec: ReadSpec | null): unknown {
   if (spec === null) return value;

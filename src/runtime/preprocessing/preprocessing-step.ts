@@ -17,7 +17,7 @@ import { Sandbox } from '../sandbox/sandbox.js';
 import { workerEnv } from '../worker/worker-env.js';
 import { WorkerPool } from '../worker/worker-pool.js';
 import { workerScriptPath } from '../worker/worker-script.js';
-import { FieldReads, projectFields, READ_COLUMN, READ_PARAM, type ReadMode } from './field-reads.js';
+import { cutSource, FieldReads, isFieldSource, projectFields, READ_COLUMN, READ_PARAM, type FieldSource, type ReadMode, type ReadSpec } from './field-reads.js';
 import { PREPROCESSING_REQUIREMENTS } from './preprocessing-source.js';
 
 const run = promisify(execFile);
@@ -34,8 +34,8 @@ interface Answer {
 const ALERT_COLUMN = 'alert';
 const ERROR_COLUMN = 'aviary.error';
 
-/** An alert: an object (64-bit integers as bigint, cutouts as Uint8Array), or its JSON text, used as is. */
-export type AlertInput = object | string;
+/** An alert: an object (64-bit integers as bigint, cutouts as Uint8Array), one that gives its fields one by one, or its JSON text, used as is. */
+export type AlertInput = object | FieldSource | string;
 
 export interface AlertFailure {
   readonly type: string;
@@ -163,7 +163,7 @@ export class PreprocessingStep {
   }
 
   private async send(alerts: readonly AlertInput[], mode: ReadMode): Promise<Answer> {
-    const texts = alerts.map((alert) => (typeof alert === 'string' ? alert : toPythonJson(mode.kind === 'fields' ? projectFields(alert, mode.spec) : alert)));
+    const texts = alerts.map((alert) => (typeof alert === 'string' ? alert : toPythonJson(mode.kind === 'fields' ? cut(alert, mode.spec) : whole(alert))));
     const params = mode.kind === 'learn' ? { [READ_PARAM]: 'learn' } : mode.kind === 'fields' ? { [READ_PARAM]: mode.spec } : undefined;
     const answer = await this.pool.predict({ columns: [ALERT_COLUMN], data: [texts], rows: alerts.length, ...(params ? { params } : {}) });
     const column = (name: string) => answer.data[answer.names.indexOf(name)];
@@ -180,6 +180,14 @@ export class PreprocessingStep {
   close(): Promise<void> {
     return this.pool.close();
   }
+}
+
+function cut(alert: object, spec: ReadSpec): unknown {
+  return isFieldSource(alert) ? cutSource(alert, spec) : projectFields(alert, spec);
+}
+
+function whole(alert: object): unknown {
+  return isFieldSource(alert) ? alert.whole() : alert;
 }
 
 /** FEATURE_NAMES, read by loading the module once in its environment, confined as its workers are. */
