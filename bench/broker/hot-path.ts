@@ -2,7 +2,9 @@
  * The main thread's per-alert work, previous version against current, side by side in one
  * process over the real ZTF alerts of fink-topics-2023 (`npx tsx bench/broker/hot-path.ts`):
  * writing a payload (cutouts out) as exact JSON, writing Fink's flat dict for Python, building
- * that dict, and building the filter record then running two filters on it. Each round times
+ * that dict, building the filter record then running two filters on it, and a preprocessing
+ * step's input: the whole dict written against the alert cut to what bench/broker/preprocessing
+ * reads (looked up field by field, as the broker sends it once the step's reads are learned). Each round times
  * every case once over all alerts, in alternating order; the median of the rounds is printed,
  * in µs per alert. Both versions' outputs are checked equal first.
  *
@@ -13,7 +15,8 @@ import { parseArgs } from 'node:util';
 import type { Alert } from '../../src/broker/alert.js';
 import { toAlert } from '../../src/broker/alert.js';
 import { outputsOf, type ModuleScores } from '../../src/broker/enriched-alert.js';
-import { finkAlertDict } from '../../src/broker/fink-alert-dict.js';
+import { finkAlertDict, finkAlertSource } from '../../src/broker/fink-alert-dict.js';
+import { cutSource, projectFields, readSpecOf } from '../../src/runtime/preprocessing/field-reads.js';
 import type { FilterRecord } from '../../src/broker/filters/alert-filter.js';
 import { filterRecord } from '../../src/broker/filters/filter-record.js';
 import { parseFilter } from '../../src/broker/filters/parse-filter.js';
@@ -144,11 +147,14 @@ const dicts = alerts.map((a) => finkAlertDict(a));
 const scores: ModuleScores[] = [{ module: 'snia', model: 'snia', version: '1', outputs: { snia_score: 0.8 } }];
 const filters = [parseFilter('ndethist <= 20 and drb > 0.5'), parseFilter("snia_score > 0.7 and candidate.magpsf < 19 and isdiffpos = 't'")];
 const python = { nonFinite: 'python' } as const;
+/** What bench/broker/preprocessing/preprocessing.py reads, as the worker learns it. */
+const reads = readSpecOf({ prv_candidates: { magpsf: {}, jd: {}, fid: {} }, jd: {}, fid: {}, magpsf: {}, sigmapsf: {} })!;
 
 for (let i = 0; i < alerts.length; i++) {
   if (toExactJson(payloads[i]) !== previousToExactJson(payloads[i])) throw new Error(`payload ${i}: the two versions write different JSON`);
   if (toExactJson(dicts[i], python) !== previousToExactJson(dicts[i], python)) throw new Error(`dict ${i}: the two versions write different JSON`);
   if (previousToExactJson(finkAlertDict(alerts[i]!)) !== previousToExactJson(previousFinkAlertDict(alerts[i]!))) throw new Error(`dict ${i}: the two versions build different dicts`);
+  if (toExactJson(cutSource(finkAlertSource(alerts[i]!), reads), python) !== toExactJson(projectFields(dicts[i], reads), python)) throw new Error(`dict ${i}: the cut alert differs from the whole dict cut`);
 }
 
 let sink = 0;
@@ -157,6 +163,11 @@ const cases: [string, () => void, () => void][] = [
   ['toExactJson(payload)', () => payloads.forEach((p) => (sink += previousToExactJson(p).length)), () => payloads.forEach((p) => (sink += toExactJson(p).length))],
   ['toExactJson(finkAlertDict), python', () => dicts.forEach((d) => (sink += previousToExactJson(d, python).length)), () => dicts.forEach((d) => (sink += toExactJson(d, python).length))],
   ['finkAlertDict', () => alerts.forEach((a) => (sink += Object.keys(previousFinkAlertDict(a)).length)), () => alerts.forEach((a) => (sink += Object.keys(finkAlertDict(a)).length))],
+  [
+    'preprocessing input: whole vs cut',
+    () => alerts.forEach((a) => (sink += toExactJson(finkAlertDict(a), python).length)),
+    () => alerts.forEach((a) => (sink += toExactJson(cutSource(finkAlertSource(a), reads), python).length)),
+  ],
   ['filterRecord + 2 filters', () => alerts.forEach((a) => (sink += matchesOf(previousFilterRecord(a, scores)))), () => alerts.forEach((a) => (sink += matchesOf(filterRecord(a, scores))))],
 ];
 

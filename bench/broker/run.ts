@@ -7,7 +7,7 @@
  * compared; versus-plain-python.ts), and the same alerts with no module (the pipeline's own
  * ceiling). Ends with the targets, met or missed.
  *
- *   npx tsx bench/broker/run.ts [--alerts N] [--quick | --smoke] [--runs 3] [--simulated N] [--batch-size 1000]
+ *   npm run bench:broker -- [--alerts N] [--quick | --smoke] [--runs 3] [--simulated N] [--batch-size 1000]
  *                               [--no-end-to-end] [--no-wait] [--max-wait 10] [--clean]
  *
  * --quick: 5,000 alerts (unless --alerts), 2,000 simulated, no waiting, results.md untouched.
@@ -165,7 +165,7 @@ async function main(): Promise<void> {
       return;
     }
     const markdown = resultsMarkdown({
-      command: `npx tsx bench/broker/run.ts${process.argv.slice(2).map((a) => ` ${a}`).join('')}`,
+      command: `node${process.execArgv.filter((a) => a.startsWith('--max-semi')).map((a) => ` ${a}`).join('')} --import tsx bench/broker/run.ts${process.argv.slice(2).map((a) => ` ${a}`).join('')}`,
       minutes: (performance.now() - began) / 60_000,
       machine,
       onnxruntimeNode: packageVersion(repo, 'node_modules/onnxruntime-node/package.json'),
