@@ -37,6 +37,7 @@ if ((rc == 0)); then tally typecheck 0 ""; else tally typecheck "$rc" ""; fi
 banner "TypeScript tests: vitest"
 bash scripts/browser.sh # Debian's Chromium for the browser tests (tests/ts/ui), installed once
 bash scripts/sandbox-setup.sh # bwrap and the aviary-sandbox user the model sandbox needs, installed once
+bash scripts/kafka-setup.sh >/dev/null # Apache Kafka's jars for the tests' real Kafka, fetched once (needs Java and Maven)
 npx vitest run --reporter=default --reporter=json --outputFile.json="$out/vitest.json" 2>&1 |
   tee "$out/vitest.log"
 rc=${PIPESTATUS[0]}
