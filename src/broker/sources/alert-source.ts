@@ -22,6 +22,8 @@ export interface AlertOrigin {
   readonly block?: number;
   /** The 1-based line of a JSON value's start. */
   readonly line?: number;
+  /** A Kafka message's place (`file` is then kafka://<servers>/<topic>); the offset as exact digits. */
+  readonly kafka?: { readonly topic: string; readonly partition: number; readonly offset: string };
 }
 
 /** One decoded record, as the file holds it: 64-bit integers are BigInt, bytes are Uint8Array. */
@@ -52,6 +54,7 @@ export interface AlertSource extends AsyncIterable<AlertSourceItem> {
 /** "file.avro (byte 1234, block 0, record 5)": the position of a record or a failure, for messages. */
 export function describeOrigin(origin: AlertOrigin): string {
   const at: string[] = [];
+  if (origin.kafka) at.push(`topic ${origin.kafka.topic}, partition ${origin.kafka.partition}, offset ${origin.kafka.offset}`);
   if (origin.line !== undefined) at.push(`line ${origin.line}`);
   if (origin.byteOffset !== undefined) at.push(`byte ${origin.byteOffset}`);
   if (origin.block !== undefined) at.push(`${origin.format === 'parquet' ? 'row group' : 'block'} ${origin.block}`);

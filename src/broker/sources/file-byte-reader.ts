@@ -3,20 +3,12 @@
  * ahead chunk) are in memory. Buffers handed out stay valid after later reads.
  */
 import { open, type FileHandle } from 'node:fs/promises';
+import { readVarLong, TruncatedFileError, type ByteReader } from './byte-reader.js';
+
 
 const CHUNK = 64 * 1024;
 
-export class TruncatedFileError extends Error {
-  constructor(
-    readonly offset: number,
-    readonly wanted: number,
-    readonly size: number,
-  ) {
-    super(`truncated: ${wanted} bytes needed at byte ${offset}, but the file ends at byte ${size}`);
-  }
-}
-
-export class FileByteReader {
+export class FileByteReader implements ByteReader {
   private buffer = Buffer.alloc(0);
   /** File offset of buffer[0]. */
   private bufferStart = 0;
@@ -61,16 +53,11 @@ export class FileByteReader {
   }
 
   /** An Avro `long` (zigzag varint), as a number: for counts and sizes, far below 2^53. */
-  async readLong(): Promise<number> {
-    let result = 0;
-    let scale = 1;
-    for (let i = 0; i < 10; i++) {
-      const byte = await this.readByte();
-      result += (byte & 0x7f) * scale;
-      if ((byte & 0x80) === 0) return result % 2 === 0 ? result / 2 : -(result + 1) / 2;
-      scale *= 128;
-    }
-    throw new Error(`invalid varint at byte ${this.offset - 10}`);
+  readLong(): Promise<number> {
+    return readVarLong(
+      () => this.readByte(),
+      () => this.offset,
+    );
   }
 
   async close(): Promise<void> {

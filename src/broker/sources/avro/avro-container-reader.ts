@@ -1,11 +1,12 @@
 /**
  * The framing of an Avro object container file, read incrementally: the header (magic,
  * metadata, sync marker), then one block at a time (object count, byte size, the possibly
- * compressed objects, the sync marker again). Only the current block is in memory. Framing
+ * compressed objects, the sync marker again), from a file or a buffer (a Kafka message). Only
+ * the current block is in memory. Framing
  * problems (truncation, a wrong sync marker, an impossible size) throw an AvroFramingError
  * carrying the byte offset and block index where they were found.
  */
-import { FileByteReader, TruncatedFileError } from '../file-byte-reader.js';
+import { TruncatedFileError, type ByteReader } from '../byte-reader.js';
 import { avroCodec } from './avro-codecs.js';
 
 export const AVRO_MAGIC = Buffer.from([0x4f, 0x62, 0x6a, 0x01]); // "Obj" 1
@@ -43,7 +44,7 @@ export class AvroContainerReader {
   private sync: Buffer | undefined;
   private blocks = 0;
 
-  constructor(private readonly reader: FileByteReader) {}
+  constructor(private readonly reader: ByteReader) {}
 
   async readHeader(): Promise<AvroHeader> {
     try {
