@@ -24,15 +24,17 @@ const run = promisify(execFile);
 /** Alerts that read a field not sent, sent again whole to learn from before the others go again. */
 const MISSED_SAMPLE = 8;
 
+/** The columns of aviary_preprocessing.py's protocol. */
+const ALERT_COLUMN = 'alert';
+const ERROR_COLUMN = 'aviary.error';
+
+/** What the worker answered for some alerts. */
 interface Answer {
   readonly columns: Float64Array[];
   readonly errors: (AlertFailure | null)[];
   /** Per alert, what the step read (learning), or "missed" (alerts cut to the reads); empty otherwise. */
   readonly reads: readonly unknown[];
 }
-/** The columns of aviary_preprocessing.py's protocol. */
-const ALERT_COLUMN = 'alert';
-const ERROR_COLUMN = 'aviary.error';
 
 /** An alert: an object (64-bit integers as bigint, cutouts as Uint8Array), one that gives its fields one by one, or its JSON text, used as is. */
 export type AlertInput = object | FieldSource | string;
