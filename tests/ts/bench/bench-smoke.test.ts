@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const RESULTS = ['bench/runtime/results.md', 'bench/broker/results.md', 'bench/tracking/results.md'];
+const RESULTS = ['bench/runtime/results.md', 'bench/broker/results.md', 'bench/tracking/results.md', 'bench/kafka/results.md'];
 /** Generous: on a loaded 2-core machine a missing Python environment alone takes minutes to build. */
 const TIMEOUT_MS = 900_000;
 
@@ -60,6 +60,12 @@ describe('bench --smoke', () => {
     const out = await smoke('bench/broker/store-write.ts');
     expectRows(out, ['hand-over of 50 alerts', 'in-thread ', 'writer thread ', 'mode (medians, µs/alert)', 'in-thread', 'writer thread']);
     expect(out).toMatch(/^in-thread\s+[\d.]+\s+[\d.]+\s+150$/m);
+  });
+
+  it('bench/kafka/clients.ts: each Kafka client candidate produces and consumes real alerts on a real Kafka', { timeout: TIMEOUT_MS }, async () => {
+    const out = await smoke('bench/kafka/clients.ts');
+    expectRows(out, ['200 messages', 'client (medians)', '@platformatic/kafka', 'kafkajs']);
+    expect(out).toMatch(/^client \(medians\)\s+produce msgs\/s\s+produce MB\/s/m);
   });
 
   it('bench/runtime/run.ts: the worker (in the model sandbox) beside plain Python and ONNX, every phase', { timeout: TIMEOUT_MS }, async () => {

@@ -118,6 +118,8 @@ function serverProperties(port: number, controllerPort: number, data: string, pa
     'share.coordinator.state.topic.replication.factor=1',
     'share.coordinator.state.topic.min.isr=1',
     'group.initial.rebalance.delay.ms=0',
+    // Alerts carry their cutouts (ZTF ~60 KB, Rubin up to MBs): record batches larger than the 1 MB default.
+    'message.max.bytes=16777216',
     '',
   ].join('\n');
 }
