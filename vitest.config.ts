@@ -10,5 +10,8 @@ export default defineConfig({
     globalSetup: ['tests/ts/global-setup.ts'],
     // An early tree may hold no TypeScript test yet; the Python suite still runs.
     passWithNoTests: true,
+    // Two cores shared by Kafka, Chromium and Python workers during a run: a CPU-bound test (a pass
+    // over every real alert) can take several times its quiet 2 s; 5 s (the default) failed one.
+    testTimeout: 30_000,
   },
 });
