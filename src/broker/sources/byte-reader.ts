@@ -25,23 +25,37 @@ export interface ByteReader {
   close(): Promise<void>;
 }
 
-/** An Avro `long` read byte by byte from `next`. */
-export async function readVarLong(next: () => Promise<number>, position: () => number): Promise<number> {
-  let result = 0;
-  let scale = 1;
-  for (let i = 0; i < 10; i++) {
-    const byte = await next();
-    result += (byte & 0x7f) * scale;
-    if ((byte & 0x80) === 0) return result % 2 === 0 ? result / 2 : -(result + 1) / 2;
-    scale *= 128;
+/** readByte and readLong over read(), shared by the file and buffer readers. */
+export abstract class SequentialByteReader implements ByteReader {
+  abstract readonly size: number;
+  abstract readonly position: number;
+  abstract readonly remaining: number;
+  abstract read(n: number): Promise<Buffer>;
+  abstract close(): Promise<void>;
+
+  async readByte(): Promise<number> {
+    return (await this.read(1))[0]!;
   }
-  throw new Error(`invalid varint at byte ${position() - 10}`);
+
+  async readLong(): Promise<number> {
+    let result = 0;
+    let scale = 1;
+    for (let i = 0; i < 10; i++) {
+      const byte = await this.readByte();
+      result += (byte & 0x7f) * scale;
+      if ((byte & 0x80) === 0) return result % 2 === 0 ? result / 2 : -(result + 1) / 2;
+      scale *= 128;
+    }
+    throw new Error(`invalid varint at byte ${this.position - 10}`);
+  }
 }
 
-export class BufferByteReader implements ByteReader {
+export class BufferByteReader extends SequentialByteReader {
   private offset = 0;
 
-  constructor(private readonly bytes: Buffer) {}
+  constructor(private readonly bytes: Buffer) {
+    super();
+  }
 
   get size(): number {
     return this.bytes.length;
@@ -59,17 +73,6 @@ export class BufferByteReader implements ByteReader {
     if (n > this.remaining) throw new TruncatedFileError(this.offset, n, this.size);
     this.offset += n;
     return this.bytes.subarray(this.offset - n, this.offset);
-  }
-
-  async readByte(): Promise<number> {
-    return (await this.read(1))[0]!;
-  }
-
-  readLong(): Promise<number> {
-    return readVarLong(
-      () => this.readByte(),
-      () => this.offset,
-    );
   }
 
   async close(): Promise<void> {}

@@ -3,12 +3,12 @@
  * ahead chunk) are in memory. Buffers handed out stay valid after later reads.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { readVarLong, TruncatedFileError, type ByteReader } from './byte-reader.js';
+import { SequentialByteReader, TruncatedFileError } from './byte-reader.js';
 
 
 const CHUNK = 64 * 1024;
 
-export class FileByteReader implements ByteReader {
+export class FileByteReader extends SequentialByteReader {
   private buffer = Buffer.alloc(0);
   /** File offset of buffer[0]. */
   private bufferStart = 0;
@@ -18,7 +18,9 @@ export class FileByteReader implements ByteReader {
   private constructor(
     private readonly handle: FileHandle,
     readonly size: number,
-  ) {}
+  ) {
+    super();
+  }
 
   static async open(path: string): Promise<FileByteReader> {
     const handle = await open(path, 'r');
@@ -46,18 +48,6 @@ export class FileByteReader implements ByteReader {
     const at = this.offset - this.bufferStart;
     this.offset += n;
     return this.buffer.subarray(at, at + n);
-  }
-
-  async readByte(): Promise<number> {
-    return (await this.read(1))[0]!;
-  }
-
-  /** An Avro `long` (zigzag varint), as a number: for counts and sizes, far below 2^53. */
-  readLong(): Promise<number> {
-    return readVarLong(
-      () => this.readByte(),
-      () => this.offset,
-    );
   }
 
   async close(): Promise<void> {
