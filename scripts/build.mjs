@@ -12,8 +12,9 @@ await build({
   format: 'esm',
   target: 'node20',
   // Pure-JS dependencies are bundled: loading kysely's ~300 ES modules alone cost ~140 ms of
-  // start-up. Packages with native binaries stay external; bundled CommonJS needs `require`.
-  external: ['better-sqlite3', 'onnxruntime-node'],
+  // start-up. Packages with native binaries stay external (the Kafka client loads a WebAssembly
+  // file beside its module); bundled CommonJS needs `require`.
+  external: ['better-sqlite3', 'onnxruntime-node', '@platformatic/kafka'],
   banner: { js: "import { createRequire as __aviaryCreateRequire } from 'node:module'; const require = __aviaryCreateRequire(import.meta.url);" },
   sourcemap: true,
   logLevel: 'warning',

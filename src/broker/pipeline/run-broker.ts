@@ -3,6 +3,7 @@
  * `reads`), into the store, then through the filters into their sinks.
  *
  *   source -> alertBatches -> [scoreBatch] -> deliverBatch (in batch order) -> store, sinks
+ *          <- acknowledge (a Kafka source commits its offsets once a batch is delivered)
  *
  * Up to `maxBatchesInFlight` batches are scored at once; the source is pulled only when there is
  * room, so memory stays flat. Modules and sinks are closed at the end even when the run fails;
@@ -89,6 +90,8 @@ export async function runBroker(options: BrokerRunOptions): Promise<BrokerSummar
           tally.stages.preprocessingMs += scored.preprocessingMs;
           tally.stages.modelMs += scored.modelMs;
           await deliverBatch(batch, scored, store, filters, tally);
+          // Stored and in every sink: a source that can (Kafka) commits up to here.
+          await options.source.acknowledge?.([...batch.alerts.map((a) => a.origin), ...batch.deadLetters.map((d) => d.origin)]);
         });
         delivered = delivering.catch(() => {});
         inFlight.add(delivering);
@@ -96,6 +99,7 @@ export async function runBroker(options: BrokerRunOptions): Promise<BrokerSummar
     } finally {
       await batches.return?.(undefined);
       await inFlight.drain();
+      await options.source.close?.().catch((err: Error) => logger.warn(`closing ${options.source.description}: ${err.message}`));
     }
     if (inFlight.failed) throw inFlight.failed.error;
     finalModules = opened.modules.map((m) => m.status());

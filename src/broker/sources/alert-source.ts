@@ -49,6 +49,13 @@ export type AlertSourceItem = RawAlertRecord | DeadLetter;
 export interface AlertSource extends AsyncIterable<AlertSourceItem> {
   /** For logs: what the source reads. */
   readonly description: string;
+  /**
+   * Called in read order once the items at these origins are stored and in every sink: a source
+   * that can (Kafka) commits up to them, so that a restart resumes after what was delivered.
+   */
+  acknowledge?(origins: readonly AlertOrigin[]): Promise<void>;
+  /** Frees what the source holds once the run is over (a Kafka consumer leaves its group). */
+  close?(): Promise<void>;
 }
 
 /** "file.avro (byte 1234, block 0, record 5)": the position of a record or a failure, for messages. */

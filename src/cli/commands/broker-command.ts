@@ -1,6 +1,9 @@
 /**
- * `aviary broker run --config broker.yaml --source <files, folders or globs...>`: runs the
- * broker's pipeline over alert files into the data dir's alert store (`<data dir>/alerts.db`).
+ * `aviary broker run --config broker.yaml --source <files, folders or globs... | kafka://...>`:
+ * runs the broker's pipeline over alert files, or a Kafka stream read in a consumer group, into
+ * the data dir's alert store (`<data dir>/alerts.db`). A stream runs until stopped (Ctrl-C or
+ * SIGTERM: the batches under way are finished and committed, exit 0), `--max-alerts` or
+ * `--idle-timeout`.
  * The config, the sources and every filter output are checked before any model loads. Setup
  * steps and a progress line go to stderr, the summary to stdout (`--json`: as JSON). Ctrl-C
  * stops reading and finishes the batches under way (exit 130); during loading it stops at once;
@@ -13,8 +16,13 @@ import { loadBrokerConfig } from '../../broker/config/load-broker-config.js';
 import type { BrokerProgress } from '../../broker/pipeline/broker-run.js';
 import { formatSummary, progressLine } from '../../broker/pipeline/format-summary.js';
 import { runBroker } from '../../broker/pipeline/run-broker.js';
+import type { AlertSource } from '../../broker/sources/alert-source.js';
 import { checkAlertPaths } from '../../broker/sources/check-alert-paths.js';
+import { KafkaAlertSource } from '../../broker/sources/kafka/kafka-alert-source.js';
+import { isKafkaUri, parseKafkaUri } from '../../broker/sources/kafka/kafka-uri.js';
+import { schemaLookup } from '../../broker/sources/kafka/schema-lookup.js';
 import { openAlertSource } from '../../broker/sources/open-alert-source.js';
+import type { Logger } from '../../common/logger.js';
 import { toExactJson } from '../../common/exact-json.js';
 import { loadOptionsFrom, type RuntimeOptions } from '../runtime-options.js';
 import { EXIT_INTERRUPTED, runCommand } from '../run-command.js';
@@ -25,6 +33,9 @@ interface BrokerRunCliOptions extends StoreOptions, Pick<RuntimeOptions, 'cacheD
   source: string[];
   alertStoreUri?: string;
   json?: boolean;
+  idleTimeout?: string;
+  maxAlerts?: string;
+  schemaRegistry?: string;
 }
 
 export function brokerCommand(): Command {
@@ -32,7 +43,10 @@ export function brokerCommand(): Command {
   const run = addStoreOptions(new Command('run'))
     .description('Score alert files with the modules of a broker config, store them, and write each filter\'s matches')
     .requiredOption('--config <file>', 'the broker config (YAML): modules, filters, batch_size, follow_registry')
-    .requiredOption('--source <paths...>', 'alert files, folders or globs (Avro, Parquet, JSON)')
+    .requiredOption('--source <paths...>', 'alert files, folders or globs (Avro, Parquet, JSON), or one Kafka stream: kafka://host:port/topic[,topic]?group=<id>&start=earliest|latest')
+    .option('--idle-timeout <seconds>', 'a Kafka stream: stop when no message has come for this long')
+    .option('--max-alerts <n>', 'a Kafka stream: stop after this many alerts')
+    .option('--schema-registry <url-or-folder>', 'a Kafka stream in Confluent wire format: its schema registry, or a folder of schemas named <id>.avsc')
     .option('--alert-store-uri <uri>', 'alert store URI (default: sqlite:///<data dir>/alerts.db)')
     .option('--json', 'print the summary as JSON (a failure as {"error": ...})')
     .option('--require-sandbox', 'refuse to start unless every layer of the model sandbox is on')
@@ -44,23 +58,27 @@ export function brokerCommand(): Command {
 
 async function brokerRun(opts: BrokerRunCliOptions): Promise<void> {
   const config = await loadBrokerConfig(opts.config);
-  await checkAlertPaths(opts.source);
   const logger = consoleLogger('broker');
+  const stop = new AbortController();
+  const stream = opts.source.some(isKafkaUri);
+  const source = stream ? kafkaSource(opts, stop.signal, logger) : openAlertSource(opts.source);
+  if (!stream) await checkAlertPaths(opts.source);
   const storeConfig = configFromOptions(opts);
   const aviary = await openAviary(opts.alertStoreUri ? { ...storeConfig, alertStoreUri: opts.alertStoreUri } : storeConfig, logger);
-  const stop = new AbortController();
   const onSigint = () => {
     if (stop.signal.aborted) process.exit(EXIT_INTERRUPTED);
-    process.stderr.write('\nstopping: finishing the batches under way (Ctrl-C again to exit at once)\n');
+    process.stderr.write(`\nstopping: finishing the batches under way${stream ? ' and committing them' : ''} (Ctrl-C again to exit at once)\n`);
     stop.abort();
   };
   process.on('SIGINT', onSigint);
+  // A stream has no end of its own: SIGTERM (a service manager) stops it as Ctrl-C does.
+  if (stream) process.on('SIGTERM', onSigint);
   const bar = progressReporter();
   try {
     const { builder, sandbox } = loadOptionsFrom({ workers: 1, batchSize: config.batchSize, timeout: 60, cacheDir: opts.cacheDir, requireSandbox: opts.requireSandbox }, aviary, logger);
     const summary = await runBroker({
       config,
-      source: openAlertSource(opts.source),
+      source,
       store: aviary.alerts,
       aviary,
       builder,
@@ -73,13 +91,36 @@ async function brokerRun(opts: BrokerRunCliOptions): Promise<void> {
     bar.done();
     const deadLettersAt = `aviary alerts dead-letters${opts.dataDir === './aviary-data' ? '' : ` --data-dir ${opts.dataDir}`}${opts.alertStoreUri ? ` --alert-store-uri ${opts.alertStoreUri}` : ''}`;
     process.stdout.write(opts.json ? `${toExactJson(summary)}\n` : formatSummary(summary, deadLettersAt));
-    // Stopped early: what was read is stored, but the input was not all read.
-    if (stop.signal.aborted) process.exitCode = EXIT_INTERRUPTED;
+    // Files stopped early: what was read is stored, but the input was not all read. A stream
+    // has no end: stopping it is how it ends.
+    if (stop.signal.aborted && !stream) process.exitCode = EXIT_INTERRUPTED;
   } finally {
     bar.done();
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
     await aviary.close();
   }
+}
+
+/** The one Kafka stream of --source, with its stop conditions; what is wrong with them, as one line. */
+function kafkaSource(opts: BrokerRunCliOptions, signal: AbortSignal, logger: Logger): AlertSource {
+  if (opts.source.length > 1) throw new Error(`--source: a Kafka stream is read alone, not with other sources (${opts.source.join(' ')})`);
+  const address = parseKafkaUri(opts.source[0]!);
+  const idleTimeoutMs = opts.idleTimeout === undefined ? undefined : positive(opts.idleTimeout, '--idle-timeout', 'seconds') * 1000;
+  const maxAlerts = opts.maxAlerts === undefined ? undefined : Math.floor(positive(opts.maxAlerts, '--max-alerts', 'alerts'));
+  return new KafkaAlertSource(address, {
+    ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
+    ...(maxAlerts !== undefined ? { maxAlerts } : {}),
+    ...(opts.schemaRegistry ? { formats: { schemas: schemaLookup(opts.schemaRegistry) } } : {}),
+    signal,
+    logger,
+  });
+}
+
+function positive(text: string, option: string, unit: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${option} ${text}: a positive number of ${unit}`);
+  return value;
 }
 
 /** On a terminal, one line rewritten in place; elsewhere (a log file), a line every 5 s. */

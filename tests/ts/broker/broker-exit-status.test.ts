@@ -87,11 +87,15 @@ describe('aviary broker run: exit statuses', () => {
   }, 120_000);
 
   it.each([
-    ['a missing file', 'nowhere/alerts.avro', 'alert source nowhere/alerts.avro: no such file or folder'],
-    ['a glob matching nothing', 'nowhere-*.avro', 'alert source nowhere-*.avro: the pattern matches no file'],
-    ['a Kafka URL', 'kafka://127.0.0.1:9092/ztf', 'unsupported alert source kafka://127.0.0.1:9092/ztf'],
-  ])('refuses %s as a source before loading any model, exit 1', async (_, source, message) => {
-    const result = await aviary(['broker', 'run', '--config', config, '--source', dataPath('ztf/raw-2020'), source, '--data-dir', join(work, 'missing-data')]);
+    ['a missing file', ['nowhere/alerts.avro'], 'alert source nowhere/alerts.avro: no such file or folder'],
+    ['a glob matching nothing', ['nowhere-*.avro'], 'alert source nowhere-*.avro: the pattern matches no file'],
+    ['an HTTP URL', ['http://127.0.0.1:9092/ztf'], 'unsupported alert source http://127.0.0.1:9092/ztf'],
+    ['a Kafka stream beside files', ['kafka://127.0.0.1:9092/ztf'], '--source: a Kafka stream is read alone'],
+    ['a Kafka address without a port', ['--', 'kafka://127.0.0.1/ztf'], 'kafka://127.0.0.1/ztf: bootstrap server "127.0.0.1" is not host:port'],
+  ])('refuses %s as a source before loading any model, exit 1', async (_, sources, message) => {
+    // "--" first: the Kafka address alone (no file beside it).
+    const files = sources[0] === '--' ? sources.slice(1) : [dataPath('ztf/raw-2020'), ...sources];
+    const result = await aviary(['broker', 'run', '--config', config, '--source', ...files, '--data-dir', join(work, 'missing-data')]);
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);

@@ -1,0 +1,133 @@
+/**
+ * Alerts from Kafka topics, read in a consumer group: processes sharing a group share the
+ * partitions, and a partition moves to another process when its reader dies or joins. Offsets
+ * are committed only when the pipeline acknowledges what it read (stored and in every sink):
+ * at-least-once delivery, which the idempotent store turns into exactly-once effect. A group
+ * without committed offsets starts at the earliest or latest offset (`start`).
+ *
+ * The stream ends when the signal aborts, after `maxAlerts` alerts, or when no message has come
+ * for `idleTimeoutMs`; without these it reads until stopped. The consumer stays in its group
+ * until close(), so that the last batches can still be committed.
+ */
+import type { Consumer, Message } from '@platformatic/kafka';
+import { silentLogger, type Logger } from '../../../common/logger.js';
+import type { AlertOrigin, AlertSource, AlertSourceItem } from '../alert-source.js';
+import { readKafkaMessage, type MessageFormats } from './kafka-message.js';
+import type { KafkaSourceAddress } from './kafka-uri.js';
+
+export interface KafkaSourceOptions {
+  /** End the stream when no message has come for this long. */
+  readonly idleTimeoutMs?: number;
+  /** End the stream after this many alerts (dead letters not counted). */
+  readonly maxAlerts?: number;
+  readonly formats?: MessageFormats;
+  readonly signal?: AbortSignal;
+  readonly logger?: Logger;
+}
+
+type Raw = Message<Buffer, Buffer, Buffer, Buffer>;
+type Commit = () => unknown;
+
+const SESSION_TIMEOUT_MS = 10_000;
+const HEARTBEAT_MS = 1_000;
+/** How long the fetcher waits on an empty partition: also how soon an idle timeout is noticed. */
+const MAX_WAIT_MS = 500;
+
+export class KafkaAlertSource implements AlertSource {
+  readonly description: string;
+  private consumer?: Consumer<Buffer, Buffer, Buffer, Buffer>;
+  private stream?: { close(): Promise<void> };
+  /** Per "topic/partition", the commit of each message read and not yet acknowledged, by offset. */
+  private readonly unacknowledged = new Map<string, Map<string, Commit>>();
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly address: KafkaSourceAddress,
+    private readonly options: KafkaSourceOptions = {},
+  ) {
+    this.description = `Kafka topic${address.topics.length > 1 ? 's' : ''} ${address.topics.join(', ')} at ${address.servers.join(',')} (group ${address.group})`;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<AlertSourceItem> {
+    const { servers, topics, group, start } = this.address;
+    // Loaded on first use: every other command starts without the Kafka client.
+    const { Consumer } = await import('@platformatic/kafka');
+    const consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({ groupId: group, clientId: 'aviary', bootstrapBrokers: [...servers], sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: HEARTBEAT_MS });
+    this.consumer = consumer;
+    const stream = await consumer.consume({ autocommit: false, topics: [...topics], mode: 'committed', fallbackMode: start, maxWaitTime: MAX_WAIT_MS });
+    this.stream = stream;
+    const messages = stream[Symbol.asyncIterator]() as AsyncIterator<Raw>;
+    const servers_ = servers.join(',');
+    let alerts = 0;
+    try {
+      for (;;) {
+        if (this.options.signal?.aborted) return;
+        const next = await this.nextMessage(messages);
+        if (next === undefined || next.done) return;
+        const message = next.value;
+        this.remember(message);
+        for await (const item of readKafkaMessage(message, servers_, this.options.formats)) {
+          yield item;
+          if (item.kind === 'alert' && ++alerts === this.options.maxAlerts) return;
+        }
+      }
+    } finally {
+      // Fetching stops; the consumer stays in its group until close(), for the last commits.
+      await stream.close().catch(() => {});
+    }
+  }
+
+  /** Commits, per partition, the offset after the highest acknowledged one. */
+  async acknowledge(origins: readonly AlertOrigin[]): Promise<void> {
+    const highest = new Map<string, bigint>();
+    for (const origin of origins) {
+      if (!origin.kafka) continue;
+      const key = `${origin.kafka.topic}/${origin.kafka.partition}`;
+      const offset = BigInt(origin.kafka.offset);
+      if ((highest.get(key) ?? -1n) < offset) highest.set(key, offset);
+    }
+    await Promise.all(
+      [...highest].map(async ([key, offset]) => {
+        const byOffset = this.unacknowledged.get(key);
+        const commit = byOffset?.get(offset.toString());
+        if (!byOffset || !commit) return;
+        for (const seen of [...byOffset.keys()]) if (BigInt(seen) <= offset) byOffset.delete(seen);
+        try {
+          await commit();
+        } catch (err) {
+          // The partition moved to another reader (a rebalance): it will read these again, and the store keeps them once.
+          this.logger.warn(`Kafka: could not commit ${key} at offset ${offset + 1n}: ${(err as Error).message}`);
+        }
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.stream?.close().catch(() => {});
+    if (this.consumer) await this.consumer.close().catch(() => {});
+    this.unacknowledged.clear();
+  }
+
+  private remember(message: Raw): void {
+    const key = `${message.topic}/${message.partition}`;
+    let byOffset = this.unacknowledged.get(key);
+    if (!byOffset) this.unacknowledged.set(key, (byOffset = new Map()));
+    byOffset.set(message.offset.toString(), () => message.commit());
+  }
+
+  /** The next message, or undefined when none came within the idle timeout (or the signal aborted). */
+  private async nextMessage(messages: AsyncIterator<Raw>): Promise<IteratorResult<Raw> | undefined> {
+    const waits: Promise<undefined>[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    if (this.options.idleTimeoutMs !== undefined) waits.push(new Promise((resolve) => (timer = setTimeout(() => resolve(undefined), this.options.idleTimeoutMs))));
+    let onAbort: (() => void) | undefined;
+    if (this.options.signal) waits.push(new Promise((resolve) => this.options.signal!.addEventListener('abort', (onAbort = () => resolve(undefined)), { once: true })));
+    try {
+      return await Promise.race([messages.next(), ...waits]);
+    } finally {
+      clearTimeout(timer);
+      if (onAbort) this.options.signal!.removeEventListener('abort', onAbort);
+    }
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The broker reading a real Kafka (tests/ts/kafka/kafka-broker.ts): ZTF's 50 raw-2020 alerts
+ * produced as ZTF's stream carries them (one Avro container file a message) into a topic of 3
+ * partitions, read in a consumer group by runBroker, stored with their exact ids; a message in
+ * no known format is a source dead letter naming its topic, partition and offset. Offsets are
+ * committed once a batch is stored: a second run of the same group reads only what was produced
+ * after the first; another group reads everything again. As a real `aviary broker run`: exit 0
+ * at the idle timeout, and on SIGTERM mid-stream (what was read is committed, a restart resumes).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Admin, Producer } from '@platformatic/kafka';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseBrokerConfig } from '../../../src/broker/config/load-broker-config.js';
+import { runBroker } from '../../../src/broker/pipeline/run-broker.js';
+import { KafkaAlertSource } from '../../../src/broker/sources/kafka/kafka-alert-source.js';
+import { parseKafkaUri } from '../../../src/broker/sources/kafka/kafka-uri.js';
+import { MemoryAlertStore } from '../../../src/broker/store/memory-alert-store.js';
+import { openAlertStore } from '../../../src/broker/store/open-alert-store.js';
+import { runCliProcess } from '../../../src/cli/testing/run-cli-process.js';
+import { dataPath } from '../broker/shared-data.js';
+import { KafkaBroker } from './kafka-broker.js';
+
+const RAW = dataPath('ztf/raw-2020');
+const files = readdirSync(RAW).filter((f) => f.endsWith('.avro')).sort();
+const config = parseBrokerConfig('batch_size: 20\nmodules: []\nfilters: []\nfollow_registry: 0\n', 'broker.yaml');
+const noEnvironments = { build: async () => Promise.reject(new Error('no module here')) };
+
+let kafka: KafkaBroker;
+
+beforeAll(async () => {
+  kafka = await KafkaBroker.start({ partitions: 3 });
+}, 120_000);
+
+afterAll(async () => {
+  await kafka?.stop();
+});
+
+async function createTopic(topic: string, partitions: number): Promise<void> {
+  const admin = new Admin({ clientId: 'test', bootstrapBrokers: [kafka.bootstrap] });
+  try {
+    await admin.createTopics({ topics: [topic], partitions, replicas: 1 });
+  } finally {
+    await admin.close();
+  }
+}
+
+async function produce(topic: string, values: readonly Buffer[]): Promise<void> {
+  const producer = new Producer({ clientId: 'test', bootstrapBrokers: [kafka.bootstrap] });
+  try {
+    await producer.send({ messages: values.map((value, i) => ({ topic, key: Buffer.from(`k${i}`), value })) });
+  } finally {
+    await producer.close();
+  }
+}
+
+async function run(store: MemoryAlertStore, uri: string) {
+  const source = new KafkaAlertSource(parseKafkaUri(uri), { idleTimeoutMs: 3000 });
+  return runBroker({ config, source, store, builder: noEnvironments });
+}
+
+describe('a Kafka source', () => {
+  it('reads ZTF container messages in a group, stores them exactly, and resumes from the committed offsets', { timeout: 180_000 }, async () => {
+    const topic = 'ztf-public';
+    const alerts = files.map((f) => readFileSync(join(RAW, f)));
+    await createTopic(topic, 3);
+    await produce(topic, [...alerts.slice(0, 40), Buffer.from('not an alert')]);
+    const store = new MemoryAlertStore();
+    const uri = `kafka://${kafka.bootstrap}/${topic}?group=night-1`;
+
+    const first = await run(store, uri);
+    expect(first.alertsRead).toBe(40);
+    expect(first.alertsStored).toBe(40);
+    expect(first.sourceDeadLetters).toBe(1);
+    expect(first.deadLetterReasons.map((r) => `${r.reason} @ ${r.first}`).join(' ')).toContain(`kafka://${kafka.bootstrap}/${topic} (topic ${topic}, partition`);
+    // candid exact: the file's name is its candid.
+    const one = await store.getAlert(BigInt(files[3]!.replace('.avro', '')));
+    expect(one?.objectId).toMatch(/^ZTF/);
+
+    // The same group again: nothing new until more is produced; then only that.
+    expect((await run(store, uri)).alertsRead).toBe(0);
+    await produce(topic, alerts.slice(40));
+    const third = await run(store, uri);
+    expect(third.alertsRead).toBe(files.length - 40);
+    expect(await store.countAlerts()).toBe(files.length);
+
+    // Another group starts from the earliest offset: everything again, stored once.
+    const other = await run(store, `kafka://${kafka.bootstrap}/${topic}?group=replay`);
+    expect(other.alertsRead).toBe(files.length);
+    expect(await store.countAlerts()).toBe(files.length);
+  });
+
+  it('runs as `aviary broker run --source kafka://`: exit 0 at --idle-timeout and on SIGTERM, a restart resuming where it stopped', { timeout: 240_000 }, async () => {
+    const topic = 'ztf-cli';
+    await createTopic(topic, 2);
+    await produce(topic, files.map((f) => readFileSync(join(RAW, f))));
+    const work = await mkdtemp(join(tmpdir(), 'aviary-kafka-cli-'));
+    try {
+      const yaml = join(work, 'broker.yaml');
+      await writeFile(yaml, 'batch_size: 10\nmodules: []\nfilters: []\nfollow_registry: 0\n');
+      const base = ['broker', 'run', '--config', yaml, '--data-dir', join(work, 'data'), '--source', `kafka://${kafka.bootstrap}/${topic}?group=cli`];
+      // No idle timeout: it would read on; SIGTERM once some alerts are stored.
+      const stopped = await runCliProcess(base, {
+        timeoutMs: 120_000,
+        env: { ...process.env, AVIARY_SANDBOX: 'off' },
+        onStderr: (soFar, child) => {
+          if (/stored [1-9]/.test(soFar) && !child.killed) child.kill('SIGTERM');
+        },
+      });
+      expect(stopped.signal).toBeNull();
+      expect(stopped.code, stopped.stderr).toBe(0);
+      const firstRead = Number(/alerts read:\s+([\d,]+)/.exec(stopped.stdout)?.[1]?.replace(/,/g, ''));
+      expect(firstRead).toBeGreaterThan(0);
+
+      const rest = await runCliProcess([...base, '--idle-timeout', '3', '--json'], { timeoutMs: 120_000, env: { ...process.env, AVIARY_SANDBOX: 'off' } });
+      expect(rest.code, rest.stderr).toBe(0);
+      const summary = JSON.parse(rest.stdout) as { alertsRead: number };
+      // What the first run committed is not read again; what it read and did not commit may be (at least once).
+      expect(summary.alertsRead).toBeGreaterThanOrEqual(files.length - firstRead);
+      expect(summary.alertsRead).toBeLessThan(files.length);
+      const store = await openAlertStore(`sqlite:///${join(work, 'data', 'alerts.db')}`);
+      try {
+        expect(await store.countAlerts()).toBe(files.length);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+});
