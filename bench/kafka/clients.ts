@@ -9,8 +9,9 @@
  *
  *   npx tsx bench/kafka/clients.ts [--messages 10000] [--rounds 3] [--smoke]
  *
- * The candidates are not the project's dependencies: they are installed once, at pinned
- * versions, into ${AVIARY_CACHE_DIR:-~/.cache/aviary}/bench-kafka-clients/. A full run writes
+ * The candidates are installed once, at pinned versions, into
+ * ${AVIARY_CACHE_DIR:-~/.cache/aviary}/bench-kafka-clients/, so that both load the same way
+ * (the broker's own @platformatic/kafka is the same version). A full run writes
  * bench/kafka/results.md. --smoke (a check that it still runs, not a measurement): 200 messages,
  * one round, results.md left alone.
  */
