@@ -45,7 +45,7 @@ export function brokerCommand(): Command {
     .requiredOption('--config <file>', 'the broker config (YAML): modules, filters, batch_size, follow_registry')
     .requiredOption('--source <paths...>', 'alert files, folders or globs (Avro, Parquet, JSON), or one Kafka stream: kafka://host:port/topic[,topic]?group=<id>&start=earliest|latest')
     .option('--idle-timeout <seconds>', 'a Kafka stream: stop when no message has come for this long')
-    .option('--max-alerts <n>', 'a Kafka stream: stop after this many alerts')
+    .option('--max-alerts <n>', 'a Kafka stream: stop after this many alerts (at the end of a message)')
     .option('--schema-registry <url-or-folder>', 'a Kafka stream in Confluent wire format: its schema registry, or a folder of schemas named <id>.avsc')
     .option('--alert-store-uri <uri>', 'alert store URI (default: sqlite:///<data dir>/alerts.db)')
     .option('--json', 'print the summary as JSON (a failure as {"error": ...})')

@@ -92,6 +92,18 @@ describe('a Kafka source', () => {
     expect(await store.countAlerts()).toBe(files.length);
   });
 
+  it('commits a message holding many alerts only once all of them are stored, across batches', { timeout: 120_000 }, async () => {
+    const topic = 'fink-containers';
+    await createTopic(topic, 1);
+    // One container of 31 alerts: batches of 20 split it.
+    await produce(topic, [readFileSync(dataPath('ztf/fink-enriched-2026/part-3-305711.avro'))]);
+    const store = new MemoryAlertStore();
+    const uri = `kafka://${kafka.bootstrap}/${topic}?group=containers`;
+    const first = await run(store, uri);
+    expect([first.alertsRead, first.alertsStored, first.sourceDeadLetters]).toEqual([31, 31, 0]);
+    expect((await run(store, uri)).alertsRead).toBe(0);
+  });
+
   it('runs as `aviary broker run --source kafka://`: exit 0 at --idle-timeout and on SIGTERM, a restart resuming where it stopped', { timeout: 240_000 }, async () => {
     const topic = 'ztf-cli';
     await createTopic(topic, 2);

@@ -18,7 +18,7 @@ import type { KafkaSourceAddress } from './kafka-uri.js';
 export interface KafkaSourceOptions {
   /** End the stream when no message has come for this long. */
   readonly idleTimeoutMs?: number;
-  /** End the stream after this many alerts (dead letters not counted). */
+  /** End the stream after this many alerts (dead letters not counted), at the end of a message. */
   readonly maxAlerts?: number;
   readonly formats?: MessageFormats;
   readonly signal?: AbortSignal;
@@ -26,7 +26,13 @@ export interface KafkaSourceOptions {
 }
 
 type Raw = Message<Buffer, Buffer, Buffer, Buffer>;
-type Commit = () => unknown;
+
+/** A message read and not yet committed: committed once every item it gave is acknowledged (a container may hold many alerts, spanning batches). */
+interface Unacknowledged {
+  readonly commit: () => unknown;
+  /** Its items not yet acknowledged. */
+  pending: number;
+}
 
 const SESSION_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 1_000;
@@ -37,8 +43,8 @@ export class KafkaAlertSource implements AlertSource {
   readonly description: string;
   private consumer?: Consumer<Buffer, Buffer, Buffer, Buffer>;
   private stream?: { close(): Promise<void> };
-  /** Per "topic/partition", the commit of each message read and not yet acknowledged, by offset. */
-  private readonly unacknowledged = new Map<string, Map<string, Commit>>();
+  /** Per "topic/partition", the messages read and not yet committed, by offset (in read order). */
+  private readonly unacknowledged = new Map<string, Map<string, Unacknowledged>>();
   private readonly logger: Logger;
 
   constructor(
@@ -66,11 +72,16 @@ export class KafkaAlertSource implements AlertSource {
         const next = await this.nextMessage(messages);
         if (next === undefined || next.done) return;
         const message = next.value;
-        this.remember(message);
-        for await (const item of readKafkaMessage(message, servers_, this.options.formats)) {
+        // A message's items are all known before the first is handed out: it is committed once every one is acknowledged.
+        const items: AlertSourceItem[] = [];
+        for await (const item of readKafkaMessage(message, servers_, this.options.formats)) items.push(item);
+        this.remember(message, items.length);
+        for (const item of items) {
           yield item;
-          if (item.kind === 'alert' && ++alerts === this.options.maxAlerts) return;
+          if (item.kind === 'alert') alerts++;
         }
+        // At a message's end only: a message is committed whole or not at all.
+        if (this.options.maxAlerts !== undefined && alerts >= this.options.maxAlerts) return;
       }
     } finally {
       // Fetching stops; the consumer stays in its group until close(), for the last commits.
@@ -78,29 +89,39 @@ export class KafkaAlertSource implements AlertSource {
     }
   }
 
-  /** Commits, per partition, the offset after the highest acknowledged one. */
+  /** Commits, per partition, the offset after the last message whose items are all acknowledged. */
   async acknowledge(origins: readonly AlertOrigin[]): Promise<void> {
-    const highest = new Map<string, bigint>();
+    const touched = new Set<string>();
     for (const origin of origins) {
       if (!origin.kafka) continue;
       const key = `${origin.kafka.topic}/${origin.kafka.partition}`;
-      const offset = BigInt(origin.kafka.offset);
-      if ((highest.get(key) ?? -1n) < offset) highest.set(key, offset);
+      const entry = this.unacknowledged.get(key)?.get(origin.kafka.offset);
+      if (!entry) continue;
+      entry.pending--;
+      touched.add(key);
     }
-    await Promise.all(
-      [...highest].map(async ([key, offset]) => {
-        const byOffset = this.unacknowledged.get(key);
-        const commit = byOffset?.get(offset.toString());
-        if (!byOffset || !commit) return;
-        for (const seen of [...byOffset.keys()]) if (BigInt(seen) <= offset) byOffset.delete(seen);
-        try {
-          await commit();
-        } catch (err) {
-          // The partition moved to another reader (a rebalance): it will read these again, and the store keeps them once.
-          this.logger.warn(`Kafka: could not commit ${key} at offset ${offset + 1n}: ${(err as Error).message}`);
-        }
-      }),
-    );
+    await Promise.all([...touched].map((key) => this.commitDone(key)));
+  }
+
+  /** Batches are delivered in read order, so the messages done form a prefix of the partition's. */
+  private async commitDone(key: string): Promise<void> {
+    const byOffset = this.unacknowledged.get(key)!;
+    let last: { offset: string; entry: Unacknowledged } | undefined;
+    for (const [offset, entry] of byOffset) {
+      if (entry.pending > 0) break;
+      last = { offset, entry };
+    }
+    if (!last) return;
+    for (const offset of [...byOffset.keys()]) {
+      byOffset.delete(offset);
+      if (offset === last.offset) break;
+    }
+    try {
+      await last.entry.commit();
+    } catch (err) {
+      // The partition moved to another reader (a rebalance): it reads these again, and the store keeps them once.
+      this.logger.warn(`Kafka: could not commit ${key} after offset ${last.offset}: ${(err as Error).message}`);
+    }
   }
 
   async close(): Promise<void> {
@@ -109,11 +130,11 @@ export class KafkaAlertSource implements AlertSource {
     this.unacknowledged.clear();
   }
 
-  private remember(message: Raw): void {
+  private remember(message: Raw, items: number): void {
     const key = `${message.topic}/${message.partition}`;
     let byOffset = this.unacknowledged.get(key);
     if (!byOffset) this.unacknowledged.set(key, (byOffset = new Map()));
-    byOffset.set(message.offset.toString(), () => message.commit());
+    byOffset.set(message.offset.toString(), { commit: () => message.commit(), pending: items });
   }
 
   /** The next message, or undefined when none came within the idle timeout (or the signal aborted). */
@@ -123,8 +144,10 @@ export class KafkaAlertSource implements AlertSource {
     if (this.options.idleTimeoutMs !== undefined) waits.push(new Promise((resolve) => (timer = setTimeout(() => resolve(undefined), this.options.idleTimeoutMs))));
     let onAbort: (() => void) | undefined;
     if (this.options.signal) waits.push(new Promise((resolve) => this.options.signal!.addEventListener('abort', (onAbort = () => resolve(undefined)), { once: true })));
+    const next = messages.next();
+    next.catch(() => {}); // lost the race to a timeout: its end (the stream closed) is nobody's error
     try {
-      return await Promise.race([messages.next(), ...waits]);
+      return await Promise.race([next, ...waits]);
     } finally {
       clearTimeout(timer);
       if (onAbort) this.options.signal!.removeEventListener('abort', onAbort);
