@@ -47,8 +47,7 @@ export async function* readAvroContainer(reader: ByteReader, origin: (index: num
   let type: avro.Type, name: string | undefined, codec: (b: Buffer) => Buffer, writerSchema: unknown;
   try {
     const header = await container.readHeader();
-    ({ type, name } = alertTypeFor(header.schemaText));
-    writerSchema = JSON.parse(header.schemaText);
+    ({ type, name, writerSchema } = alertTypeFor(header.schemaText));
     codec = avroCodec(header.codec);
   } catch (err) {
     const framing = err instanceof AvroFramingError;

@@ -9,7 +9,8 @@
  *   schema never uses one. Branch order is kept: it is part of the binary encoding.
  * - Unions decode unwrapped (the value itself), records as plain objects.
  *
- * Types are cached by schema text: a folder of one-alert files shares one schema.
+ * Types are cached by schema text: a folder of one-alert files, or a stream of messages, shares one
+ * schema (and one parsed writer schema).
  */
 import avro from 'avsc';
 
@@ -33,6 +34,8 @@ export interface AlertType {
   readonly name?: string;
   /** How many spec-breaking defaults were dropped. */
   readonly droppedDefaults: number;
+  /** The schema as written (defaults kept), parsed once and shared by every record read with it: not to be modified. */
+  readonly writerSchema: unknown;
 }
 
 const CACHE_SIZE = 32;
@@ -59,7 +62,7 @@ export function alertTypeFor(schemaText: string): AlertType {
   } catch (err) {
     throw new Error(`the embedded schema is not a valid Avro schema, even after dropping spec-breaking union defaults: ${(err as Error).message}`);
   }
-  const result: AlertType = { type, name: (type as { name?: string }).name, droppedDefaults };
+  const result: AlertType = { type, name: (type as { name?: string }).name, droppedDefaults, writerSchema: JSON.parse(schemaText) };
   cache.set(schemaText, result);
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return result;

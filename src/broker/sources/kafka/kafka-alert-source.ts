@@ -64,7 +64,7 @@ export class KafkaAlertSource implements AlertSource {
     const stream = await consumer.consume({ autocommit: false, topics: [...topics], mode: 'committed', fallbackMode: start, maxWaitTime: MAX_WAIT_MS });
     this.stream = stream;
     const messages = stream[Symbol.asyncIterator]() as AsyncIterator<Raw>;
-    const servers_ = servers.join(',');
+    const serverList = servers.join(',');
     let alerts = 0;
     try {
       for (;;) {
@@ -74,7 +74,7 @@ export class KafkaAlertSource implements AlertSource {
         const message = next.value;
         // A message's items are all known before the first is handed out: it is committed once every one is acknowledged.
         const items: AlertSourceItem[] = [];
-        for await (const item of readKafkaMessage(message, servers_, this.options.formats)) items.push(item);
+        for await (const item of readKafkaMessage(message, serverList, this.options.formats)) items.push(item);
         this.remember(message, items.length);
         for (const item of items) {
           yield item;

@@ -98,26 +98,36 @@ export async function* readKafkaMessage(message: KafkaMessage, servers: string, 
   }
   const where = format === 'confluent' ? `schema id ${value.readUInt32BE(1)}` : format === 'avro-schema-in-key' ? 'the schema in its key' : 'the configured schema';
   try {
-    const { type, name } = alertTypeFor(schemaText);
+    const { type, name, writerSchema } = alertTypeFor(schemaText);
     const decoded = type.decode(body, 0);
     if (decoded.offset < 0) throw new Error('the body ends before the record does');
     if (decoded.offset !== body.length) throw new Error(`${body.length - decoded.offset} bytes are left after the record`);
-    yield { kind: 'alert', payload: decoded.value as Record<string, unknown>, origin: origin(0), schemaName: name, writerSchema: JSON.parse(schemaText) };
+    yield { kind: 'alert', payload: decoded.value as Record<string, unknown>, origin: origin(0), schemaName: name, writerSchema };
   } catch (err) {
     yield deadLetter(origin(0), `the message does not decode with ${where}: ${reasonOf(err)}`);
   }
 }
 
+/** Key texts already judged: a stream repeats one schema (Fink's is ~190 KB) in every message's key. */
+const judgedKeys = new Map<string, boolean>();
+const JUDGED_KEYS = 32;
+
 /** The key's text when it is an Avro record schema as JSON (Fink's livestream), else undefined. */
 function keySchemaText(key: Buffer | null | undefined): string | undefined {
   if (!key || key.length < 2 || firstNonSpace(key) !== 0x7b) return undefined;
   const text = key.toString('utf8');
-  try {
-    const schema = JSON.parse(text) as { type?: unknown; fields?: unknown };
-    return schema !== null && typeof schema === 'object' && schema.type === 'record' && Array.isArray(schema.fields) ? text : undefined;
-  } catch {
-    return undefined;
+  let isSchema = judgedKeys.get(text);
+  if (isSchema === undefined) {
+    try {
+      const schema = JSON.parse(text) as { type?: unknown; fields?: unknown };
+      isSchema = schema !== null && typeof schema === 'object' && schema.type === 'record' && Array.isArray(schema.fields);
+    } catch {
+      isSchema = false;
+    }
+    judgedKeys.set(text, isSchema);
+    if (judgedKeys.size > JUDGED_KEYS) judgedKeys.delete(judgedKeys.keys().next().value!);
   }
+  return isSchema ? text : undefined;
 }
 
 function firstNonSpace(bytes: Buffer): number | undefined {
