@@ -32,20 +32,19 @@ function fieldOf(alert: Alert, outputs: Readonly<Record<string, OutputValue>>, n
   const direct = finkAlertField(alert, name, outputs);
   if (direct !== ABSENT) return direct ?? undefined;
   const [first, ...rest] = name.split('.');
-  let value = rest.length > 0 ? finkAlertField(alert, first!, outputs) : ABSENT;
-  if (value === ABSENT) return undefined;
-  for (const part of rest) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || !(part in value)) return undefined;
-    value = (value as Record<string, unknown>)[part];
-  }
-  return value ?? undefined;
+  const head = rest.length > 0 ? finkAlertField(alert, first!, outputs) : ABSENT;
+  return head === ABSENT ? undefined : pathFrom(head, rest);
 }
 
 /** The value at `name`: a key of the record, or a dotted path through nested records. */
 export function valueAt(record: Readonly<Record<string, unknown>>, name: string): unknown {
   if (name in record) return record[name] ?? undefined;
-  let value: unknown = record;
-  for (const part of name.split('.')) {
+  return pathFrom(record, name.split('.'));
+}
+
+/** `value`'s nested record field at `parts`, or undefined where the path ends early. */
+function pathFrom(value: unknown, parts: readonly string[]): unknown {
+  for (const part of parts) {
     if (typeof value !== 'object' || value === null || Array.isArray(value) || !(part in value)) return undefined;
     value = (value as Record<string, unknown>)[part];
   }

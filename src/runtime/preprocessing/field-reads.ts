@@ -47,15 +47,7 @@ export function isFieldSource(value: unknown): value is FieldSource {
 
 /** The source's fields named by the spec, each cut to its own spec: projectFields(source.whole(), spec) without the whole. */
 export function cutSource(source: FieldSource, spec: ReadSpec): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(spec)) {
-    const value = source.field(key);
-    if (value === source.absent) continue;
-    const projected = projectFields(value, spec[key]!);
-    if (key === '__proto__') Object.defineProperty(out, key, { value: projected, enumerable: true, writable: true, configurable: true });
-    else out[key] = projected;
-  }
-  return out;
+  return cutRecord(spec, (key) => source.field(key), source.absent);
 }
 
 /** `value` cut to `spec`: what the host sends. Python's `project` in aviary_fields.py is its twin. */
@@ -64,10 +56,18 @@ export function projectFields(value: unknown, spec: ReadSpec | null): unknown {
   if (value instanceof Map) return projectFields(Object.fromEntries(value), spec);
   if (Array.isArray(value)) return value.map((item) => (isPlainRecord(item) || item instanceof Map ? projectFields(item, spec) : item));
   if (!isPlainRecord(value)) return value;
+  return cutRecord(spec, (key) => (Object.hasOwn(value, key) ? value[key] : NOT_OWN), NOT_OWN);
+}
+
+const NOT_OWN = Symbol('not own');
+
+/** The spec's fields that `valueOf` finds (not `absent`), each cut to its own spec; any key (even "__proto__") an own field. */
+function cutRecord(spec: ReadSpec, valueOf: (key: string) => unknown, absent: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(spec)) {
-    if (!Object.hasOwn(value, key)) continue;
-    const projected = projectFields(value[key], spec[key]!);
+    const value = valueOf(key);
+    if (value === absent) continue;
+    const projected = projectFields(value, spec[key]!);
     if (key === '__proto__') Object.defineProperty(out, key, { value: projected, enumerable: true, writable: true, configurable: true });
     else out[key] = projected;
   }
