@@ -60,7 +60,14 @@ async function produce(topic: string, values: readonly Buffer[]): Promise<void> 
 
 async function run(store: MemoryAlertStore, uri: string) {
   const source = new KafkaAlertSource(parseKafkaUri(uri), { idleTimeoutMs: IDLE_MS });
-  return runBroker({ config, source, store, builder: noEnvironments });
+  const summary = await runBroker({ config, source, store, builder: noEnvironments });
+  return { ...summary, rebalanced: source.groupJoins > 1 };
+}
+
+/** Exactly `expected` reads, unless the group rebalanced: then what was read and not yet committed is read again (at least once). */
+function expectReads(run: { alertsRead: number; rebalanced: boolean }, expected: number): void {
+  if (run.rebalanced) expect(run.alertsRead).toBeGreaterThanOrEqual(expected);
+  else expect(run.alertsRead).toBe(expected);
 }
 
 describe('a Kafka source', () => {
@@ -73,8 +80,8 @@ describe('a Kafka source', () => {
     const uri = `kafka://${kafka.bootstrap}/${topic}?group=night-1`;
 
     const first = await run(store, uri);
-    expect(first.alertsRead).toBe(40);
-    expect(first.alertsStored).toBe(40);
+    expectReads(first, 40);
+    expect(await store.countAlerts()).toBe(40);
     expect(first.sourceDeadLetters).toBe(1);
     expect(first.deadLetterReasons.map((r) => `${r.reason} @ ${r.first}`).join(' ')).toContain(`kafka://${kafka.bootstrap}/${topic} (topic ${topic}, partition`);
     // candid exact: the file's name is its candid.
@@ -85,12 +92,12 @@ describe('a Kafka source', () => {
     expect((await run(store, uri)).alertsRead).toBe(0);
     await produce(topic, alerts.slice(40));
     const third = await run(store, uri);
-    expect(third.alertsRead).toBe(files.length - 40);
+    expectReads(third, files.length - 40);
     expect(await store.countAlerts()).toBe(files.length);
 
     // Another group starts from the earliest offset: everything again, stored once.
     const other = await run(store, `kafka://${kafka.bootstrap}/${topic}?group=replay`);
-    expect(other.alertsRead).toBe(files.length);
+    expectReads(other, files.length);
     expect(await store.countAlerts()).toBe(files.length);
   });
 
@@ -102,7 +109,8 @@ describe('a Kafka source', () => {
     const store = new MemoryAlertStore();
     const uri = `kafka://${kafka.bootstrap}/${topic}?group=containers`;
     const first = await run(store, uri);
-    expect([first.alertsRead, first.alertsStored, first.sourceDeadLetters]).toEqual([31, 31, 0]);
+    expectReads(first, 31);
+    expect([await store.countAlerts(), first.sourceDeadLetters]).toEqual([31, 0]);
     expect((await run(store, uri)).alertsRead).toBe(0);
   });
 

@@ -46,6 +46,7 @@ export class KafkaAlertSource implements AlertSource {
   /** Per "topic/partition", the messages read and not yet committed, by offset (in read order). */
   private readonly unacknowledged = new Map<string, Map<string, Unacknowledged>>();
   private readonly logger: Logger;
+  private joins = 0;
 
   constructor(
     private readonly address: KafkaSourceAddress,
@@ -61,6 +62,12 @@ export class KafkaAlertSource implements AlertSource {
     const { Consumer } = await import('@platformatic/kafka');
     const consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({ groupId: group, clientId: 'aviary', bootstrapBrokers: [...servers], sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: HEARTBEAT_MS });
     this.consumer = consumer;
+    consumer.on('consumer:group:join', (event: { assignments?: readonly { topic: string; partitions: readonly number[] }[] }) => {
+      this.joins++;
+      const parts = (event.assignments ?? []).map((a) => `${a.topic} [${a.partitions.join(',')}]`).join(', ') || 'none';
+      // A join after the first is a rebalance: what was read and not yet committed is read again (stored once).
+      this.logger.info(`Kafka: ${this.joins === 1 ? 'joined' : 'rejoined'} group ${group}, partitions ${parts}`);
+    });
     const stream = await consumer.consume({ autocommit: false, topics: [...topics], mode: 'committed', fallbackMode: start, maxWaitTime: MAX_WAIT_MS });
     this.stream = stream;
     const messages = stream[Symbol.asyncIterator]() as AsyncIterator<Raw>;
@@ -87,6 +94,11 @@ export class KafkaAlertSource implements AlertSource {
       // Fetching stops; the consumer stays in its group until close(), for the last commits.
       await stream.close().catch(() => {});
     }
+  }
+
+  /** How many times this reader joined its group: more than once means a rebalance, after which uncommitted messages are read again. */
+  get groupJoins(): number {
+    return this.joins;
   }
 
   /** Commits, per partition, the offset after the last message whose items are all acknowledged. */
