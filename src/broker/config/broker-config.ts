@@ -20,11 +20,16 @@
  *   filters:
  *     - name: early_snia
  *       expression: snia_score > 0.7 and drb > 0.5 and ndethist <= 20
- *       output: out/early_snia.jsonl    # .jsonl or .avro (format from the extension, or `format:`)
+ *       output: out/early_snia.jsonl    # .jsonl or .avro (format from the extension, or `format:`),
+ *                                       #   or a Kafka topic kafka://host:port/topic
+ *       format: fink                    # Kafka: fink (schema in the key; default) | container | confluent
+ *       schema_registry: http://...:8081  # format confluent: a registry URL or a folder of <id>.avsc
+ *       security: {...}                 # Kafka: SASL / TLS (read-kafka-security.ts)
  *   batch_size: 1000                    # alerts per pipeline batch (default 1000; at most 10000)
  *   follow_registry: 5s                 # how often aliases are checked for a move (default 5s; 0 = never)
  */
 
+import type { KafkaSecurity } from '../kafka/kafka-connection.js';
 import type { ConfigPosition } from './config-reader.js';
 
 /** One model input column and the alert field (flat-dict name or dotted path) it is filled from. */
@@ -61,16 +66,23 @@ export interface ModuleConfig {
   readonly at?: ModulePositions;
 }
 
-export type SinkFormat = 'jsonl' | 'avro';
+export type FileSinkFormat = 'jsonl' | 'avro';
+export type KafkaSinkFormat = 'fink' | 'container' | 'confluent';
+export type SinkFormat = FileSinkFormat | KafkaSinkFormat;
+export const KAFKA_SINK_FORMATS: readonly KafkaSinkFormat[] = ['fink', 'container', 'confluent'];
 
 export interface FilterConfig {
   readonly name: string;
   readonly expression: string;
-  /** Absolute path. */
+  /** Absolute path, or a Kafka topic `kafka://host:port/topic`. */
   readonly output: string;
   readonly format: SinkFormat;
-  /** Write the cutouts into the output (default: true for Avro, false for JSON lines). */
+  /** Write the cutouts into the output (default: true for Avro and Kafka, false for JSON lines). */
   readonly cutouts: boolean;
+  /** A Kafka output's security (default: none). */
+  readonly security?: KafkaSecurity;
+  /** `format: confluent`: a schema registry URL, or a folder (absolute) of `<id>.avsc` files. */
+  readonly schemaRegistry?: string;
 }
 
 export interface BrokerConfig {

@@ -205,12 +205,32 @@ describe('parseBrokerConfig', () => {
     expect(errorOf(filter('x.csv')).message).toContain(
       "filters[0].output: cannot tell the format of '/srv/broker/x.csv' from its extension: use .jsonl (or .json) for JSON lines, .avro for Avro, or say format: jsonl | avro",
     );
-    expect(errorOf(filter('x.jsonl', ', format: parquet')).message).toContain("filters[0].format: expected jsonl or avro, got 'parquet'");
+    expect(errorOf(filter('x.jsonl', ', format: parquet')).message).toContain("filters[0].format: expected jsonl or avro for a file, got 'parquet'");
+    expect(errorOf(filter('x.jsonl', ', format: fink')).message).toContain("expected jsonl or avro for a file (fink is a Kafka format: output: kafka://host:port/topic), got 'fink'");
     const both = errorOf('modules: []\nfilters:\n  - {name: f, expression: a > 1, output: out/x.jsonl}\n  - {name: g, expression: a > 2, output: ./out/../out/x.jsonl}\n');
     expect(both.message).toBe("/srv/broker/broker.yaml:4:42: filters[1].output: filter 'f' already writes /srv/broker/out/x.jsonl: give each filter its own output file");
     expect(errorOf('modules: []\nfilters:\n  - {name: f, expression: a > 1, output: x.jsonl}\n  - {name: f, expression: a > 2, output: y.jsonl}\n').message).toContain(
       "filters[1].name: another filter is already named 'f'",
     );
+  });
+
+  it('reads a Kafka output: format fink by default, cutouts kept, a registry for confluent, SASL with the password in the environment', () => {
+    const filter = (extra = '', output = 'kafka://k1:9092,k2:9092/early') => `modules: []\nfilters:\n  - {name: f, expression: a > 1, output: "${output}"${extra}}\n`;
+    expect(parseBrokerConfig(filter(), FILE).filters[0]).toMatchObject({ output: 'kafka://k1:9092,k2:9092/early', format: 'fink', cutouts: true });
+    expect(parseBrokerConfig(filter(', format: confluent, schema_registry: ./schemas'), FILE).filters[0]).toMatchObject({ format: 'confluent', schemaRegistry: '/srv/broker/schemas' });
+    expect(parseBrokerConfig(filter(', format: confluent, schema_registry: "http://registry:8081"'), FILE).filters[0]!.schemaRegistry).toBe('http://registry:8081');
+    const secure = parseBrokerConfig(filter(', security: {protocol: sasl_plaintext, username: alice, password_env: FINK_PW}'), FILE).filters[0]!;
+    expect(secure.security).toEqual({ protocol: 'sasl_plaintext', mechanism: 'SCRAM-SHA-512', username: 'alice', passwordEnv: 'FINK_PW' });
+    expect(errorOf(filter(', format: confluent')).message).toContain('filters[0].schema_registry: format confluent needs schema_registry');
+    expect(errorOf(filter(', format: avro')).message).toContain("filters[0].format: expected fink, container, confluent for a Kafka output, got 'avro'");
+    expect(errorOf(filter(', schema_registry: ./s')).message).toContain('schema_registry is for format confluent (this output is fink)');
+    expect(errorOf(filter('', 'kafka://k1:9092/a,b')).message).toContain('filters[0].output: kafka://k1:9092/a,b: an output writes one topic');
+    expect(errorOf(filter('', 'kafka://k1/a')).message).toContain('bootstrap server "k1" is not host:port');
+    expect(errorOf(filter(', security: {protocol: sasl_ssl, username: alice, password: hunter2}')).message).toContain('filters[0].security.password: a password is not written in the config');
+    expect(errorOf(filter(', security: {protocol: sasl_ssl, username: alice}')).message).toContain('protocol sasl_ssl needs password_env');
+    expect(errorOf(filter(', security: {protocol: ssl, username: alice}')).message).toContain('username is for SASL');
+    expect(errorOf(filter(', security: {protocol: tls}')).message).toContain("expected one of plaintext, ssl, sasl_plaintext, sasl_ssl, got 'tls'");
+    expect(errorOf(`modules: []\nfilters:\n  - {name: f, expression: a > 1, output: x.jsonl, schema_registry: ./s}\n`).message).toContain('schema_registry is for a Kafka output');
   });
 
   it('reports YAML syntax errors with their position', () => {

@@ -1,6 +1,7 @@
 /**
- * The sink boundary: where a filter's matches go. A JSON-lines file or an Avro container file
- * per filter now; Kafka topics will be one more implementation.
+ * The sink boundary: where a filter's matches go: a JSON-lines file, Avro container files, or a
+ * Kafka topic (sinks/kafka/). A write resolves once the alerts are durably out (a file written,
+ * Kafka's replicas acknowledging): the pipeline commits its source's offsets only after.
  */
 import type { EnrichedAlert } from '../enriched-alert.js';
 

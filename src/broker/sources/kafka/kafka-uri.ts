@@ -6,6 +6,7 @@
  * group: the consumer group (default "aviary"): processes sharing one share the partitions.
  * start: where a group without committed offsets begins (default earliest).
  */
+import { isTopicName, splitKafkaUri } from '../../kafka/kafka-connection.js';
 
 export interface KafkaSourceAddress {
   readonly servers: readonly string[];
@@ -23,18 +24,11 @@ export function isKafkaUri(text: string): boolean {
 /** The address, or an Error saying what is wrong with the URI and how it should read. */
 export function parseKafkaUri(text: string): KafkaSourceAddress {
   const fail = (why: string) => new Error(`${text}: ${why} (expected kafka://host:port/topic[,topic...]?group=<id>&start=earliest|latest)`);
-  const match = /^kafka:\/\/([^/?#]*)\/([^?#]*)(?:\?([^#]*))?$/i.exec(text);
-  if (!match) throw fail('not a Kafka address');
-  const servers = match[1]!.split(',').filter((s) => s !== '');
-  if (servers.length === 0) throw fail('no bootstrap server');
-  for (const server of servers) {
-    const port = /:(\d+)$/.exec(server)?.[1];
-    if (!port || Number(port) < 1 || Number(port) > 65535 || server.length === port.length + 1) throw fail(`bootstrap server "${server}" is not host:port`);
-  }
-  const topics = decodeURIComponent(match[2]!).split(',').filter((t) => t !== '');
+  const { servers, path, query } = splitKafkaUri(text, fail);
+  const topics = path.split(',').filter((t) => t !== '');
   if (topics.length === 0) throw fail('no topic');
-  for (const topic of topics) if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic)) throw fail(`"${topic}" is not a Kafka topic name (letters, digits, ".", "_", "-")`);
-  const params = new URLSearchParams(match[3] ?? '');
+  for (const topic of topics) if (!isTopicName(topic)) throw fail(`"${topic}" is not a Kafka topic name (letters, digits, ".", "_", "-")`);
+  const params = new URLSearchParams(query ?? '');
   for (const key of params.keys()) if (key !== 'group' && key !== 'start') throw fail(`unknown parameter "${key}"`);
   const group = params.get('group') ?? DEFAULT_GROUP;
   if (group === '') throw fail('an empty group');
