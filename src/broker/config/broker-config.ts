@@ -25,6 +25,7 @@
  *       format: fink                    # Kafka: fink (schema in the key; default) | container | confluent
  *       schema_registry: http://...:8081  # format confluent: a registry URL or a folder of <id>.avsc
  *       security: {...}                 # Kafka: SASL / TLS (read-kafka-security.ts)
+ *   source: {servers: ..., topics: [...]} # a Kafka stream to read when --source is not given (read-source-config.ts)
  *   batch_size: 1000                    # alerts per pipeline batch (default 1000; at most 10000)
  *   follow_registry: 5s                 # how often aliases are checked for a move (default 5s; 0 = never)
  */
@@ -85,9 +86,26 @@ export interface FilterConfig {
   readonly schemaRegistry?: string;
 }
 
+/** The `source:` block: a Kafka stream (read-source-config.ts). */
+export interface KafkaSourceConfig {
+  readonly servers: readonly string[];
+  /** Empty when `pattern` chooses the topics. */
+  readonly topics: readonly string[];
+  readonly pattern?: string;
+  readonly group: string;
+  readonly start: 'earliest' | 'latest';
+  /** A registry URL or an absolute folder. */
+  readonly schemaRegistry?: string;
+  /** Absolute path of the writer schema of schemaless messages without one in their key. */
+  readonly schemaFile?: string;
+  readonly security?: KafkaSecurity;
+}
+
 export interface BrokerConfig {
   /** The config file (absolute), for messages and the run's status. */
   readonly file: string;
+  /** What the run reads when the command line names no source. */
+  readonly source?: KafkaSourceConfig;
   readonly modules: readonly ModuleConfig[];
   readonly filters: readonly FilterConfig[];
   readonly batchSize: number;

@@ -113,7 +113,7 @@ describe('parseBrokerConfig', () => {
       "/srv/broker/broker.yaml:5:5: modules[0].batchsize: unknown key 'batchsize'; did you mean 'batch_size'?",
     );
     expect(errorOf('modules: []\nfilter: []\n').message).toBe("/srv/broker/broker.yaml:2:1: filter: unknown key 'filter'; did you mean 'filters'?");
-    expect(errorOf('modules: []\ncolour: red\n').message).toContain("unknown key 'colour'; expected one of modules, filters, batch_size, follow_registry");
+    expect(errorOf('modules: []\ncolour: red\n').message).toContain("unknown key 'colour'; expected one of modules, filters, source, batch_size, follow_registry");
     expect(errorOf('batch_size: 3\n').message).toContain("modules: required key 'modules' is missing");
     expect(errorOf('').message).toContain('the file is empty');
   });
@@ -231,6 +231,19 @@ describe('parseBrokerConfig', () => {
     expect(errorOf(filter(', security: {protocol: ssl, username: alice}')).message).toContain('username is for SASL');
     expect(errorOf(filter(', security: {protocol: tls}')).message).toContain("expected one of plaintext, ssl, sasl_plaintext, sasl_ssl, got 'tls'");
     expect(errorOf(`modules: []\nfilters:\n  - {name: f, expression: a > 1, output: x.jsonl, schema_registry: ./s}\n`).message).toContain('schema_registry is for a Kafka output');
+  });
+
+  it('reads a source: block (servers as text or list, topics or a pattern, defaults) and refuses what cannot be read', () => {
+    const source = (block: string) => `modules: []\nsource:\n${block}`;
+    expect(parseBrokerConfig(source('  servers: k1:9092,k2:9092\n  topics: [ztf_public]\n'), FILE).source).toEqual({ servers: ['k1:9092', 'k2:9092'], topics: ['ztf_public'], group: 'aviary', start: 'earliest' });
+    const full = parseBrokerConfig(source('  servers: [k1:9092]\n  pattern: "fink_.*"\n  group: night\n  start: latest\n  schema_registry: ./schemas\n  schema: fink.avsc\n  security: {protocol: sasl_ssl, username: bob, password_env: PW}\n'), FILE).source!;
+    expect(full).toMatchObject({ pattern: 'fink_.*', group: 'night', start: 'latest', schemaRegistry: '/srv/broker/schemas', schemaFile: '/srv/broker/fink.avsc', security: { protocol: 'sasl_ssl', username: 'bob' } });
+    expect(errorOf(source('  servers: k1:9092\n')).message).toContain('source.topics: name the topics to read');
+    expect(errorOf(source('  servers: k1:9092\n  topics: [a]\n  pattern: b\n')).message).toContain('source.pattern: give topics or a pattern, not both');
+    expect(errorOf(source('  servers: k1\n  topics: [a]\n')).message).toContain('source.servers: bootstrap server "k1" is not host:port');
+    expect(errorOf(source('  servers: k1:9092\n  pattern: "fink_("\n')).message).toContain('source.pattern: not a regular expression');
+    expect(errorOf(source('  servers: k1:9092\n  topics: [a]\n  start: middle\n')).message).toContain("source.start: expected earliest or latest, got 'middle'");
+    expect(errorOf(source('  server: k1:9092\n')).message).toContain("unknown key 'server'; did you mean 'servers'?");
   });
 
   it('reports YAML syntax errors with their position', () => {

@@ -14,8 +14,9 @@ import { MAX_BATCH_SIZE } from './config-limits.js';
 import { ConfigReader, type ConfigValue } from './config-reader.js';
 import { readFilterConfig } from './read-filter-config.js';
 import { readModuleConfig } from './read-module-config.js';
+import { readSourceConfig } from './read-source-config.js';
 
-const TOP_KEYS = ['modules', 'filters', 'batch_size', 'follow_registry'];
+const TOP_KEYS = ['modules', 'filters', 'source', 'batch_size', 'follow_registry'];
 const DEFAULT_BATCH_SIZE = 1000;
 const DEFAULT_FOLLOW_MS = 5000;
 
@@ -50,8 +51,10 @@ export function parseBrokerConfig(text: string, file: string): BrokerConfig {
   const filterList = entries.get('filters');
   const filters = filterList && filterList.node !== null ? reader.list(filterList).map((f) => readFilterConfig(reader, f, dir)) : [];
   checkModules(reader, modules, filters);
+  const source = entries.get('source');
   return {
     file: resolve(file),
+    ...(source && source.node !== null ? { source: readSourceConfig(reader, source, dir) } : {}),
     modules: modules.map((m) => m.config),
     filters: filters.map((f) => f.config),
     batchSize,

@@ -9,9 +9,11 @@
  * stops reading and finishes the batches under way (exit 130); during loading it stops at once;
  * a second Ctrl-C exits at once.
  */
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { openAviary } from '../../app/open-aviary.js';
 import { consoleLogger } from '../../common/logger.js';
+import type { BrokerConfig } from '../../broker/config/broker-config.js';
 import { loadBrokerConfig } from '../../broker/config/load-broker-config.js';
 import type { BrokerProgress } from '../../broker/pipeline/broker-run.js';
 import { formatSummary, progressLine } from '../../broker/pipeline/format-summary.js';
@@ -30,7 +32,7 @@ import { addStoreOptions, configFromOptions, type StoreOptions } from '../store-
 
 interface BrokerRunCliOptions extends StoreOptions, Pick<RuntimeOptions, 'cacheDir' | 'requireSandbox'> {
   config: string;
-  source: string[];
+  source?: string[];
   alertStoreUri?: string;
   json?: boolean;
   idleTimeout?: string;
@@ -43,7 +45,7 @@ export function brokerCommand(): Command {
   const run = addStoreOptions(new Command('run'))
     .description('Score alert files with the modules of a broker config, store them, and write each filter\'s matches')
     .requiredOption('--config <file>', 'the broker config (YAML): modules, filters, batch_size, follow_registry')
-    .requiredOption('--source <paths...>', 'alert files, folders or globs (Avro, Parquet, JSON), or one Kafka stream: kafka://host:port/topic[,topic]?group=<id>&start=earliest|latest')
+    .option('--source <paths...>', "alert files, folders or globs (Avro, Parquet, JSON), or one Kafka stream: kafka://host:port/topic[,topic]?group=<id>&start=earliest|latest (default: the config's source: block)")
     .option('--idle-timeout <seconds>', 'a Kafka stream: stop when no message has come for this long')
     .option('--max-alerts <n>', 'a Kafka stream: stop after this many alerts (at the end of a message)')
     .option('--schema-registry <url-or-folder>', 'a Kafka stream in Confluent wire format: its schema registry, or a folder of schemas named <id>.avsc')
@@ -60,9 +62,16 @@ async function brokerRun(opts: BrokerRunCliOptions): Promise<void> {
   const config = await loadBrokerConfig(opts.config);
   const logger = consoleLogger('broker');
   const stop = new AbortController();
-  const stream = opts.source.some(isKafkaUri);
-  const source = stream ? kafkaSource(opts, stop.signal, logger) : openAlertSource(opts.source);
-  if (!stream) await checkAlertPaths(opts.source);
+  const paths = opts.source ?? [];
+  if (paths.length === 0 && !config.source) throw new Error(`--source: name alert files or a Kafka stream (kafka://host:port/topic), or give ${opts.config} a source: block`);
+  const stream = paths.length === 0 || paths.some(isKafkaUri);
+  const source = stream ? kafkaSource(opts, config, stop.signal, logger) : openAlertSource(paths);
+  if (!stream) {
+    // Options for a stream would be ignored without a word over files.
+    const streamOnly = [opts.idleTimeout !== undefined && '--idle-timeout', opts.maxAlerts !== undefined && '--max-alerts', opts.schemaRegistry !== undefined && '--schema-registry'].filter(Boolean);
+    if (streamOnly.length > 0) throw new Error(`${streamOnly.join(', ')}: for a Kafka stream, but --source names files (${paths.join(' ')})`);
+    await checkAlertPaths(paths);
+  }
   const storeConfig = configFromOptions(opts);
   const aviary = await openAviary(opts.alertStoreUri ? { ...storeConfig, alertStoreUri: opts.alertStoreUri } : storeConfig, logger);
   const onSigint = () => {
@@ -102,19 +111,33 @@ async function brokerRun(opts: BrokerRunCliOptions): Promise<void> {
   }
 }
 
-/** The one Kafka stream of --source, with its stop conditions; what is wrong with them, as one line. */
-function kafkaSource(opts: BrokerRunCliOptions, signal: AbortSignal, logger: Logger): AlertSource {
-  if (opts.source.length > 1) throw new Error(`--source: a Kafka stream is read alone, not with other sources (${opts.source.join(' ')})`);
-  const address = parseKafkaUri(opts.source[0]!);
+/** The one Kafka stream of --source (else the config's source: block), with its stop conditions; what is wrong with them, as one line. */
+function kafkaSource(opts: BrokerRunCliOptions, config: BrokerConfig, signal: AbortSignal, logger: Logger): AlertSource {
+  const paths = opts.source ?? [];
+  if (paths.length > 1) throw new Error(`--source: a Kafka stream is read alone, not with other sources (${paths.join(' ')})`);
+  const fromConfig = paths.length === 0 ? config.source : undefined;
+  const address = fromConfig ?? parseKafkaUri(paths[0]!);
+  const registry = opts.schemaRegistry ?? fromConfig?.schemaRegistry;
+  const schemaText = fromConfig?.schemaFile ? readSchemaFile(fromConfig.schemaFile, config.file) : undefined;
   const idleTimeoutMs = opts.idleTimeout === undefined ? undefined : positive(opts.idleTimeout, '--idle-timeout', 'seconds') * 1000;
   const maxAlerts = opts.maxAlerts === undefined ? undefined : Math.floor(positive(opts.maxAlerts, '--max-alerts', 'alerts'));
   return new KafkaAlertSource(address, {
     ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
     ...(maxAlerts !== undefined ? { maxAlerts } : {}),
-    ...(opts.schemaRegistry ? { formats: { schemas: schemaLookup(opts.schemaRegistry) } } : {}),
+    formats: { ...(registry ? { schemas: schemaLookup(registry) } : {}), ...(schemaText !== undefined ? { schemaText } : {}) },
     signal,
     logger,
   });
+}
+
+function readSchemaFile(file: string, configFile: string): string {
+  try {
+    const text = readFileSync(file, 'utf8');
+    JSON.parse(text);
+    return text;
+  } catch (err) {
+    throw new Error(`${configFile}: source.schema ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not an Avro schema (JSON): ${(err as Error).message}`}`);
+  }
 }
 
 function positive(text: string, option: string, unit: string): number {

@@ -38,7 +38,15 @@ export class KafkaBroker {
     readonly dir: string,
     readonly port: number,
     private readonly exited: Promise<number | null>,
+    /** The SASL/SCRAM-SHA-512 listener's port, when started with `scram`. */
+    readonly saslPort?: number,
   ) {}
+
+  /** "127.0.0.1:<port>" of the SASL_PLAINTEXT listener (SCRAM-SHA-512, as Fink's livestream). */
+  get saslBootstrap(): string {
+    if (this.saslPort === undefined) throw new Error('this Kafka was started without scram');
+    return `127.0.0.1:${this.saslPort}`;
+  }
 
   /** "127.0.0.1:<port>", for bootstrap servers and kafka:// URIs. */
   get bootstrap(): string {
@@ -49,17 +57,19 @@ export class KafkaBroker {
     return this.child.pid;
   }
 
-  static async start(options: { partitions?: number } = {}): Promise<KafkaBroker> {
+  /** `scram`: also a SASL_PLAINTEXT listener taking SCRAM-SHA-512 with this one user. */
+  static async start(options: { partitions?: number; scram?: { username: string; password: string } } = {}): Promise<KafkaBroker> {
     const libs = await kafkaLibs();
     const dir = await mkdtemp(join(tmpdir(), 'aviary-kafka-'));
-    const [port, controllerPort] = await freePorts(2);
+    const [port, controllerPort, saslPort] = await freePorts(options.scram ? 3 : 2);
     const properties = join(dir, 'server.properties');
-    await writeFile(properties, serverProperties(port, controllerPort, join(dir, 'data'), options.partitions ?? 1));
+    await writeFile(properties, serverProperties(port, controllerPort, join(dir, 'data'), options.partitions ?? 1, options.scram ? saslPort : undefined));
     await writeFile(join(dir, 'log4j2.properties'), LOG4J2);
     const classpath = `${libs}/*`;
     // A cluster id is 16 random bytes, base64url without padding (Kafka's Uuid).
     const clusterId = randomBytes(16).toString('base64url');
-    await run('java', ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties], { maxBuffer: 1 << 22 });
+    const users = options.scram ? ['--add-scram', `SCRAM-SHA-512=[name=${options.scram.username},password=${options.scram.password}]`] : [];
+    await run('java', ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties, ...users], { maxBuffer: 1 << 22 });
     const log = createWriteStream(join(dir, 'kafka.log'));
     const child = spawn('java', ['-Xmx512m', '-XX:+UseSerialGC', `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`, '-cp', classpath, 'kafka.Kafka', properties], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -77,7 +87,7 @@ export class KafkaBroker {
       child.stderr!.on('data', watch);
       void exited.then((code) => (clearTimeout(timer), reject(new Error(`Kafka exited (${code}) before it started: ${output.trim().split('\n').slice(-5).join(' | ')}`))));
     });
-    const broker = new KafkaBroker(child, dir, port, exited);
+    const broker = new KafkaBroker(child, dir, port, exited, options.scram ? saslPort : undefined);
     try {
       await ready;
     } catch (err) {
@@ -99,15 +109,20 @@ export class KafkaBroker {
   }
 }
 
-function serverProperties(port: number, controllerPort: number, data: string, partitions: number): string {
+function serverProperties(port: number, controllerPort: number, data: string, partitions: number, saslPort?: number): string {
+  const sasl = saslPort === undefined ? '' : `,SASL_PLAINTEXT://127.0.0.1:${saslPort}`;
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}${sasl}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}${sasl}`,
     'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT',
+    ...(saslPort === undefined
+      ? []
+      : ['sasl.enabled.mechanisms=SCRAM-SHA-512', 'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;']),
     `log.dirs=${data}`,
     `num.partitions=${partitions}`,
     // One node: every internal topic with one replica, and no wait before a group's first rebalance.

@@ -19,6 +19,7 @@ import type { Producer } from '@platformatic/kafka';
 import type { FilterConfig, KafkaSinkFormat } from '../../config/broker-config.js';
 import type { EnrichedAlert } from '../../enriched-alert.js';
 import { clientOptions, describeConnection, type KafkaSecurity } from '../../kafka/kafka-connection.js';
+import { kafkaErrorReason } from '../../kafka/kafka-error-reason.js';
 import type { AlertSink } from '../alert-sink.js';
 import { containerBlock, containerHeader } from '../avro/avro-container-bytes.js';
 import { EnrichedAvroTypes, type AvroSlot } from '../avro/enriched-avro-types.js';
@@ -89,7 +90,7 @@ export class KafkaAlertSink implements AlertSink {
       await producer.metadata({ topics: [address.topic], autocreateTopics: true });
     } catch (err) {
       await producer.close().catch(() => {});
-      throw new Error(`cannot reach Kafka at ${address.servers.join(',')} for topic ${address.topic}: ${(err as Error).message}`);
+      throw new Error(`cannot reach Kafka at ${address.servers.join(',')} for topic ${address.topic}: ${kafkaErrorReason(err)}`);
     }
     const registration = options.format === 'confluent' ? schemaRegistration(options.schemaRegistry!) : undefined;
     return new KafkaAlertSink(filter, address, options, producer, registration);
@@ -115,7 +116,9 @@ export class KafkaAlertSink implements AlertSink {
       const objectId = String(alerts[i]!.alert.objectId ?? alerts[i]!.alert.alertId);
       messages.push({ ...this.message(slot, framing, slot.type.toBuffer(record), objectId), metadata: objectId });
     }
-    await this.producer.send({ messages: messages.map((m) => ({ topic: this.address.topic, ...m })) });
+    await this.producer.send({ messages: messages.map((m) => ({ topic: this.address.topic, ...m })) }).catch((err: unknown) => {
+      throw new Error(kafkaErrorReason(err));
+    });
     this.count += alerts.length;
   }
 

@@ -10,6 +10,8 @@
  * until close(), so that the last batches can still be committed.
  */
 import type { Consumer, Message } from '@platformatic/kafka';
+import { clientOptions, describeConnection, type KafkaClientOptions } from '../../kafka/kafka-connection.js';
+import { kafkaErrorReason } from '../../kafka/kafka-error-reason.js';
 import { silentLogger, type Logger } from '../../../common/logger.js';
 import type { AlertOrigin, AlertSource, AlertSourceItem } from '../alert-source.js';
 import { readKafkaMessage, type MessageFormats } from './kafka-message.js';
@@ -52,15 +54,18 @@ export class KafkaAlertSource implements AlertSource {
     private readonly address: KafkaSourceAddress,
     private readonly options: KafkaSourceOptions = {},
   ) {
-    this.description = `Kafka topic${address.topics.length > 1 ? 's' : ''} ${address.topics.join(', ')} at ${address.servers.join(',')} (group ${address.group})`;
+    const topics = address.pattern !== undefined ? `topics matching ${address.pattern}` : `topic${address.topics.length > 1 ? 's' : ''} ${address.topics.join(', ')}`;
+    this.description = `Kafka ${topics} at ${describeConnection(address)} (group ${address.group})`;
     this.logger = options.logger ?? silentLogger;
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<AlertSourceItem> {
-    const { servers, topics, group, start } = this.address;
+    const { servers, group, start } = this.address;
     // Loaded on first use: every other command starts without the Kafka client.
-    const { Consumer } = await import('@platformatic/kafka');
-    const consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({ groupId: group, clientId: 'aviary', bootstrapBrokers: [...servers], sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: HEARTBEAT_MS });
+    const kafka = await import('@platformatic/kafka');
+    const client = clientOptions(this.address);
+    const topics = await this.topicsToRead(kafka, client).catch(this.failure('list the topics of'));
+    const consumer = new kafka.Consumer<Buffer, Buffer, Buffer, Buffer>({ ...client, groupId: group, sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: HEARTBEAT_MS });
     this.consumer = consumer;
     consumer.on('consumer:group:join', (event: { assignments?: readonly { topic: string; partitions: readonly number[] }[] }) => {
       this.joins++;
@@ -68,7 +73,7 @@ export class KafkaAlertSource implements AlertSource {
       // A join after the first is a rebalance: what was read and not yet committed is read again (stored once).
       this.logger.info(`Kafka: ${this.joins === 1 ? 'joined' : 'rejoined'} group ${group}, partitions ${parts}`);
     });
-    const stream = await consumer.consume({ autocommit: false, topics: [...topics], mode: 'committed', fallbackMode: start, maxWaitTime: MAX_WAIT_MS });
+    const stream = await consumer.consume({ autocommit: false, topics, mode: 'committed', fallbackMode: start, maxWaitTime: MAX_WAIT_MS }).catch(this.failure('join group ' + group + ' at'));
     this.stream = stream;
     const messages = stream[Symbol.asyncIterator]() as AsyncIterator<Raw>;
     const serverList = servers.join(',');
@@ -93,6 +98,30 @@ export class KafkaAlertSource implements AlertSource {
     } finally {
       // Fetching stops; the consumer stays in its group until close(), for the last commits.
       await stream.close().catch(() => {});
+    }
+  }
+
+  /** A rethrow naming what failed and where, with the client's own reason. */
+  private failure(doing: string): (err: unknown) => never {
+    return (err) => {
+      throw new Error(`cannot ${doing} Kafka at ${describeConnection(this.address)}: ${kafkaErrorReason(err)}`);
+    };
+  }
+
+  /** The topics named, or those whose whole name matches the pattern now. */
+  private async topicsToRead(kafka: typeof import('@platformatic/kafka'), client: KafkaClientOptions): Promise<string[]> {
+    const { topics, pattern, servers } = this.address;
+    if (pattern === undefined) return [...topics];
+    const admin = new kafka.Admin(client);
+    try {
+      const matcher = new RegExp(`^(?:${pattern})$`);
+      const all = await admin.listTopics();
+      const matched = all.filter((t) => matcher.test(t) && !t.startsWith('__')).sort();
+      if (matched.length === 0) throw new Error(`no topic at ${servers.join(',')} matches the pattern ${pattern} (topics there: ${all.filter((t) => !t.startsWith('__')).slice(0, 20).join(', ') || 'none'})`);
+      this.logger.info(`Kafka: reading ${matched.length} topic${matched.length > 1 ? 's' : ''} matching ${pattern}: ${matched.join(', ')}`);
+      return matched;
+    } finally {
+      await admin.close().catch(() => {});
     }
   }
 

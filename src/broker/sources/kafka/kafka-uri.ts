@@ -6,16 +6,20 @@
  * group: the consumer group (default "aviary"): processes sharing one share the partitions.
  * start: where a group without committed offsets begins (default earliest).
  */
-import { isTopicName, splitKafkaUri } from '../../kafka/kafka-connection.js';
+import { isTopicName, splitKafkaUri, type KafkaSecurity } from '../../kafka/kafka-connection.js';
 
 export interface KafkaSourceAddress {
   readonly servers: readonly string[];
+  /** Empty when `pattern` chooses the topics. */
   readonly topics: readonly string[];
+  /** A regular expression: every topic whose whole name it matches when the stream starts. */
+  readonly pattern?: string;
   readonly group: string;
   readonly start: 'earliest' | 'latest';
+  readonly security?: KafkaSecurity;
 }
 
-const DEFAULT_GROUP = 'aviary';
+export const DEFAULT_GROUP = 'aviary';
 
 export function isKafkaUri(text: string): boolean {
   return /^kafka:\/\//i.test(text);
