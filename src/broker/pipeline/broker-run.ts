@@ -11,6 +11,7 @@ import type { RegistryEvents } from '../../registry/registry-events.js';
 import type { BrokerConfig, FilterConfig } from '../config/broker-config.js';
 import type { AlertSink } from '../sinks/alert-sink.js';
 import type { AlertSource } from '../sources/alert-source.js';
+import type { StreamStatus } from '../sources/stream-status.js';
 import type { AlertStore, ModuleStatus } from '../store/alert-store.js';
 import type { DeadLetterGroup } from './dead-letter-digest.js';
 
@@ -71,4 +72,6 @@ export interface BrokerSummary {
   /** Alerts stored per second from the first alert read (setup left out). */
   readonly alertsPerSecond: number;
   readonly stages: StageTimes;
+  /** A stream source's partitions at the end (committed offset, lag, alerts/s) and its Kafka-timestamp latency. */
+  readonly stream?: StreamStatus;
 }

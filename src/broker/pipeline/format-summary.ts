@@ -1,5 +1,6 @@
 /** A broker run's summary and progress as a person reads them on a terminal. */
 import type { BrokerProgress, BrokerSummary } from './broker-run.js';
+import type { StreamStatus } from '../sources/stream-status.js';
 import type { DeadLetterGroup } from './dead-letter-digest.js';
 
 /** Reasons shown per scope (the source, each module); the rest are counted, and all are in the store. */
@@ -38,9 +39,21 @@ export function formatSummary(s: BrokerSummary, deadLettersAt?: string): string 
     `throughput:           ${s.alertsPerSecond.toFixed(1)} alerts/s (${((s.elapsedMs - s.setupMs) / 1000).toFixed(1)}s of alerts after ${(s.setupMs / 1000).toFixed(1)}s loading the modules)`,
     `stage times (ms, summed over batches): decode ${t.decodeMs}, preprocessing ${t.preprocessingMs}, model ${t.modelMs}, store ${t.storeMs}, filters ${t.filtersMs}`,
   );
+  if (s.stream) lines.push(...streamLines(s.stream));
   const any = s.sourceDeadLetters > 0 || s.modules.some((m) => m.deadLettered > 0);
   if (any && deadLettersAt) lines.push(`dead letters and their reasons, all of them: ${deadLettersAt}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Per partition read: committed offset, end, lag; and the latency from the Kafka timestamp. */
+function streamLines(stream: StreamStatus): string[] {
+  const lines = ['stream partitions (committed / end, lag):'];
+  for (const p of stream.partitions) {
+    lines.push(`  ${p.topic}[${p.partition}]: ${p.committedOffset ?? '-'} / ${p.endOffset ?? '-'}, lag ${p.lag ?? '-'}; ${p.alertsStored} alerts, ${p.alertsPerSecond.toFixed(1)} alerts/s`);
+  }
+  if (stream.partitions.length === 0) lines.push('  (none assigned)');
+  if (stream.latencyMs) lines.push(`latency (Kafka timestamp to stored): p50 ${stream.latencyMs.p50.toFixed(1)} ms, p99 ${stream.latencyMs.p99.toFixed(1)} ms`);
+  return lines;
 }
 
 /** "64 x candid is not an exact integer: 32004... (first: alerts.parquet (row 12))", most frequent first. */

@@ -48,6 +48,7 @@ export async function runBroker(options: BrokerRunOptions): Promise<BrokerSummar
     tally,
     logger,
     modules: () => finalModules ?? config.modules.map((m) => opened?.modules.find((o) => o.config.name === m.name)?.status() ?? loadingStatus(m, loading.get(m.name))),
+    ...(options.source.status ? { stream: () => options.source.status!() } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const filters: OpenFilter[] = [];
@@ -143,5 +144,6 @@ function summary(runId: string, tally: RunTally, reporter: StatusReporter): Brok
     setupMs: Math.round(tally.setupMs),
     alertsPerSecond: tally.progress().alertsPerSecond,
     stages: tally.stageTimes(),
+    ...(status.stream ? { stream: status.stream } : {}),
   };
 }

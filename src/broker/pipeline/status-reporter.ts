@@ -8,6 +8,7 @@
 import { hostname } from 'node:os';
 import type { Logger } from '../../common/logger.js';
 import type { BrokerConfig } from '../config/broker-config.js';
+import type { StreamStatus } from '../sources/stream-status.js';
 import type { AlertStore, BrokerRunStatus, ModuleStatus } from '../store/alert-store.js';
 import type { BrokerProgress } from './broker-run.js';
 import type { RunTally } from './run-tally.js';
@@ -18,6 +19,8 @@ export interface StatusReporterOptions {
   readonly store: AlertStore;
   readonly tally: RunTally;
   readonly modules: () => readonly ModuleStatus[];
+  /** A stream source's partitions, lag and latency. */
+  readonly stream?: () => StreamStatus | undefined;
   readonly logger: Logger;
   readonly onProgress?: (progress: BrokerProgress) => void;
   readonly saveEveryMs?: number;
@@ -67,7 +70,13 @@ export class StatusReporter {
       modules: this.options.modules(),
       filters: config.filters.map((f) => ({ name: f.name, expression: f.expression, matched: tally.matched.get(f.name) ?? 0, output: f.output })),
       ...(tally.latency.count > 0 ? { latencyMs: tally.latencyMs() } : {}),
+      ...this.streamStatus(),
     };
+  }
+
+  private streamStatus(): { stream?: StreamStatus } {
+    const stream = this.options.stream?.();
+    return stream ? { stream } : {};
   }
 
   private async save(): Promise<void> {

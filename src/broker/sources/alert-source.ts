@@ -7,6 +7,8 @@
  * Breaking out of a `for await` loop closes the open file.
  */
 
+import type { StreamStatus } from './stream-status.js';
+
 export type AlertFileFormat = 'avro' | 'parquet' | 'json';
 
 /** Where a record (or a failure) sits in its file. */
@@ -54,6 +56,8 @@ export interface AlertSource extends AsyncIterable<AlertSourceItem> {
    * that can (Kafka) commits up to them, so that a restart resumes after what was delivered.
    */
   acknowledge?(origins: readonly AlertOrigin[]): Promise<void>;
+  /** A stream's partitions, lag and latency, for the run's status; read every few seconds and at the end. */
+  status?(): StreamStatus | undefined;
   /** Frees what the source holds once the run is over (a Kafka consumer leaves its group). */
   close?(): Promise<void>;
 }

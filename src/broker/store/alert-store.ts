@@ -8,6 +8,7 @@
  * refused (see `WriteResult.refused`). Cutouts are kept apart from the row (the UI fetches them
  * one by one); the payload is stored without them.
  */
+import type { StreamStatus } from '../sources/stream-status.js';
 import type { Alert, Cutouts, Survey } from '../alert.js';
 import type { EnrichedAlert, ModuleDeadLetter, ModuleScores } from '../enriched-alert.js';
 import type { AlertFilter } from '../filters/alert-filter.js';
@@ -110,6 +111,8 @@ export interface BrokerRunStatus {
   readonly modules: readonly ModuleStatus[];
   readonly filters: readonly { readonly name: string; readonly expression: string; readonly matched: number; readonly output: string }[];
   readonly latencyMs?: { readonly p50: number; readonly p99: number };
+  /** A stream source's partitions (committed offset, lag, alerts/s) and latency from the Kafka timestamp. */
+  readonly stream?: StreamStatus;
   readonly error?: string;
 }
 

@@ -82,6 +82,14 @@ describe('a Kafka source', () => {
     const first = await run(store, uri);
     expectReads(first, 40);
     expect(await store.countAlerts()).toBe(40);
+    // Every partition committed to its end: 40 alerts and the unreadable message, each read once at least.
+    const partitions = first.stream!.partitions;
+    expect(partitions.map((p) => p.partition)).toEqual([0, 1, 2]);
+    expect(partitions.map((p) => p.lag)).toEqual([0, 0, 0]);
+    expect(partitions.reduce((n, p) => n + Number(p.committedOffset), 0)).toBe(41);
+    expect(partitions.map((p) => p.endOffset)).toEqual(partitions.map((p) => p.committedOffset));
+    expect(first.stream!.latencyMs!.count).toBeGreaterThanOrEqual(41);
+    expect(first.stream!.latencyMs!.p99).toBeGreaterThan(0);
     expect(first.sourceDeadLetters).toBe(1);
     expect(first.deadLetterReasons.map((r) => `${r.reason} @ ${r.first}`).join(' ')).toContain(`kafka://${kafka.bootstrap}/${topic} (topic ${topic}, partition`);
     // candid exact: the file's name is its candid.
@@ -138,7 +146,10 @@ describe('a Kafka source', () => {
 
       const rest = await runCliProcess([...base, '--idle-timeout', String(IDLE_MS / 1000), '--json'], { timeoutMs: 120_000, env: { ...process.env, AVIARY_SANDBOX: 'off' } });
       expect(rest.code, rest.stderr).toBe(0);
-      const summary = JSON.parse(rest.stdout) as { alertsRead: number };
+      const summary = JSON.parse(rest.stdout) as { alertsRead: number; stream: { partitions: { lag: number; committedOffset: string }[] } };
+      // Both partitions committed to their end: lag 0, offsets summing to every message.
+      expect(summary.stream.partitions.map((p) => p.lag)).toEqual([0, 0]);
+      expect(summary.stream.partitions.reduce((n, p) => n + Number(p.committedOffset), 0)).toBe(files.length);
       // What the first run committed is not read again; what it read and did not commit may be (at least once).
       expect(summary.alertsRead).toBeGreaterThanOrEqual(files.length - firstRead);
       expect(summary.alertsRead).toBeLessThan(files.length);

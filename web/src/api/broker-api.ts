@@ -55,7 +55,25 @@ export interface BrokerRunStatus {
   modules: ModuleStatus[];
   filters: FilterStatus[];
   latencyMs?: { p50: number; p99: number };
+  /** A Kafka run: its partitions and the latency from the Kafka timestamp. */
+  stream?: StreamStatus;
   error?: string;
+}
+
+export interface StreamPartitionStatus {
+  topic: string;
+  partition: number;
+  committedOffset: string | null;
+  endOffset: string | null;
+  lag: number | null;
+  /** Done: stored or dead-lettered. */
+  alertsStored: number;
+  alertsPerSecond: number;
+}
+
+export interface StreamStatus {
+  partitions: StreamPartitionStatus[];
+  latencyMs?: { p50: number; p99: number; count: number };
 }
 
 /** A dead letter with its alert id as exact digits. */

@@ -14,7 +14,9 @@ import { clientOptions, describeConnection, type KafkaClientOptions } from '../.
 import { kafkaErrorReason } from '../../kafka/kafka-error-reason.js';
 import { silentLogger, type Logger } from '../../../common/logger.js';
 import type { AlertOrigin, AlertSource, AlertSourceItem } from '../alert-source.js';
+import type { StreamStatus } from '../stream-status.js';
 import { readKafkaMessage, type MessageFormats } from './kafka-message.js';
+import { PartitionProgress } from './partition-progress.js';
 import type { KafkaSourceAddress } from './kafka-uri.js';
 
 export interface KafkaSourceOptions {
@@ -34,12 +36,16 @@ interface Unacknowledged {
   readonly commit: () => unknown;
   /** Its items not yet acknowledged. */
   pending: number;
+  /** The message's Kafka timestamp (ms): the stream's latency counts from it. */
+  readonly timestampMs: number;
 }
 
 const SESSION_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 1_000;
 /** How long the fetcher waits on an empty partition: also how soon an idle timeout is noticed. */
 const MAX_WAIT_MS = 500;
+/** How often the partitions' ends (for the lag) are listed. */
+const ENDS_EVERY_MS = 2000;
 
 export class KafkaAlertSource implements AlertSource {
   readonly description: string;
@@ -49,6 +55,8 @@ export class KafkaAlertSource implements AlertSource {
   private readonly unacknowledged = new Map<string, Map<string, Unacknowledged>>();
   private readonly logger: Logger;
   private joins = 0;
+  private readonly progress = new PartitionProgress();
+  private endsTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly address: KafkaSourceAddress,
@@ -70,11 +78,14 @@ export class KafkaAlertSource implements AlertSource {
     consumer.on('consumer:group:join', (event: { assignments?: readonly { topic: string; partitions: readonly number[] }[] }) => {
       this.joins++;
       const parts = (event.assignments ?? []).map((a) => `${a.topic} [${a.partitions.join(',')}]`).join(', ') || 'none';
+      for (const a of event.assignments ?? []) for (const partition of a.partitions) this.progress.assigned(a.topic, partition);
       // A join after the first is a rebalance: what was read and not yet committed is read again (stored once).
       this.logger.info(`Kafka: ${this.joins === 1 ? 'joined' : 'rejoined'} group ${group}, partitions ${parts}`);
     });
     const stream = await consumer.consume({ autocommit: false, topics, mode: 'committed', fallbackMode: start, maxWaitTime: MAX_WAIT_MS }).catch(this.failure('join group ' + group + ' at'));
     this.stream = stream;
+    this.endsTimer = setInterval(() => void this.refreshOffsets(consumer), ENDS_EVERY_MS);
+    this.endsTimer.unref();
     const messages = stream[Symbol.asyncIterator]() as AsyncIterator<Raw>;
     const serverList = servers.join(',');
     let alerts = 0;
@@ -98,6 +109,8 @@ export class KafkaAlertSource implements AlertSource {
     } finally {
       // Fetching stops; the consumer stays in its group until close(), for the last commits.
       await stream.close().catch(() => {});
+      // The ends as the run ends, for the final status.
+      await this.refreshOffsets(consumer);
     }
   }
 
@@ -139,6 +152,7 @@ export class KafkaAlertSource implements AlertSource {
       const entry = this.unacknowledged.get(key)?.get(origin.kafka.offset);
       if (!entry) continue;
       entry.pending--;
+      this.progress.done(origin.kafka.topic, origin.kafka.partition, entry.timestampMs);
       touched.add(key);
     }
     await Promise.all([...touched].map((key) => this.commitDone(key)));
@@ -159,13 +173,20 @@ export class KafkaAlertSource implements AlertSource {
     }
     try {
       await last.entry.commit();
+      const slash = key.lastIndexOf('/');
+      this.progress.committed(key.slice(0, slash), Number(key.slice(slash + 1)), BigInt(last.offset) + 1n);
     } catch (err) {
       // The partition moved to another reader (a rebalance): it reads these again, and the store keeps them once.
       this.logger.warn(`Kafka: could not commit ${key} after offset ${last.offset}: ${(err as Error).message}`);
     }
   }
 
+  status(): StreamStatus {
+    return this.progress.status();
+  }
+
   async close(): Promise<void> {
+    clearInterval(this.endsTimer);
     await this.stream?.close().catch(() => {});
     if (this.consumer) await this.consumer.close().catch(() => {});
     this.unacknowledged.clear();
@@ -175,7 +196,24 @@ export class KafkaAlertSource implements AlertSource {
     const key = `${message.topic}/${message.partition}`;
     let byOffset = this.unacknowledged.get(key);
     if (!byOffset) this.unacknowledged.set(key, (byOffset = new Map()));
-    byOffset.set(message.offset.toString(), { commit: () => message.commit(), pending: items });
+    byOffset.set(message.offset.toString(), { commit: () => message.commit(), pending: items, timestampMs: Number(message.timestamp) });
+  }
+
+  /** The partitions' ends, and the group's committed offsets not yet known, for the lag; a failure waits for the next tick. */
+  private async refreshOffsets(consumer: Consumer<Buffer, Buffer, Buffer, Buffer>): Promise<void> {
+    const assigned = this.progress.topicPartitions();
+    if (assigned.size === 0) return;
+    try {
+      const ends = await consumer.listOffsets({ topics: [...assigned.keys()] });
+      for (const [topic, offsets] of ends) this.progress.ends(topic, offsets);
+      const unknown = this.progress.uncommitted();
+      if (unknown.size > 0) {
+        const commits = await consumer.listCommittedOffsets({ topics: [...unknown].map(([topic, partitions]) => ({ topic, partitions })) });
+        for (const [topic, offsets] of commits) offsets.forEach((offset, partition) => offset >= 0n && unknown.get(topic)?.includes(partition) && this.progress.committed(topic, partition, offset));
+      }
+    } catch (err) {
+      this.logger.warn(`Kafka: could not list the partitions' offsets: ${kafkaErrorReason(err)}`);
+    }
   }
 
   /** The next message, or undefined when none came within the idle timeout (or the signal aborted). */

@@ -7,6 +7,7 @@ import { FiltersTable } from './filters-table.js';
 import { ModulesTable } from './modules-table.js';
 import { RunPicker } from './run-picker.js';
 import { formatInstant, RunSummary } from './run-summary.js';
+import { StreamTable } from './stream-table.js';
 import { ScoreHistogramChart } from './score-histogram-chart.js';
 import { chosenRun, HISTOGRAM_BINS, useBrokerSnapshot } from './use-broker-snapshot.js';
 
@@ -47,6 +48,12 @@ export function BrokerPage() {
       {run && (
         <>
           <RunSummary run={run} />
+          {run.stream && (
+            <>
+              <h2>Stream</h2>
+              <StreamTable stream={run.stream} />
+            </>
+          )}
           <h2>Modules</h2>
           <ModulesTable modules={run.modules} />
           <h2>Filters</h2>
