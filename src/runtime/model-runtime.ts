@@ -30,6 +30,8 @@ export interface ModelRuntime {
   /** What runs: "python-worker" or "onnx", plus the model's URI or folder. */
   readonly description: string;
   predict(batch: Batch): Promise<Predictions>;
+  /** Worker processes restarted since it started (after a crash or a timeout); absent where the model runs in-process. */
+  workerRestarts?(): number;
   /** Stops workers and frees sessions; pending predictions fail with a clear error. */
   close(): Promise<void>;
 }

@@ -3,13 +3,17 @@ import type { Server } from 'node:http';
 import type { Aviary } from '../app/open-aviary.js';
 import type { AuthService } from '../auth/auth-service.js';
 import type { Logger } from '../common/logger.js';
+import type { MetricsRegistry } from '../common/metrics/metrics-registry.js';
 import { createHttpServer } from './http-server.js';
 import { Router } from './router.js';
 import { mountAuth } from './auth/mount-auth.js';
 import { alertRoutes } from './routes/alert-routes.js';
 import { artifactServiceRoutes, runArtifactRoutes } from './routes/artifact-routes.js';
 import { experimentRoutes } from './routes/experiment-routes.js';
+import { httpMetrics } from './metrics/http-metrics.js';
+import { serverMetrics } from './metrics/server-metrics.js';
 import { loggedModelRoutes } from './routes/logged-model-routes.js';
+import { metricsRoutes } from './routes/metrics-routes.js';
 import { modelVersionRoutes } from './routes/model-version-routes.js';
 import { registeredModelRoutes } from './routes/registered-model-routes.js';
 import { runRoutes } from './routes/run-routes.js';
@@ -28,11 +32,13 @@ export function createApp(
   options: { version: string; webRoot?: string; browserDefences?: BrowserDefenceOptions; auth?: AuthService },
   log: Logger,
 ): Server {
-  return createHttpServer(createRouter(aviary, options), log, createBrowserGuard(options.browserDefences ?? {}, log));
+  const metrics = serverMetrics(aviary, options.version);
+  const observe = httpMetrics(metrics);
+  return createHttpServer(createRouter(aviary, { ...options, metrics }), log, createBrowserGuard(options.browserDefences ?? {}, log), observe);
 }
 
-/** Every route, behind the auth gate when `auth` is given (`aviary server --auth`). */
-export function createRouter(aviary: Aviary, options: { version: string; webRoot?: string; auth?: AuthService }): Router {
+/** Every route, behind the auth gate when `auth` is given (`aviary server --auth`); /metrics serves `metrics` (default: the server's, without request counts). */
+export function createRouter(aviary: Aviary, options: { version: string; webRoot?: string; auth?: AuthService; metrics?: MetricsRegistry }): Router {
   const { tracking, registry, artifacts } = aviary;
   const runArtifactUri = async (runId: string) => (await tracking.getRun(runId)).info.artifact_uri;
   const router = new Router()
@@ -45,7 +51,7 @@ export function createRouter(aviary: Aviary, options: { version: string; webRoot
       ...webhookRoutes(aviary.webhooks),
     ])
     .mount(ARTIFACT_PREFIXES, artifactServiceRoutes(artifacts))
-    .mount([''], [...runArtifactRoutes(artifacts, runArtifactUri, API_PREFIXES), ...systemRoutes(options.version), ...alertRoutes(aviary.alerts)])
+    .mount([''], [...runArtifactRoutes(artifacts, runArtifactUri, API_PREFIXES), ...systemRoutes(options.version), ...alertRoutes(aviary.alerts), ...metricsRoutes(options.metrics ?? serverMetrics(aviary, options.version))])
     .fallbackForGet(uiHandler(options.webRoot ?? defaultWebRoot()));
   return mountAuth(router, aviary, API_PREFIXES, options.auth);
 }

@@ -9,13 +9,26 @@ import type { Logger } from '../common/logger.js';
 import { RESPONDED, type ApiRequest, type Method, type Router } from './router.js';
 import { toJson } from './json.js';
 import type { BrowserGuard } from './security/browser-guard.js';
+import type { RequestObserver } from './metrics/http-metrics.js';
+import { routeGroup, UNROUTED } from './metrics/route-group.js';
 
 /** JSON bodies of the API are small (log-batch is bounded); artifacts stream and are not read here. */
 const MAX_JSON_BODY = 16 * 1024 * 1024;
 
-export function createHttpServer(router: Router, log: Logger, guard?: BrowserGuard): Server {
+/** What request metrics learn of a request as it is handled: its route's area. */
+interface RequestTrace {
+  route: string;
+}
+
+export function createHttpServer(router: Router, log: Logger, guard?: BrowserGuard, observe?: RequestObserver): Server {
   const server = createServer((req, res) => {
-    handle(router, req, res, guard).catch((err: unknown) => {
+    const trace: RequestTrace = { route: UNROUTED.unmatched };
+    if (observe) {
+      const started = performance.now();
+      // 'close' also comes when the client goes away before the answer: such a request is counted too.
+      res.once('close', () => observe(trace.route, (req.method ?? 'GET').toUpperCase(), res.statusCode, (performance.now() - started) / 1000));
+    }
+    handle(router, req, res, guard, trace).catch((err: unknown) => {
       log.error(`unhandled error on ${req.method} ${req.url}: ${String(err)}`);
       if (!res.headersSent) sendError(res, new MlflowError('INTERNAL_ERROR', 'Internal server error'));
       else res.destroy();
@@ -25,7 +38,7 @@ export function createHttpServer(router: Router, log: Logger, guard?: BrowserGua
   return server;
 }
 
-async function handle(router: Router, req: IncomingMessage, res: ServerResponse, guard: BrowserGuard | undefined): Promise<void> {
+async function handle(router: Router, req: IncomingMessage, res: ServerResponse, guard: BrowserGuard | undefined, trace: RequestTrace): Promise<void> {
   const method = (req.method ?? 'GET').toUpperCase() as Method;
   const rawUrl = req.url ?? '/';
   const queryAt = rawUrl.indexOf('?');
@@ -34,6 +47,7 @@ async function handle(router: Router, req: IncomingMessage, res: ServerResponse,
   // Before any route runs: a refused request (wrong Host, foreign Origin, non-JSON body) touches nothing.
   const verdict = guard?.(req, res, method, pathname);
   if (verdict !== undefined) {
+    trace.route = verdict === 'answered' ? UNROUTED.preflight : UNROUTED.refused;
     req.resume();
     if (verdict !== 'answered') sendError(res, verdict);
     return;
@@ -55,6 +69,7 @@ async function handle(router: Router, req: IncomingMessage, res: ServerResponse,
     sendError(res, new MlflowError('ENDPOINT_NOT_FOUND', message), match === undefined ? 404 : 405);
     return;
   }
+  trace.route = routeGroup(match.pattern, pathname);
   let cached: Promise<unknown> | undefined;
   const apiReq: ApiRequest = {
     method,

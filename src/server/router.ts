@@ -35,7 +35,12 @@ interface CompiledRoute extends Route {
 export interface Match {
   readonly handler: Handler;
   readonly params: Record<string, string>;
+  /** The route's pattern as added (prefix included), or UI_FALLBACK: what request metrics group by. */
+  readonly pattern: string;
 }
+
+/** The pattern of a GET answered by the fallback (the web UI's pages). */
+export const UI_FALLBACK = '(ui)';
 
 export class Router {
   private readonly routes: CompiledRoute[] = [];
@@ -85,19 +90,19 @@ export class Router {
 
   match(method: string, path: string): Match | 'method-not-allowed' | undefined {
     const found = this.matchRoute(method, path);
-    if (found === undefined && method === 'GET' && this.getFallback) return { handler: this.getFallback, params: {} };
+    if (found === undefined && method === 'GET' && this.getFallback) return { handler: this.getFallback, params: {}, pattern: UI_FALLBACK };
     return found;
   }
 
   private matchRoute(method: string, path: string): Match | 'method-not-allowed' | undefined {
     const exact = this.exact.get(`${method} ${path}`);
-    if (exact) return { handler: exact, params: {} };
+    if (exact) return { handler: exact, params: {}, pattern: path };
     const parts = path.split('/');
     let pathMatched = false;
     for (const route of this.routes) {
       const params = matchSegments(route.segments, parts);
       if (!params) continue;
-      if (route.method === method) return { handler: route.handler, params };
+      if (route.method === method) return { handler: route.handler, params, pattern: route.pattern };
       pathMatched = true;
     }
     if (!pathMatched) {

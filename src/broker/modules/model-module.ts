@@ -7,6 +7,7 @@
  * alias moved): the new one takes over at the next batch and the old one is closed once idle.
  */
 import type { Logger } from '../../common/logger.js';
+import { Histogram } from '../../common/metrics/histogram.js';
 import { PreprocessedModel, type AlertScores, type PreprocessedModelOptions } from '../../runtime/preprocessing/preprocessed-model.js';
 import { WorkerError } from '../../runtime/worker/worker-errors.js';
 import type { Alert } from '../alert.js';
@@ -67,6 +68,13 @@ export class ModelModule implements ScienceModule {
   private readonly usage = new VersionUsage();
   private state: ModuleStatus['state'] = 'ready';
   private reason?: string;
+  /** Restarts of the workers of models already replaced (a followed alias moved). */
+  private retiredRestarts = 0;
+  /**
+   * Seconds per call to the model for one of the module's batches, its preprocessing step
+   * included; a failed call (a timeout) counts up to its failure.
+   */
+  readonly modelCallSeconds = new Histogram();
 
   constructor(
     readonly config: ModuleConfig,
@@ -128,6 +136,13 @@ export class ModelModule implements ScienceModule {
     };
   }
 
+  /** Worker processes restarted during the run, over every model version it used. */
+  workerRestarts(): number {
+    // Closed, every model it had is retired and counted there.
+    if (this.state === 'closed') return this.retiredRestarts;
+    return this.retiredRestarts + this.active.model.workerRestarts() + (this.next?.model.workerRestarts() ?? 0);
+  }
+
   async close(): Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closed';
@@ -148,6 +163,7 @@ export class ModelModule implements ScienceModule {
   }
 
   private retire(old: Active): void {
+    this.retiredRestarts += old.model.workerRestarts();
     const closing = Promise.allSettled([...old.running]).then(() => old.model.close());
     this.retiring.add(closing);
     void closing.finally(() => this.retiring.delete(closing));
@@ -158,10 +174,13 @@ export class ModelModule implements ScienceModule {
       ? alerts.map((alert, i) => finkAlertSource(alert, prior[i]))
       : inputRecords(alerts, prior, this.config.inputs ?? signatureInputs(active.model));
     let answer: AlertScores;
+    const calling = performance.now();
     try {
       answer = await active.model.scoreAlerts(inputs);
     } catch (err) {
       return this.batchFailed(active, alerts, err);
+    } finally {
+      this.modelCallSeconds.observe((performance.now() - calling) / 1000);
     }
     const scores: (ModuleScores | undefined)[] = [];
     const deadLetters: ModuleDeadLetter[] = [];

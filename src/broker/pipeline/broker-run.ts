@@ -3,6 +3,7 @@
  * `aviary broker run`, `aviary demo`, the tests and bench/broker.
  */
 import type { Logger } from '../../common/logger.js';
+import type { MetricsRegistry } from '../../common/metrics/metrics-registry.js';
 import type { EnvironmentBuilder } from '../../runtime/environment-builder.js';
 import type { ModelStore } from '../../runtime/model-source.js';
 import type { Sandbox } from '../../runtime/sandbox/sandbox.js';
@@ -35,6 +36,8 @@ export interface BrokerRunOptions {
   readonly openSink?: (filter: FilterConfig) => Promise<AlertSink>;
   /** Most batches between read and stored at once (default 3): bounds memory whatever the input. */
   readonly maxBatchesInFlight?: number;
+  /** Where the run exports its metrics (broker-metrics.ts), and the source its own; one run per registry. */
+  readonly metrics?: MetricsRegistry;
 }
 
 export interface BrokerProgress {

@@ -28,7 +28,7 @@ export async function deliverBatch(batch: AlertBatch, scored: ScoredBatch, store
   tally.sourceDeadLetters += batch.deadLetters.length + written.refused;
   tally.alertsStored += written.inserted + written.updated;
   tally.alertsInserted += written.inserted;
-  batch.readAt.forEach((readAt) => tally.latency.record(stored - readAt));
+  batch.readAt.forEach((readAt) => tally.recordLatency(stored - readAt));
   const refused = new Set<number>();
   for (const { index, reason } of written.refusals ?? []) {
     refused.add(index);

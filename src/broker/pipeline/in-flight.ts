@@ -11,6 +11,11 @@ export class InFlight {
 
   constructor(readonly limit: number) {}
 
+  /** Batches under way now. */
+  get size(): number {
+    return this.running.size;
+  }
+
   get failed(): { error: unknown } | undefined {
     return this.failure;
   }

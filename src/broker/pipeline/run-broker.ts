@@ -21,6 +21,7 @@ import { describeOrigin } from '../sources/alert-source.js';
 import type { ModuleStatus } from '../store/alert-store.js';
 import type { BrokerRunOptions, BrokerSummary } from './broker-run.js';
 import { alertBatches } from './alert-batches.js';
+import { brokerMetrics } from './broker-metrics.js';
 import { deliverBatch, type OpenFilter } from './deliver-batch.js';
 import { InFlight } from './in-flight.js';
 import { loadingStatus, openModules, type OpenModules } from './open-modules.js';
@@ -41,18 +42,23 @@ export async function runBroker(options: BrokerRunOptions): Promise<BrokerSummar
   let finalModules: ModuleStatus[] | undefined;
   /** Modules still loading, and whether they are building an environment (shown live by the UI). */
   const loading = new Map<string, ModuleStatus['state']>();
+  const moduleStatuses = () => finalModules ?? config.modules.map((m) => opened?.modules.find((o) => o.config.name === m.name)?.status() ?? loadingStatus(m, loading.get(m.name)));
   const reporter = new StatusReporter({
     runId,
     config,
     store,
     tally,
     logger,
-    modules: () => finalModules ?? config.modules.map((m) => opened?.modules.find((o) => o.config.name === m.name)?.status() ?? loadingStatus(m, loading.get(m.name))),
+    modules: moduleStatuses,
     ...(options.source.status ? { stream: () => options.source.status!() } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const filters: OpenFilter[] = [];
   const inFlight = new InFlight(options.maxBatchesInFlight ?? DEFAULT_IN_FLIGHT);
+  if (options.metrics) {
+    options.metrics.collect(brokerMetrics({ config, tally, inFlight, modules: moduleStatuses, loaded: () => opened?.modules ?? [] }));
+    options.source.registerMetrics?.(options.metrics);
+  }
   try {
     await reporter.start();
     const parsed = config.filters.map((f) => ({ config: f, filter: parseFilter(f.expression) }));

@@ -1,4 +1,5 @@
 /** What a broker run has done so far: counts, stage times and latencies, for progress, status and the summary. */
+import { Histogram } from '../../common/metrics/histogram.js';
 import type { StageTimes } from './broker-run.js';
 import { DeadLetterDigest } from './dead-letter-digest.js';
 import { LatencyHistogram } from './latency-histogram.js';
@@ -19,6 +20,8 @@ export class RunTally {
   readonly matched = new Map<string, number>();
   readonly stages: MutableStageTimes = { decodeMs: 0, preprocessingMs: 0, modelMs: 0, storeMs: 0, filtersMs: 0 };
   readonly latency = new LatencyHistogram();
+  /** The same latencies in seconds, in fixed buckets: what the metrics endpoint exports. */
+  readonly latencySeconds = new Histogram();
 
   get elapsedMs(): number {
     return performance.now() - this.started;
@@ -36,6 +39,12 @@ export class RunTally {
   get alertsPerSecond(): number {
     const seconds = this.flowing === undefined ? 0 : (performance.now() - this.flowing) / 1000;
     return seconds > 0 ? this.alertsStored / seconds : 0;
+  }
+
+  /** An alert's time from read to stored. */
+  recordLatency(ms: number): void {
+    this.latency.record(ms);
+    this.latencySeconds.observe(ms / 1000);
   }
 
   latencyMs(): { p50: number; p99: number } {

@@ -7,6 +7,7 @@
  * Breaking out of a `for await` loop closes the open file.
  */
 
+import type { MetricsRegistry } from '../../common/metrics/metrics-registry.js';
 import type { StreamStatus } from './stream-status.js';
 
 export type AlertFileFormat = 'avro' | 'parquet' | 'json';
@@ -56,6 +57,12 @@ export interface AlertSource extends AsyncIterable<AlertSourceItem> {
    * that can (Kafka) commits up to them, so that a restart resumes after what was delivered.
    */
   acknowledge?(origins: readonly AlertOrigin[]): Promise<void>;
+  /**
+   * Called once, before the first read, when the run exports metrics: the source adds its own
+   * (counters it updates, or a collector read at each scrape: a Kafka source's lag and committed
+   * offset per partition). Names start with `aviary_source_`; no label may carry a credential.
+   */
+  registerMetrics?(registry: MetricsRegistry): void;
   /** A stream's partitions, lag and latency, for the run's status; read every few seconds and at the end. */
   status?(): StreamStatus | undefined;
   /** Frees what the source holds once the run is over (a Kafka consumer leaves its group). */

@@ -131,6 +131,9 @@ export interface ModuleStatus {
   readonly versions?: readonly ModuleVersionUsage[];
 }
 
+/** Every state a module reports, for those who list them all (metrics give each a series). */
+export const MODULE_STATES = ['loading', 'building-environment', 'ready', 'degraded', 'closed'] as const satisfies readonly ModuleStatus['state'][];
+
 export interface ModuleVersionUsage {
   readonly version: string | null;
   readonly scored: number;

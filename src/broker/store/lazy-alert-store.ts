@@ -2,7 +2,9 @@
  * An alert store opened on first use: commands and the server that never touch alerts neither
  * create nor lock `alerts.db`. Every call waits for the one opening; close() closes it if opened.
  */
-import type { AlertStore } from './alert-store.js';
+import { existsSync } from 'node:fs';
+import { sqlitePathOf } from '../../store/sql/open-database.js';
+import type { AlertStore, BrokerRunStatus } from './alert-store.js';
 import { openAlertStore } from './open-alert-store.js';
 
 export class LazyAlertStore implements AlertStore {
@@ -34,6 +36,13 @@ export class LazyAlertStore implements AlertStore {
   saveRunStatus: AlertStore['saveRunStatus'] = async (status) => (await this.store()).saveRunStatus(status);
   runStatuses: AlertStore['runStatuses'] = async (limit) => (await this.store()).runStatuses(limit);
   scoreHistograms: AlertStore['scoreHistograms'] = async (options) => (await this.store()).scoreHistograms(options);
+
+  /** The runs, without creating the store: none while it is unopened and its file does not exist (a server scraped for metrics that never held alerts). */
+  async runStatusesIfStored(limit?: number): Promise<BrokerRunStatus[]> {
+    const path = sqlitePathOf(this.uri);
+    if (!this.opened && path !== undefined && path !== ':memory:' && !existsSync(path)) return [];
+    return this.runStatuses(limit);
+  }
 
   async close(): Promise<void> {
     const opened = this.opened;

@@ -26,11 +26,12 @@ import { schemaLookup } from '../../broker/sources/kafka/schema-lookup.js';
 import { openAlertSource } from '../../broker/sources/open-alert-source.js';
 import type { Logger } from '../../common/logger.js';
 import { toExactJson } from '../../common/exact-json.js';
+import { addMetricsOptions, openMetricsFromFlags, type MetricsFlags, type OpenMetrics } from '../metrics-options.js';
 import { loadOptionsFrom, type RuntimeOptions } from '../runtime-options.js';
 import { EXIT_INTERRUPTED, runCommand } from '../run-command.js';
 import { addStoreOptions, configFromOptions, type StoreOptions } from '../store-options.js';
 
-interface BrokerRunCliOptions extends StoreOptions, Pick<RuntimeOptions, 'cacheDir' | 'requireSandbox'> {
+interface BrokerRunCliOptions extends StoreOptions, MetricsFlags, Pick<RuntimeOptions, 'cacheDir' | 'requireSandbox'> {
   config: string;
   source?: string[];
   alertStoreUri?: string;
@@ -42,7 +43,7 @@ interface BrokerRunCliOptions extends StoreOptions, Pick<RuntimeOptions, 'cacheD
 
 export function brokerCommand(): Command {
   const broker = new Command('broker').description('Run science modules and filters over alert streams');
-  const run = addStoreOptions(new Command('run'))
+  const run = addMetricsOptions(addStoreOptions(new Command('run')))
     .description('Score alert files with the modules of a broker config, store them, and write each filter\'s matches')
     .requiredOption('--config <file>', 'the broker config (YAML): modules, filters, batch_size, follow_registry')
     .option('--source <paths...>', "alert files, folders or globs (Avro, Parquet, JSON), or one Kafka stream: kafka://host:port/topic[,topic]?group=<id>&start=earliest|latest (default: the config's source: block)")
@@ -83,7 +84,9 @@ async function brokerRun(opts: BrokerRunCliOptions): Promise<void> {
   // A stream has no end of its own: SIGTERM (a service manager) stops it as Ctrl-C does.
   if (stream) process.on('SIGTERM', onSigint);
   const bar = progressReporter();
+  let metrics: OpenMetrics | undefined;
   try {
+    metrics = await openMetricsFromFlags(opts);
     const { builder, sandbox } = loadOptionsFrom({ workers: 1, batchSize: config.batchSize, timeout: 60, cacheDir: opts.cacheDir, requireSandbox: opts.requireSandbox }, aviary, logger);
     const summary = await runBroker({
       config,
@@ -96,6 +99,7 @@ async function brokerRun(opts: BrokerRunCliOptions): Promise<void> {
       progress: (line) => process.stderr.write(`${line}\n`),
       onProgress: bar.update,
       signal: stop.signal,
+      ...(metrics ? { metrics: metrics.registry } : {}),
     });
     bar.done();
     const deadLettersAt = `aviary alerts dead-letters${opts.dataDir === './aviary-data' ? '' : ` --data-dir ${opts.dataDir}`}${opts.alertStoreUri ? ` --alert-store-uri ${opts.alertStoreUri}` : ''}`;
@@ -105,6 +109,7 @@ async function brokerRun(opts: BrokerRunCliOptions): Promise<void> {
     if (stop.signal.aborted && !stream) process.exitCode = EXIT_INTERRUPTED;
   } finally {
     bar.done();
+    await metrics?.close();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
     await aviary.close();

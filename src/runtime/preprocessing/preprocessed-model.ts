@@ -123,6 +123,11 @@ export class PreprocessedModel {
     return { featureNames: this.featureNames, alerts: results, timings: { preprocessingMs, modelMs: performance.now() - started } };
   }
 
+  /** Workers restarted since it loaded: the model's and the preprocessing step's. */
+  workerRestarts(): number {
+    return (this.model.runtime.workerRestarts?.() ?? 0) + (this.preprocessing?.workerRestarts() ?? 0);
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([this.model.close(), this.preprocessing?.close()]);
     await this.cleanup?.();

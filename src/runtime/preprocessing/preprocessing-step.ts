@@ -106,6 +106,11 @@ export class PreprocessingStep {
     private readonly reads: FieldReads,
   ) {}
 
+  /** Its workers restarted since it started. */
+  workerRestarts(): number {
+    return this.pool.workerRestarts();
+  }
+
   async featurize(alerts: readonly AlertInput[]): Promise<AlertFeatures> {
     if (alerts.length === 0) return { featureNames: this.featureNames, columns: this.featureNames.map(() => new Float64Array(0)), errors: [] };
     // Alerts given as text are sent as they are: nothing to cut.

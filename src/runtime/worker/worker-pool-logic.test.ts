@@ -63,6 +63,7 @@ describe('WorkerPool (fake workers)', () => {
     expect(answer.data[1]).not.toContain(died);
     await until(() => pool.workers().every((w) => w.state === 'idle'), 5000);
     expect(pool.workers().map((w) => w.restarts).sort()).toEqual([0, 1]);
+    expect(pool.workerRestarts()).toBe(1); // what the broker's metrics export per module
   });
 
   it('fails a batch that kills its worker twice, naming the exit code, and goes on serving', async () => {

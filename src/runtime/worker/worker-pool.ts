@@ -124,6 +124,10 @@ export class WorkerPool implements ModelRuntime {
     }));
   }
 
+  workerRestarts(): number {
+    return this.slots.reduce((sum, slot) => sum + slot.restarts, 0);
+  }
+
   /** Fails queued and running batches, then stops every worker (stdin, SIGTERM, SIGKILL). */
   async close(): Promise<void> {
     if (this.closed) return;

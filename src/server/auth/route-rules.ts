@@ -17,14 +17,18 @@ type ExperimentOf = (ctx: RuleContext) => Promise<string | undefined>;
 const PUBLIC: Rule = { isPublic: () => true, run: (ctx) => ctx.next() };
 const AUTHENTICATED: Rule = { run: (ctx) => ctx.next() };
 const ADMIN: Rule = { run: (ctx) => (requireAdmin(ctx), ctx.next()) };
-/** The broker's data is not per experiment: the default permission decides, unless it is public. */
-const ALERTS: Rule = {
-  isPublic: (config) => config.publicAlerts,
-  run: (ctx) => {
-    if (!ctx.user.isAdmin && !allows(ctx.config.defaultPermission, 'read')) requireAdmin(ctx);
-    return ctx.next();
-  },
+/** The broker's data is not per experiment: the default permission decides. */
+const readableByDefault: Rule['run'] = (ctx) => {
+  if (!ctx.user.isAdmin && !allows(ctx.config.defaultPermission, 'read')) requireAdmin(ctx);
+  return ctx.next();
 };
+const ALERTS: Rule = { isPublic: (config) => config.publicAlerts, run: readableByDefault };
+/**
+ * Metrics show the broker runs (configs, modules, filters) and the server's traffic: for those
+ * who may read alerts, and never without credentials, even with public alerts (a scraper sends
+ * basic auth or a bearer token).
+ */
+const METRICS: Rule = { run: readableByDefault };
 
 function onExperiment(action: Action, experimentOf: ExperimentOf): Rule {
   return {
@@ -78,6 +82,7 @@ export function routeRules(tracking: TrackingService, auth: AuthService): Map<st
     ['GET /health', PUBLIC],
     ['GET /version', PUBLIC],
     ['GET mlflow3:/server-info', PUBLIC],
+    ['GET /metrics', METRICS],
 
     // Experiments
     ['POST mlflow:/experiments/create', {

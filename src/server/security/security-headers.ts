@@ -21,7 +21,7 @@ export const UI_CONTENT_SECURITY_POLICY = [
 
 export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
-const NOT_A_PAGE = /^\/(api|ajax-api)(\/|$)|^\/(get-artifact|health|version)$/;
+const NOT_A_PAGE = /^\/(api|ajax-api)(\/|$)|^\/(get-artifact|health|version|metrics)$/;
 
 export function setSecurityHeaders(res: ServerResponse, path: string): void {
   res.setHeader('X-Content-Type-Options', 'nosniff');

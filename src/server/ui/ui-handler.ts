@@ -13,7 +13,8 @@ import { RESPONDED, type ApiRequest, type Handler } from '../router.js';
 import { contentTypeOf } from './content-types.js';
 import { uiNotBuiltPage } from './ui-not-built-page.js';
 
-const API_PATHS = /^\/(api|ajax-api)(\/|$)/;
+/** Paths of the API, never answered with the page. */
+export const API_PATHS = /^\/(api|ajax-api)(\/|$)/;
 const HASHED_ASSET = /^assets\//;
 
 export function uiHandler(webRoot: string): Handler {
