@@ -6,6 +6,7 @@ import { brokerCommand } from './commands/broker-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { envCommand } from './commands/env-command.js';
 import { modelsCommand } from './commands/models-command.js';
+import { replayCommand } from './commands/replay-command.js';
 import { serverCommand } from './commands/server-command.js';
 import { simulateCommand } from './commands/simulate-command.js';
 import { guardUnfinishedCommand } from './unfinished-command.js';
@@ -21,6 +22,7 @@ program.addCommand(envCommand());
 program.addCommand(brokerCommand());
 program.addCommand(alertsCommand());
 program.addCommand(simulateCommand());
+program.addCommand(replayCommand());
 program.addCommand(demoCommand());
 
 const finished = guardUnfinishedCommand(process.argv.slice(2, 4).join(' '));

@@ -9,16 +9,15 @@
  * - `confluent`: byte 0, the schema's 4-byte id, the body (Rubin's stream), the schema
  *   registered in a registry or a folder (schema-registration.ts).
  *
- * Messages of one object go to one partition (Kafka's default hash of the objectId, as Java
- * clients compute it), so that an object's alerts stay in order; the objectId is the key of
- * `container` and `confluent` messages. A write resolves once every replica has the batch
- * (acks = all): the pipeline commits its source offsets only after.
+ * Messages of one object go to one partition (open-producer.ts), so that an object's alerts stay
+ * in order; the objectId is the key of `container` and `confluent` messages. A write resolves
+ * once every replica has the batch (acks = all): the pipeline commits its source offsets only after.
  */
 import { randomBytes } from 'node:crypto';
-import type { Producer } from '@platformatic/kafka';
 import type { FilterConfig, KafkaSinkFormat } from '../../config/broker-config.js';
 import type { EnrichedAlert } from '../../enriched-alert.js';
-import { clientOptions, describeConnection, type KafkaSecurity } from '../../kafka/kafka-connection.js';
+import { describeConnection, type KafkaSecurity } from '../../kafka/kafka-connection.js';
+import { openProducer, type KafkaProducer } from '../../kafka/open-producer.js';
 import { kafkaErrorReason } from '../../kafka/kafka-error-reason.js';
 import type { AlertSink } from '../alert-sink.js';
 import { containerBlock, containerHeader } from '../avro/avro-container-bytes.js';
@@ -32,8 +31,6 @@ export interface KafkaSinkOptions {
   /** `confluent`: a registry URL or a folder. */
   readonly schemaRegistry?: string;
 }
-
-type KafkaProducer = Producer<Buffer, Buffer, Buffer, Buffer>;
 
 interface Message {
   key: Buffer;
@@ -51,8 +48,6 @@ interface SlotFraming {
 }
 
 const CONFLUENT_MAGIC = 0;
-const ACKS_ALL = -1;
-const CONNECT_TIMEOUT_MS = 10_000;
 
 export class KafkaAlertSink implements AlertSink {
   readonly description: string;
@@ -76,22 +71,7 @@ export class KafkaAlertSink implements AlertSink {
   static async open(filter: Pick<FilterConfig, 'name' | 'output' | 'cutouts'>, options: KafkaSinkOptions): Promise<KafkaAlertSink> {
     const address = parseKafkaSinkUri(filter.output);
     if (options.format === 'confluent' && !options.schemaRegistry) throw new Error(`filter ${filter.name}: format confluent needs schema_registry (a registry URL or a folder)`);
-    // Loaded on first use: every other command starts without the Kafka client.
-    const { Producer, murmur2 } = await import('@platformatic/kafka');
-    const producer: KafkaProducer = new Producer({
-      ...clientOptions({ servers: address.servers, ...(options.security ? { security: options.security } : {}) }),
-      connectTimeout: CONNECT_TIMEOUT_MS,
-      retries: 3,
-      acks: ACKS_ALL,
-      // As Kafka's Java clients hash a key: murmur2 with the sign bit masked (the client takes it modulo the partition count).
-      partitioner: (message) => murmur2(Buffer.from(String(message.metadata))) & 0x7fffffff,
-    });
-    try {
-      await producer.metadata({ topics: [address.topic], autocreateTopics: true });
-    } catch (err) {
-      await producer.close().catch(() => {});
-      throw new Error(`cannot reach Kafka at ${address.servers.join(',')} for topic ${address.topic}: ${kafkaErrorReason(err)}`);
-    }
+    const producer = await openProducer(address.servers, address.topic, options.security);
     const registration = options.format === 'confluent' ? schemaRegistration(options.schemaRegistry!) : undefined;
     return new KafkaAlertSink(filter, address, options, producer, registration);
   }
