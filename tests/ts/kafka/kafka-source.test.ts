@@ -21,6 +21,8 @@ import { MemoryAlertStore } from '../../../src/broker/store/memory-alert-store.j
 import { openAlertStore } from '../../../src/broker/store/open-alert-store.js';
 import { runCliProcess } from '../../../src/cli/testing/run-cli-process.js';
 import { dataPath } from '../broker/shared-data.js';
+import { MetricsRegistry } from '../../../src/common/metrics/metrics-registry.js';
+import { parsePrometheusText } from '../../../src/common/metrics/testing/parse-prometheus-text.js';
 import { KafkaBroker } from './kafka-broker.js';
 
 const RAW = dataPath('ztf/raw-2020');
@@ -58,9 +60,9 @@ async function produce(topic: string, values: readonly Buffer[]): Promise<void> 
   }
 }
 
-async function run(store: MemoryAlertStore, uri: string) {
+async function run(store: MemoryAlertStore, uri: string, metrics?: MetricsRegistry) {
   const source = new KafkaAlertSource(parseKafkaUri(uri), { idleTimeoutMs: IDLE_MS });
-  const summary = await runBroker({ config, source, store, builder: noEnvironments });
+  const summary = await runBroker({ config, source, store, builder: noEnvironments, ...(metrics ? { metrics } : {}) });
   return { ...summary, rebalanced: source.groupJoins > 1 };
 }
 
@@ -79,7 +81,8 @@ describe('a Kafka source', () => {
     const store = new MemoryAlertStore();
     const uri = `kafka://${kafka.bootstrap}/${topic}?group=night-1`;
 
-    const first = await run(store, uri);
+    const metrics = new MetricsRegistry();
+    const first = await run(store, uri, metrics);
     expectReads(first, 40);
     expect(await store.countAlerts()).toBe(40);
     // Every partition committed to its end: 40 alerts and the unreadable message, each read once at least.
@@ -90,6 +93,14 @@ describe('a Kafka source', () => {
     expect(partitions.map((p) => p.endOffset)).toEqual(partitions.map((p) => p.committedOffset));
     expect(first.stream!.latencyMs!.count).toBeGreaterThanOrEqual(41);
     expect(first.stream!.latencyMs!.p99).toBeGreaterThan(0);
+    // The same figures for Prometheus, per partition.
+    const scraped = parsePrometheusText(await metrics.render());
+    for (const p of partitions) {
+      const labels = { topic, partition: String(p.partition) };
+      expect(scraped.value('aviary_source_kafka_lag', labels)).toBe(0);
+      expect(scraped.value('aviary_source_kafka_committed_offset', labels)).toBe(Number(p.committedOffset));
+    }
+    expect(scraped.value('aviary_source_kafka_latency_seconds_count')).toBe(first.stream!.latencyMs!.count);
     expect(first.sourceDeadLetters).toBe(1);
     expect(first.deadLetterReasons.map((r) => `${r.reason} @ ${r.first}`).join(' ')).toContain(`kafka://${kafka.bootstrap}/${topic} (topic ${topic}, partition`);
     // candid exact: the file's name is its candid.
@@ -149,7 +160,7 @@ describe('a Kafka source', () => {
       const summary = JSON.parse(rest.stdout) as { alertsRead: number; stream: { partitions: { lag: number; committedOffset: string }[] } };
       // Both partitions committed to their end: lag 0, offsets summing to every message.
       expect(summary.stream.partitions.map((p) => p.lag)).toEqual([0, 0]);
-      expect(summary.stream.partitions.reduce((n, p) => n + Number(p.committedOffset), 0)).toBe(files.length);
+      expect(summary.stream.partitions.reduce((n, p) => n + Number(p.committedOffset), 0), JSON.stringify(summary.stream)).toBe(files.length);
       // What the first run committed is not read again; what it read and did not commit may be (at least once).
       expect(summary.alertsRead).toBeGreaterThanOrEqual(files.length - firstRead);
       expect(summary.alertsRead).toBeLessThan(files.length);

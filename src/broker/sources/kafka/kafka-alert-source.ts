@@ -14,7 +14,9 @@ import { clientOptions, describeConnection, type KafkaClientOptions } from '../.
 import { kafkaErrorReason } from '../../kafka/kafka-error-reason.js';
 import { silentLogger, type Logger } from '../../../common/logger.js';
 import type { AlertOrigin, AlertSource, AlertSourceItem } from '../alert-source.js';
-import type { StreamStatus } from '../stream-status.js';
+import type { StreamPartitionStatus, StreamStatus } from '../stream-status.js';
+import { valueFamily } from '../../../common/metrics/metric-family.js';
+import type { HistogramMetric, MetricsRegistry } from '../../../common/metrics/metrics-registry.js';
 import { readKafkaMessage, type MessageFormats } from './kafka-message.js';
 import { PartitionProgress } from './partition-progress.js';
 import type { KafkaSourceAddress } from './kafka-uri.js';
@@ -44,6 +46,8 @@ const SESSION_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 1_000;
 /** How long the fetcher waits on an empty partition: also how soon an idle timeout is noticed. */
 const MAX_WAIT_MS = 500;
+/** Seconds: Rubin's budget is 60 s from exposure to science. */
+const KAFKA_LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300];
 /** How often the partitions' ends (for the lag) are listed. */
 const ENDS_EVERY_MS = 2000;
 
@@ -56,6 +60,7 @@ export class KafkaAlertSource implements AlertSource {
   private readonly logger: Logger;
   private joins = 0;
   private readonly progress = new PartitionProgress();
+  private kafkaLatency?: HistogramMetric;
   private endsTimer?: NodeJS.Timeout;
 
   constructor(
@@ -153,6 +158,7 @@ export class KafkaAlertSource implements AlertSource {
       if (!entry) continue;
       entry.pending--;
       this.progress.done(origin.kafka.topic, origin.kafka.partition, entry.timestampMs);
+      if (entry.timestampMs > 0) this.kafkaLatency?.observe(Math.max(0, Date.now() - entry.timestampMs) / 1000);
       touched.add(key);
     }
     await Promise.all([...touched].map((key) => this.commitDone(key)));
@@ -183,6 +189,26 @@ export class KafkaAlertSource implements AlertSource {
 
   status(): StreamStatus {
     return this.progress.status();
+  }
+
+  /** Per partition: the committed offset, the end, the lag and alerts done; and the latency from the Kafka timestamp as a histogram. */
+  registerMetrics(registry: MetricsRegistry): void {
+    this.kafkaLatency = registry.histogram('aviary_source_kafka_latency_seconds', "From a message's Kafka timestamp to its alerts stored and in every output.", [], KAFKA_LATENCY_BUCKETS);
+    registry.collect(() => {
+      const partitions = this.progress.status().partitions;
+      const labelled = (value: (p: StreamPartitionStatus) => number | null) =>
+        partitions.flatMap((p) => {
+          const v = value(p);
+          return v === null ? [] : [{ labels: { topic: p.topic, partition: String(p.partition) }, value: v }];
+        });
+      return [
+        valueFamily('gauge', 'aviary_source_kafka_committed_offset', 'The next offset a restart reads, per partition this process reads.', labelled((p) => (p.committedOffset === null ? null : Number(p.committedOffset)))),
+        valueFamily('gauge', 'aviary_source_kafka_end_offset', "The partition's end (high watermark) when last listed.", labelled((p) => (p.endOffset === null ? null : Number(p.endOffset)))),
+        valueFamily('gauge', 'aviary_source_kafka_lag', 'Messages not yet committed: end - committed offset.', labelled((p) => p.lag)),
+        valueFamily('counter', 'aviary_source_kafka_alerts_total', 'Alerts of each partition done (stored or dead-lettered).', labelled((p) => p.alertsStored)),
+        valueFamily('counter', 'aviary_source_kafka_group_joins_total', 'Times this process joined its consumer group (more than one: rebalances).', [{ labels: {}, value: this.joins }]),
+      ];
+    });
   }
 
   async close(): Promise<void> {
