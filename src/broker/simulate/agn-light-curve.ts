@@ -1,11 +1,12 @@
 /**
  * An AGN-like nucleus: slow stochastic variability as a damped random walk
  * (Ornstein-Uhlenbeck process; timescale 50-400 d, structure function 0.15-0.4 mag), one walk
- * driving both bands with a larger amplitude in g (bluer when brighter). The walk is sampled on
- * a half-day grid over the object's span and interpolated, so `flux` is a pure function of time.
+ * driving every band with a larger amplitude at shorter wavelengths (bluer when brighter), and
+ * roughly a low-redshift quasar's colours in Rubin's other bands. The walk is sampled on a
+ * half-day grid over the object's span and interpolated, so `flux` is a pure function of time.
  */
 import type { SeededRandom } from './seeded-random.js';
-import { type Band, type LightCurveModel, G_BAND, fluxOf } from './light-curve-model.js';
+import { type Band, type LightCurveModel, fluxOf } from './light-curve-model.js';
 
 const STEP_DAYS = 0.5;
 
@@ -30,12 +31,15 @@ export function createAgnLightCurve(rng: SeededRandom, startJd: number, endJd: n
     const i = Math.floor(x);
     return walk[i]! + (walk[i + 1]! - walk[i]!) * (x - i);
   };
-  const meanMag = (fid: Band) => meanMagR + (fid === G_BAND ? colour : 0);
+  // u g r i z y
+  const colourOffset = [colour + 0.25, colour, 0, -0.15, -0.25, -0.35];
+  const bandAmplitude = [1.5, 1.3, 1, 0.85, 0.75, 0.7];
+  const meanMag = (band: Band) => meanMagR + colourOffset[band]!;
   return {
     simulatedClass: 'agn',
     timescale,
     meanMagR,
-    referenceFlux: (fid) => fluxOf(meanMag(fid)),
-    flux: (jd, fid) => fluxOf(meanMag(fid) + deviation(jd) * (fid === G_BAND ? 1.3 : 1)),
+    referenceFlux: (band) => fluxOf(meanMag(band)),
+    flux: (time, band) => fluxOf(meanMag(band) + deviation(time) * bandAmplitude[band]!),
   };
 }

@@ -14,18 +14,18 @@ export function createBogusLightCurve(rng: SeededRandom): LightCurveModel {
   return {
     simulatedClass: 'bogus',
     referenceFlux: () => reference,
-    flux(jd, fid) {
-      const u = hashUniform(salt, jd, fid, 0);
+    flux(time, band) {
+      const u = hashUniform(salt, time, band, 0);
       if (u > rate) return reference;
-      const spurious = fluxOf(18.3 + 2.2 * hashUniform(salt, jd, fid, 1));
-      return reference + (hashUniform(salt, jd, fid, 2) < 0.7 ? spurious : -Math.min(spurious, reference || spurious));
+      const spurious = fluxOf(18.3 + 2.2 * hashUniform(salt, time, band, 1));
+      return reference + (hashUniform(salt, time, band, 2) < 0.7 ? spurious : -Math.min(spurious, reference || spurious));
     },
   };
 }
 
 /** A uniform value in [0, 1) from (salt, time, band, index): deterministic, no state. */
-function hashUniform(salt: number, jd: number, fid: number, index: number): number {
-  let h = (salt ^ Math.imul(Math.round(jd * 86400) | 0, 0x9e3779b1) ^ Math.imul(fid * 4 + index + 1, 0x85ebca6b)) >>> 0;
+function hashUniform(salt: number, time: number, band: number, index: number): number {
+  let h = (salt ^ Math.imul(Math.round(time * 86400) | 0, 0x9e3779b1) ^ Math.imul(band * 4 + index + 1, 0x85ebca6b)) >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
   h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
   return ((h ^ (h >>> 16)) >>> 0) / 4294967296;

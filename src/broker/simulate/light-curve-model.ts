@@ -8,17 +8,27 @@ export type SimulatedClass = 'snia' | 'variable' | 'agn' | 'bogus';
 
 export const SIMULATED_CLASSES: readonly SimulatedClass[] = ['snia', 'variable', 'agn', 'bogus'];
 
-/** ZTF filter ids. */
-export type Band = 1 | 2;
-export const G_BAND: Band = 1;
-export const R_BAND: Band = 2;
+/**
+ * A passband, numbered in the order u g r i z y: ZTF's filter ids (1 g, 2 r, 3 i) are the same
+ * numbers, Rubin observes all six.
+ */
+export type Band = 0 | 1 | 2 | 3 | 4 | 5;
+export const U_BAND = 0;
+export const G_BAND = 1;
+export const R_BAND = 2;
+export const I_BAND = 3;
+export const Z_BAND = 4;
+export const Y_BAND = 5;
+export const BANDS: readonly Band[] = [U_BAND, G_BAND, R_BAND, I_BAND, Z_BAND, Y_BAND];
+export const BAND_NAMES = ['u', 'g', 'r', 'i', 'z', 'y'] as const;
+export type BandName = (typeof BAND_NAMES)[number];
 
 export interface LightCurveModel {
   readonly simulatedClass: SimulatedClass;
   /** The source's flux in the reference (template) image: 0 for a transient. */
-  referenceFlux(fid: Band): number;
-  /** The source's flux at a time, the template's share included. */
-  flux(jd: number, fid: Band): number;
+  referenceFlux(band: Band): number;
+  /** The source's flux at a time (JD for ZTF, MJD for Rubin: models use only differences), the template's share included. */
+  flux(time: number, band: Band): number;
 }
 
 export function fluxOf(mag: number): number {

@@ -1,10 +1,13 @@
 /**
  * A type Ia supernova-like transient: a Bazin profile per band (exponential rise over
  * ~15-20 days, then decline), g declining faster than r so the colour reddens after peak,
- * as SNe Ia do (g-r from about -0.1 at peak to about +1 a month later).
+ * as SNe Ia do (g-r from about -0.1 at peak to about +1 a month later). Rubin's other bands
+ * follow from g and r with rough colours of SNe Ia at peak: u fainter and fastest to fade,
+ * i, z and y fainter than r and slower (their secondary maximum).
  */
 import type { SeededRandom } from './seeded-random.js';
-import { type Band, type LightCurveModel, G_BAND, fluxOf } from './light-curve-model.js';
+import type { LightCurveModel } from './light-curve-model.js';
+import { fluxOf } from './light-curve-model.js';
 
 interface BazinBand {
   readonly amplitude: number;
@@ -21,20 +24,26 @@ export function createSniaLightCurve(rng: SeededRandom, peakJd: number): LightCu
   const peakMagR = rng.uniform(17.3, 19.6);
   const riseTime = rng.uniform(2.8, 4.2); // Bazin rise constant: 1% to peak in ~15-20 days
   const colourAtPeak = rng.normal(-0.08, 0.08);
-  const bands: Record<Band, BazinBand> = {
-    1: bazinBand(peakMagR + colourAtPeak, riseTime, rng.uniform(11, 17)),
-    2: bazinBand(peakMagR, riseTime, rng.uniform(22, 32)),
-  };
+  const fallG = rng.uniform(11, 17);
+  const fallR = rng.uniform(22, 32);
+  const bands: readonly BazinBand[] = [
+    bazinBand(peakMagR + colourAtPeak + 0.45, riseTime, fallG * 0.8),
+    bazinBand(peakMagR + colourAtPeak, riseTime, fallG),
+    bazinBand(peakMagR, riseTime, fallR),
+    bazinBand(peakMagR + 0.5, riseTime, fallR * 1.2),
+    bazinBand(peakMagR + 0.55, riseTime, fallR * 1.25),
+    bazinBand(peakMagR + 0.6, riseTime, fallR * 1.3),
+  ];
   return {
     simulatedClass: 'snia',
     peakJd,
     peakMagR,
     riseTime,
     referenceFlux: () => 0,
-    flux(jd, fid) {
-      const band = bands[fid] ?? bands[G_BAND];
-      const t = jd - peakJd - peakOffset(riseTime, band.fallTime);
-      return band.amplitude * bazin(t, riseTime, band.fallTime);
+    flux(time, band) {
+      const { amplitude, fallTime } = bands[band]!;
+      const t = time - peakJd - peakOffset(riseTime, fallTime);
+      return amplitude * bazin(t, riseTime, fallTime);
     },
   };
 }

@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toAlert, type Alert } from '../alert.js';
 import { openAlertSource } from '../sources/open-alert-source.js';
+import { expectClassShares, median } from './testing/simulation-checks.js';
 import { LABELS_FILE, writeSimulatedAlerts, type SimulationSummary } from './write-simulated-alerts.js';
 
 const N = 200;
@@ -49,11 +50,7 @@ describe('writeSimulatedAlerts read back with the project reader', () => {
   });
 
   it('labels the classes in the requested shares', () => {
-    for (const [cls, share] of Object.entries(MIX)) {
-      const count = labels.filter((l) => l.class === cls).length;
-      expect(count).toBeGreaterThanOrEqual(share * N - 5);
-      expect(count).toBeLessThanOrEqual(share * N + 5);
-    }
+    expectClassShares(labels, MIX, N);
   });
 
   it('builds light curves from history (detections and upper limits), forced photometry and the candidate', () => {
@@ -168,9 +165,4 @@ function readFits(file: Buffer): Float32Array {
 
 function spread(image: Float32Array): number {
   return Math.max(...image) - Math.min(...image);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }

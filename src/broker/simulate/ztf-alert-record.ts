@@ -3,8 +3,10 @@
  * the preceding `historyDays` (detections and upper limits, as ZTF sends 30 days), optionally
  * the forced photometry of the same epochs, and the three cutouts.
  */
-import type { CutoutRenderer } from './cutout-renderer.js';
-import type { CutoutScene } from './cutout-scene.js';
+import { gzipSync } from 'node:zlib';
+import type { CutoutGeometry, CutoutRenderer } from './cutout-renderer.js';
+import { type CutoutScene, sourceScene } from './cutout-scene.js';
+import { fitsImage } from './fits-image.js';
 import type { Observation, SimulatedObject } from './simulated-object.js';
 import { fluxOf } from './light-curve-model.js';
 import { candidateRecord } from './candidate-record.js';
@@ -15,7 +17,12 @@ import { ZTF_SCHEMA_VERSION } from './ztf-alert-schema.js';
 export interface AlertRecordOptions {
   readonly historyDays: number;
   readonly withForcedPhotometry: boolean;
+  /** Of the gzipped FITS cutouts: 0 stores them uncompressed inside a valid gzip stream (fastest). */
+  readonly gzipLevel: number;
 }
+
+/** ZTF's cutouts: 63x63 pixels of 1.01 arcsec. */
+export const ZTF_CUTOUT_GEOMETRY: CutoutGeometry = { size: 63, templateNoiseRatio: 0.4 };
 
 export function ztfAlertRecord(object: SimulatedObject, objectId: string, at: number, cutouts: CutoutRenderer, options: AlertRecordOptions): Record<string, unknown> {
   const observation = object.observations[at]!;
@@ -30,7 +37,11 @@ export function ztfAlertRecord(object: SimulatedObject, objectId: string, at: nu
   });
   const { candid, pid } = observation;
   const images = cutouts.render(cutoutScene(object, observation));
-  const cutout = (suffix: string, stampData: Buffer) => ({ fileName: `candid${candid}${suffix}.fits.gz`, stampData });
+  const { size } = ZTF_CUTOUT_GEOMETRY;
+  const cutout = (suffix: string, image: Float32Array) => ({
+    fileName: `candid${candid}${suffix}.fits.gz`,
+    stampData: gzipSync(fitsImage(image, size, size), { level: options.gzipLevel }),
+  });
   return {
     schemavsn: ZTF_SCHEMA_VERSION,
     publisher: 'ZTF (www.ztf.caltech.edu)',
@@ -57,18 +68,10 @@ function historyEntry(object: SimulatedObject, observation: Observation): Record
 function cutoutScene(object: SimulatedObject, observation: Observation): CutoutScene {
   const { epoch, measurement, magzpsci, fwhm, sky } = observation;
   const toDn = Math.pow(10, 0.4 * magzpsci);
-  const psfSigma = fwhm / 2.355;
-  const referenceFlux = Math.max(object.model.referenceFlux(epoch.fid), 0) * toDn;
   const s = object.surroundings;
   return {
     sky,
-    // the PSF-fit error spread over the PSF's effective area (4 pi sigma^2)
-    noise: (measurement.fluxError * toDn) / Math.sqrt(4 * Math.PI * psfSigma * psfSigma),
-    psfSigma,
-    dx: (object.xpos % 1) - 0.5,
-    dy: (object.ypos % 1) - 0.5,
-    referenceFlux,
-    scienceFlux: referenceFlux + measurement.differenceFlux * toDn,
+    ...sourceScene(measurement, object.model.referenceFlux(epoch.fid), toDn, fwhm / 2.355, { x: object.xpos, y: object.ypos }),
     host: s.host && { dx: s.host.dx, dy: s.host.dy, flux: fluxOf(s.host.mag) * toDn, sigma: s.host.sigma },
     neighbour: s.neargaiabright > 0 && s.neargaiabright < 30 ? { dx: s.neargaiabright / 1.01, dy: 3, flux: fluxOf(s.maggaiabright) * toDn } : undefined,
     artefact: object.artefact,

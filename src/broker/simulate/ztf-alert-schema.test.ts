@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
-import { ZTF_ALERT_SCHEMA, ZTF_ALERT_SCHEMA_TEXT, parseFields } from './ztf-alert-schema.js';
+import { ZTF_ALERT_SCHEMA, ZTF_ALERT_SCHEMA_TEXT } from './ztf-alert-schema.js';
 
 const OFFICIAL = '/work/shared/data/ztf/schema-4.02';
 
@@ -35,13 +35,5 @@ describe('ZTF_ALERT_SCHEMA', () => {
     expect(names).toEqual(['schemavsn', 'publisher', 'objectId', 'candid', 'candidate', 'prv_candidates', 'fp_hists', 'cutoutScience', 'cutoutTemplate', 'cutoutDifference']);
     expect((type.fields[4]!.type as avro.types.RecordType).name).toBe('ztf.alert.candidate');
     expect(ZTF_ALERT_SCHEMA.version).toBe('4.02');
-  });
-
-  it('reads the compact field notation', () => {
-    expect(parseFields(['a:int b:float? c:long|null'])).toEqual([
-      { name: 'a', type: 'int' },
-      { name: 'b', type: ['null', 'float'], default: null },
-      { name: 'c', type: ['null', 'long'] },
-    ]);
   });
 });

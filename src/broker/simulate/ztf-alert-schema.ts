@@ -5,25 +5,10 @@
  * Field docs are left out (they are not part of the binary format); ztf-alert-schema.test.ts
  * compares this schema with the official files so the two cannot drift apart.
  *
- * Field lists are written compactly: `name:type` is required, `name:type?` is
- * `["null", type]` with default null, `name:type|null` is `["null", type]` without a default
- * (4.02 declares a few prv_candidate fields so).
+ * Field lists are written in the compact notation of avro-field-notation.ts (4.02 declares a few
+ * prv_candidate fields `name:type|null`: nullable without a default).
  */
-
-export interface AvroField {
-  readonly name: string;
-  readonly type: unknown;
-  readonly default?: null;
-}
-
-export interface AvroRecordSchema {
-  readonly type: 'record';
-  readonly name: string;
-  readonly namespace: string;
-  readonly doc?: string;
-  readonly version?: string;
-  readonly fields: readonly AvroField[];
-}
+import { type AvroRecordSchema, parseFields } from './avro-field-notation.js';
 
 export const ZTF_SCHEMA_VERSION = '4.02';
 
@@ -69,20 +54,6 @@ const FP_HIST_FIELDS = [
 ];
 
 const CUTOUT_FIELDS = ['fileName:string stampData:bytes'];
-
-/** Parses the compact field notation described above. */
-export function parseFields(lines: readonly string[]): AvroField[] {
-  return lines
-    .join(' ')
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((spec) => {
-      const [name, type] = spec.split(':') as [string, string];
-      if (type.endsWith('?')) return { name, type: ['null', type.slice(0, -1)], default: null };
-      if (type.endsWith('|null')) return { name, type: ['null', type.slice(0, -'|null'.length)] };
-      return { name, type };
-    });
-}
 
 const record = (name: string, fields: readonly string[]): AvroRecordSchema => ({
   type: 'record',

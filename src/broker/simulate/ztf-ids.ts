@@ -11,7 +11,7 @@
  *   store keeps one alert per candid;
  * - objectId: "ZTF", the two-digit year of the first detection, seven lower-case letters.
  */
-import { SeededRandom } from './seeded-random.js';
+import { ExposureRows } from './exposure-rows.js';
 
 const NIGHT_ZERO_JD = 2457754.5;
 const LETTERS = 26 ** 7;
@@ -40,23 +40,17 @@ const ROWS = 1000;
  * 1000 never meet; for others, an exposure's rows start at a place drawn from seed and pid.
  */
 export class CandidRegistry {
-  private readonly rowsTaken = new Map<bigint, number>();
+  private readonly rows: ExposureRows;
   private readonly tag: bigint;
 
-  constructor(private readonly seed: number) {
+  constructor(seed: number) {
+    this.rows = new ExposureRows(seed, ROWS);
     this.tag = BigInt(((seed % ROWS) + ROWS) % ROWS);
   }
 
   next(pid: bigint): { candid: bigint; tblid: number } {
-    const taken = this.rowsTaken.get(pid) ?? 0;
-    if (taken >= ROWS) throw new Error(`more than ${ROWS} simulated sources in exposure ${pid}`);
-    this.rowsTaken.set(pid, taken + 1);
-    const tblid = (this.firstRow(pid) + taken) % ROWS;
+    const tblid = this.rows.next(pid);
     return { candid: pid * 1_000_000n + this.tag * 1000n + BigInt(tblid), tblid };
-  }
-
-  private firstRow(pid: bigint): number {
-    return new SeededRandom((this.seed ^ Number(pid % 4294967296n)) >>> 0).int(0, ROWS - 1);
   }
 }
 
