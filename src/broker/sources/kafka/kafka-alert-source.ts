@@ -83,7 +83,7 @@ export class KafkaAlertSource implements AlertSource {
     consumer.on('consumer:group:join', (event: { assignments?: readonly { topic: string; partitions: readonly number[] }[] }) => {
       this.joins++;
       const parts = (event.assignments ?? []).map((a) => `${a.topic} [${a.partitions.join(',')}]`).join(', ') || 'none';
-      for (const a of event.assignments ?? []) for (const partition of a.partitions) this.progress.assigned(a.topic, partition);
+      this.progress.assign(event.assignments ?? []);
       // A join after the first is a rebalance: what was read and not yet committed is read again (stored once).
       this.logger.info(`Kafka: ${this.joins === 1 ? 'joined' : 'rejoined'} group ${group}, partitions ${parts}`);
     });
@@ -225,18 +225,19 @@ export class KafkaAlertSource implements AlertSource {
     byOffset.set(message.offset.toString(), { commit: () => message.commit(), pending: items, timestampMs: Number(message.timestamp) });
   }
 
-  /** The partitions' ends, and the group's committed offsets not yet known, for the lag; a failure waits for the next tick. */
+  /**
+   * The partitions' ends and the group's committed offsets, for the lag; a failure waits for the
+   * next tick. The group's offsets are asked every time: a partition that came from another reader
+   * may have been committed by it after this one first asked.
+   */
   private async refreshOffsets(consumer: Consumer<Buffer, Buffer, Buffer, Buffer>): Promise<void> {
     const assigned = this.progress.topicPartitions();
     if (assigned.size === 0) return;
     try {
       const ends = await consumer.listOffsets({ topics: [...assigned.keys()] });
       for (const [topic, offsets] of ends) this.progress.ends(topic, offsets);
-      const unknown = this.progress.uncommitted();
-      if (unknown.size > 0) {
-        const commits = await consumer.listCommittedOffsets({ topics: [...unknown].map(([topic, partitions]) => ({ topic, partitions })) });
-        for (const [topic, offsets] of commits) offsets.forEach((offset, partition) => offset >= 0n && unknown.get(topic)?.includes(partition) && this.progress.committed(topic, partition, offset));
-      }
+      const commits = await consumer.listCommittedOffsets({ topics: [...assigned].map(([topic, partitions]) => ({ topic, partitions })) });
+      for (const [topic, offsets] of commits) offsets.forEach((offset, partition) => offset >= 0n && assigned.get(topic)?.includes(partition) && this.progress.committed(topic, partition, offset));
     } catch (err) {
       this.logger.warn(`Kafka: could not list the partitions' offsets: ${kafkaErrorReason(err)}`);
     }

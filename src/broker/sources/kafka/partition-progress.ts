@@ -12,6 +12,8 @@ const RATE_WINDOW_S = 10;
 interface Partition {
   readonly topic: string;
   readonly partition: number;
+  /** In this process's latest assignment: a rebalance may move it to another reader. */
+  assigned: boolean;
   committed: bigint | null;
   end: bigint | null;
   done: number;
@@ -40,14 +42,18 @@ export class PartitionProgress {
     if (p.committed === null || nextOffset > p.committed) p.committed = nextOffset;
   }
 
-  /** Partitions whose committed offset is not known yet (a group's earlier commits, before this run's first). */
-  uncommitted(): Map<string, number[]> {
-    return this.topicPartitions((p) => p.committed === null);
-  }
-
-  /** A partition this process reads (its committed offset known or not yet). */
-  assigned(topic: string, partition: number): void {
-    this.entry(topic, partition);
+  /** The partitions this process reads since its latest group join; the others are left out of the status (another reader has them now). */
+  assign(assignment: readonly { topic: string; partitions: readonly number[] }[]): void {
+    const before = new Set([...this.partitions.values()].filter((p) => p.assigned));
+    for (const p of this.partitions.values()) p.assigned = false;
+    for (const { topic, partitions } of assignment) {
+      for (const partition of partitions) {
+        const p = this.entry(topic, partition);
+        // Back from another reader: its committed offset moved meanwhile; the group's is asked again.
+        if (!before.has(p)) p.committed = null;
+        p.assigned = true;
+      }
+    }
   }
 
   ends(topic: string, ends: readonly bigint[]): void {
@@ -57,7 +63,7 @@ export class PartitionProgress {
     });
   }
 
-  topicPartitions(which: (p: Partition) => boolean = () => true): Map<string, number[]> {
+  topicPartitions(which: (p: Partition) => boolean = (p) => p.assigned): Map<string, number[]> {
     const byTopic = new Map<string, number[]>();
     for (const p of this.partitions.values()) if (which(p)) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
     return byTopic;
@@ -67,6 +73,7 @@ export class PartitionProgress {
     const second = Math.floor(now / 1000);
     const window = Math.max(1, Math.min(RATE_WINDOW_S, (now - this.startedAt) / 1000));
     const partitions: StreamPartitionStatus[] = [...this.partitions.values()]
+      .filter((p) => p.assigned)
       .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition))
       .map((p) => {
         let recent = 0;
@@ -89,7 +96,8 @@ export class PartitionProgress {
   private entry(topic: string, partition: number): Partition {
     const key = `${topic}/${partition}`;
     let p = this.partitions.get(key);
-    if (!p) this.partitions.set(key, (p = { topic, partition, committed: null, end: null, done: 0, perSecond: new Map() }));
+    // A partition first met in an acknowledgement was assigned to this process when its message was read.
+    if (!p) this.partitions.set(key, (p = { topic, partition, assigned: true, committed: null, end: null, done: 0, perSecond: new Map() }));
     return p;
   }
 }
