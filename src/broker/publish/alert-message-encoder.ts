@@ -29,6 +29,8 @@ export interface OutgoingAlert {
   readonly survey: Survey;
   /** The key of container, confluent and json messages; what the partition is chosen by. */
   readonly objectId: string;
+  /** The payload already encoded with `schemaText` (a simulated alert comes so), spared encoding again. */
+  readonly body?: Buffer;
 }
 
 export interface EncodedMessage {
@@ -71,7 +73,7 @@ export class AlertMessageEncoder {
     if (format === 'json') return { key, value: Buffer.from(toExactJson(alert.payload)), objectId: alert.objectId };
     if (alert.schemaText === undefined) throw new Error(`format ${format} needs an Avro alert, but alert ${alert.objectId} was read without a writer schema (Parquet or JSON): use --format json`);
     const framing = this.framingOf(alert.schemaText);
-    const body = framing.type.toBuffer(alert.payload);
+    const body = alert.body ?? framing.type.toBuffer(alert.payload);
     switch (format) {
       case 'container':
         return { key, value: Buffer.concat([framing.header, containerBlock([body], 'null', framing.sync)]), objectId: alert.objectId };
