@@ -2,7 +2,7 @@
  * The Node Kafka client, chosen by measurement: each candidate produces the same real alert
  * messages (ZTF's public stream: one Avro container file per message, the 50 alerts of
  * ../shared/data/ztf/raw-2020 in turn) into a 6-partition topic of a real Kafka 4.4 (KRaft,
- * tests/ts/kafka/kafka-broker.ts), then consumes them back in a consumer group from the earliest
+ * src/broker/kafka/local-kafka.ts), then consumes them back in a consumer group from the earliest
  * offset, committing each partition's offset every 1,000 messages (as the broker will after
  * storing a batch). Candidates run in turn, the order rotated per round; the median round is
  * printed: messages/s, MB/s and this process's CPU per 1,000 messages (the JVM's is left out).
@@ -22,7 +22,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { KafkaBroker } from '../../tests/ts/kafka/kafka-broker.js';
+import { LocalKafka } from '../../src/broker/kafka/local-kafka.js';
 import { describeMachine, machineLine } from '../common/machine.js';
 import { consoleTable, markdownTable } from '../common/tables.js';
 
@@ -190,7 +190,7 @@ async function main(): Promise<void> {
   const messages = Array.from({ length: MESSAGES }, (_, i) => alerts[i % alerts.length]!);
   const megabytes = messages.reduce((n, m) => n + m.value.length, 0) / 1e6;
   const clients = [await platformatic(root), await kafkajs(root)];
-  const kafka = await KafkaBroker.start({ partitions: PARTITIONS });
+  const kafka = await LocalKafka.start({ partitions: PARTITIONS });
   const results = new Map<string, { produce: Timing[]; consume: Timing[] }>(clients.map((c) => [c.name, { produce: [], consume: [] }]));
   try {
     console.log(`${MESSAGES.toLocaleString('en')} messages (${megabytes.toFixed(0)} MB: ZTF's 50 raw-2020 alerts, one container file each), topic of ${PARTITIONS} partitions, Kafka at ${kafka.bootstrap}, ${ROUNDS} round(s)${args.smoke ? ' (smoke run: not a measurement)' : ''}`);

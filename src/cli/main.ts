@@ -5,6 +5,7 @@ import { alertsCommand } from './commands/alerts-command.js';
 import { brokerCommand } from './commands/broker-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { envCommand } from './commands/env-command.js';
+import { kafkaCommand } from './commands/kafka-command.js';
 import { modelsCommand } from './commands/models-command.js';
 import { replayCommand } from './commands/replay-command.js';
 import { serverCommand } from './commands/server-command.js';
@@ -23,6 +24,7 @@ program.addCommand(brokerCommand());
 program.addCommand(alertsCommand());
 program.addCommand(simulateCommand());
 program.addCommand(replayCommand());
+program.addCommand(kafkaCommand());
 program.addCommand(demoCommand());
 
 const finished = guardUnfinishedCommand(process.argv.slice(2, 4).join(' '));

@@ -1,7 +1,7 @@
 /**
  * Test support: runs `aviary` as a real process (node bin/aviary.js, the bundle tests/ts/
  * global-setup.ts keeps fresh), for what only a real process shows: its exit status, its
- * signals, what it leaves behind. `onStderr` sees stderr as it comes (to send Ctrl-C at a moment).
+ * signals, what it leaves behind. `onStderr` and `onStdout` see the output as it comes (to send Ctrl-C at a moment).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,7 @@ export interface CliProcessOptions {
   /** Killed with SIGKILL past this (default 120 s): a hang fails the test instead of stalling it. */
   readonly timeoutMs?: number;
   readonly onStderr?: (soFar: string, child: ChildProcess) => void;
+  readonly onStdout?: (soFar: string, child: ChildProcess) => void;
 }
 
 export function runCliProcess(args: readonly string[], options: CliProcessOptions = {}): Promise<CliProcessResult> {
@@ -32,7 +33,10 @@ export function runCliProcess(args: readonly string[], options: CliProcessOption
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      options.onStdout?.(stdout, child);
+    });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
       options.onStderr?.(stderr, child);

@@ -1,5 +1,5 @@
 /**
- * The live-stream acceptance test, on a real Kafka (tests/ts/kafka/kafka-broker.ts): 20,000
+ * The live-stream acceptance test, on a real Kafka (src/broker/kafka/local-kafka.ts): 20,000
  * simulated ZTF alerts (`aviary simulate --to kafka://`) in a topic of 6 partitions, read
  * by two `aviary broker run` processes of one consumer group into one alert store, with an ONNX
  * module. One process is killed with SIGKILL mid-way (no chance to commit or leave the group)
@@ -15,19 +15,19 @@ import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliProcess, type CliProcessResult } from '../../../src/cli/testing/run-cli-process.js';
 import { prepareTestModels, type TestModels } from '../../../src/runtime/testing/test-models.js';
-import { KafkaBroker } from './kafka-broker.js';
+import { LocalKafka } from '../../../src/broker/kafka/local-kafka.js';
 
 const ALERTS = 20_000;
 const PARTITIONS = 6;
 const TOPIC = 'ztf-night';
 const GROUP = 'night-brokers';
 
-let kafka: KafkaBroker;
+let kafka: LocalKafka;
 let models: TestModels;
 let work: string;
 
 beforeAll(async () => {
-  [kafka, models, work] = await Promise.all([KafkaBroker.start(), prepareTestModels(), mkdtemp(join(tmpdir(), 'aviary-kafka-group-'))]);
+  [kafka, models, work] = await Promise.all([LocalKafka.start(), prepareTestModels(), mkdtemp(join(tmpdir(), 'aviary-kafka-group-'))]);
 }, 600_000);
 
 afterAll(async () => {

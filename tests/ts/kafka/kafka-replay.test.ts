@@ -1,5 +1,5 @@
 /**
- * `aviary replay` into a real Kafka (tests/ts/kafka/kafka-broker.ts), read back by `aviary broker
+ * `aviary replay` into a real Kafka (src/broker/kafka/local-kafka.ts), read back by `aviary broker
  * run`: the real Rubin alerts of ../shared/data/rubin in Confluent wire format (schemas in a
  * stand-in registry over HTTP, and in a folder), stored with survey lsst, the exact ids and the
  * light curves of an independent decode (fastavro); the real ZTF alerts as container messages
@@ -16,18 +16,18 @@ import { brokerCommand } from '../../../src/cli/commands/broker-command.js';
 import { replayCommand } from '../../../src/cli/commands/replay-command.js';
 import { runInProcess } from '../../../src/cli/testing/run-in-process.js';
 import { dataPath, decodeIndependently } from '../broker/shared-data.js';
-import { KafkaBroker } from './kafka-broker.js';
+import { LocalKafka } from '../../../src/broker/kafka/local-kafka.js';
 import { SchemaRegistryServer } from './schema-registry-server.js';
 
 const RUBIN = [dataPath('rubin/raw-v9_0'), dataPath('rubin/fink-enriched-2026')];
 const ZTF = dataPath('ztf/raw-2020');
 
-let kafka: KafkaBroker;
+let kafka: LocalKafka;
 let registry: SchemaRegistryServer;
 let work: string;
 
 beforeAll(async () => {
-  [kafka, registry] = await Promise.all([KafkaBroker.start({ partitions: 2 }), SchemaRegistryServer.start()]);
+  [kafka, registry] = await Promise.all([LocalKafka.start({ partitions: 2 }), SchemaRegistryServer.start()]);
   work = await mkdtemp(join(tmpdir(), 'aviary-kafka-replay-'));
   await writeFile(join(work, 'broker.yaml'), 'modules: []\nfilters: []\nfollow_registry: 0\n');
 }, 180_000);

@@ -15,18 +15,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerCommand } from '../../../src/cli/commands/broker-command.js';
 import { runInProcess } from '../../../src/cli/testing/run-in-process.js';
 import { dataPath } from '../broker/shared-data.js';
-import { KafkaBroker } from './kafka-broker.js';
+import { LocalKafka } from '../../../src/broker/kafka/local-kafka.js';
 
 const RAW = dataPath('ztf/raw-2020');
 const files = readdirSync(RAW).filter((f) => f.endsWith('.avro')).sort();
 const PASSWORD = randomBytes(12).toString('hex');
 const PASSWORD_ENV = 'AVIARY_TEST_KAFKA_PASSWORD';
 
-let kafka: KafkaBroker;
+let kafka: LocalKafka;
 let work: string;
 
 beforeAll(async () => {
-  kafka = await KafkaBroker.start({ partitions: 2, scram: { username: 'alice', password: PASSWORD } });
+  kafka = await LocalKafka.start({ partitions: 2, scram: { username: 'alice', password: PASSWORD } });
   work = await mkdtemp(join(tmpdir(), 'aviary-kafka-sasl-'));
   const admin = new Admin({ clientId: 'test', bootstrapBrokers: [kafka.bootstrap] });
   await admin.createTopics({ topics: ['ztf-night-a', 'ztf-night-b', 'other'], partitions: 2, replicas: 1 });

@@ -1,5 +1,5 @@
 /**
- * Filters publishing to a real Kafka (tests/ts/kafka/kafka-broker.ts): `aviary broker run` over
+ * Filters publishing to a real Kafka (src/broker/kafka/local-kafka.ts): `aviary broker run` over
  * the real fink-topics-2023 alerts with an ONNX module, one filter per Kafka format, and the same
  * filter into a JSON-lines file as the reference. Each topic is read back by a plain consumer
  * (tests/kafka/read_topic.py): `fink` by fink-client's own AlertConsumer (the schema from the
@@ -19,7 +19,7 @@ import { brokerCommand } from '../../../src/cli/commands/broker-command.js';
 import { parseExactJson } from '../../../src/common/exact-json-parse.js';
 import { runInProcess } from '../../../src/cli/testing/run-in-process.js';
 import { prepareTestModels, type TestModels } from '../../../src/runtime/testing/test-models.js';
-import { KafkaBroker } from './kafka-broker.js';
+import { LocalKafka } from '../../../src/broker/kafka/local-kafka.js';
 
 const run = promisify(execFile);
 const REPO = resolve(import.meta.dirname, '../../..');
@@ -33,14 +33,14 @@ interface ReadBack {
   readonly fields: Record<string, unknown>;
 }
 
-let kafka: KafkaBroker;
+let kafka: LocalKafka;
 let models: TestModels;
 let python: string;
 let work: string;
 
 beforeAll(async () => {
   [kafka, models, python] = await Promise.all([
-    KafkaBroker.start({ partitions: 3 }),
+    LocalKafka.start({ partitions: 3 }),
     prepareTestModels(),
     run('bash', [join(REPO, 'scripts/python-env.sh'), join(REPO, 'tests/kafka/requirements.txt')], { maxBuffer: 1 << 24 }).then(({ stdout }) => join(stdout.trim(), 'bin/python')),
   ]);

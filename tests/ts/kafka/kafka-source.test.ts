@@ -1,5 +1,5 @@
 /**
- * The broker reading a real Kafka (tests/ts/kafka/kafka-broker.ts): ZTF's 50 raw-2020 alerts
+ * The broker reading a real Kafka (src/broker/kafka/local-kafka.ts): ZTF's 50 raw-2020 alerts
  * produced as ZTF's stream carries them (one Avro container file a message) into a topic of 3
  * partitions, read in a consumer group by runBroker, stored with their exact ids; a message in
  * no known format is a source dead letter naming its topic, partition and offset. Offsets are
@@ -23,7 +23,7 @@ import { runCliProcess } from '../../../src/cli/testing/run-cli-process.js';
 import { dataPath } from '../broker/shared-data.js';
 import { MetricsRegistry } from '../../../src/common/metrics/metrics-registry.js';
 import { parsePrometheusText } from '../../../src/common/metrics/testing/parse-prometheus-text.js';
-import { KafkaBroker } from './kafka-broker.js';
+import { LocalKafka } from '../../../src/broker/kafka/local-kafka.js';
 
 const RAW = dataPath('ztf/raw-2020');
 const files = readdirSync(RAW).filter((f) => f.endsWith('.avro')).sort();
@@ -32,10 +32,10 @@ const config = parseBrokerConfig('batch_size: 20\nmodules: []\nfilters: []\nfoll
 const IDLE_MS = 6000;
 const noEnvironments = { build: async () => Promise.reject(new Error('no module here')) };
 
-let kafka: KafkaBroker;
+let kafka: LocalKafka;
 
 beforeAll(async () => {
-  kafka = await KafkaBroker.start({ partitions: 3 });
+  kafka = await LocalKafka.start({ partitions: 3 });
 }, 120_000);
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 /**
- * The broker page of a run that read a real Kafka (tests/ts/kafka/kafka-broker.ts): the 561
+ * The broker page of a run that read a real Kafka (src/broker/kafka/local-kafka.ts): the 561
  * real fink-topics-2023 alerts produced as ZTF's stream carries them (a container a message)
  * into 3 partitions, read by the broker with two ONNX modules; the page's Stream section shows
  * each partition's committed offset, end and lag, and the latency from the Kafka timestamp, as
@@ -13,17 +13,17 @@ import { FINK_TOPICS } from '../../../src/broker/pipeline/pipeline-test-support.
 import { KafkaAlertSource } from '../../../src/broker/sources/kafka/kafka-alert-source.js';
 import { parseKafkaUri } from '../../../src/broker/sources/kafka/kafka-uri.js';
 import type { BrokerRunStatus } from '../../../src/broker/store/alert-store.js';
-import { KafkaBroker } from '../kafka/kafka-broker.js';
+import { LocalKafka } from '../../../src/broker/kafka/local-kafka.js';
 import { fillWithBrokerRun } from './broker-fill.js';
 import { launchBrowser, screenshot, type Browser } from './browser.js';
 import { startUiServer, type UiServer } from './ui-server.js';
 
-let kafka: KafkaBroker;
+let kafka: LocalKafka;
 let server: UiServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  [kafka, server, browser] = await Promise.all([KafkaBroker.start(), startUiServer(), launchBrowser()]);
+  [kafka, server, browser] = await Promise.all([LocalKafka.start(), startUiServer(), launchBrowser()]);
   const admin = new Admin({ clientId: 'test', bootstrapBrokers: [kafka.bootstrap] });
   await admin.createTopics({ topics: ['ztf-night'], partitions: 3, replicas: 1 });
   await admin.close();

@@ -1,15 +1,17 @@
 /**
- * A real Apache Kafka for tests: one KRaft node (broker and controller in one JVM) on free
- * ports, its log folder under the system's temporary folder, stopped and removed by stop().
- * The jars come from scripts/kafka-setup.sh (Maven Central, cached outside the clone).
+ * A local Apache Kafka: one KRaft node (broker and controller in one JVM) on free ports (or the
+ * port asked), its log folder under the system's temporary folder (or the folder asked), stopped
+ * by stop() (a temporary folder is removed then). For the tests, the live demo (`aviary demo
+ * --live`) and `aviary kafka start`. The jars come from scripts/kafka-setup.sh (Maven Central,
+ * cached outside the clone); Java 17+ runs it.
  *
- *   const kafka = await KafkaBroker.start();   // kafka.bootstrap is "127.0.0.1:<port>"
+ *   const kafka = await LocalKafka.start();   // kafka.bootstrap is "127.0.0.1:<port>"
  *   ...
  *   await kafka.stop();
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,7 +19,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const REPO = resolve(import.meta.dirname, '../../..');
+/** The project's root: this file is src/broker/kafka/ in the sources, dist/ once bundled. */
+const REPO = [resolve(import.meta.dirname, '../../..'), resolve(import.meta.dirname, '..')].find((dir) => existsSync(join(dir, 'scripts/kafka-setup.sh'))) ?? resolve(import.meta.dirname, '../../..');
 const READY_LINE = 'Kafka Server started';
 const START_TIMEOUT_MS = 60_000;
 
@@ -32,7 +35,7 @@ export async function kafkaLibs(): Promise<string> {
   }
 }
 
-export class KafkaBroker {
+export class LocalKafka {
   private constructor(
     private readonly child: ChildProcess,
     readonly dir: string,
@@ -58,10 +61,12 @@ export class KafkaBroker {
   }
 
   /** `scram`: also a SASL_PLAINTEXT listener taking SCRAM-SHA-512 with this one user. */
-  static async start(options: { partitions?: number; scram?: { username: string; password: string } } = {}): Promise<KafkaBroker> {
+  /** `port`: the client port (default: a free one); `partitions`: of topics created on first use. */
+  static async start(options: { port?: number; partitions?: number; scram?: { username: string; password: string } } = {}): Promise<LocalKafka> {
     const libs = await kafkaLibs();
     const dir = await mkdtemp(join(tmpdir(), 'aviary-kafka-'));
-    const [port, controllerPort, saslPort] = await freePorts(options.scram ? 3 : 2);
+    const free = await freePorts(options.scram ? 3 : 2);
+    const [port, controllerPort, saslPort] = options.port === undefined ? free : [options.port, free[0]!, free[1]];
     const properties = join(dir, 'server.properties');
     await writeFile(properties, serverProperties(port, controllerPort, join(dir, 'data'), options.partitions ?? 1, options.scram ? saslPort : undefined));
     await writeFile(join(dir, 'log4j2.properties'), LOG4J2);
@@ -87,7 +92,7 @@ export class KafkaBroker {
       child.stderr!.on('data', watch);
       void exited.then((code) => (clearTimeout(timer), reject(new Error(`Kafka exited (${code}) before it started: ${output.trim().split('\n').slice(-5).join(' | ')}`))));
     });
-    const broker = new KafkaBroker(child, dir, port, exited, options.scram ? saslPort : undefined);
+    const broker = new LocalKafka(child, dir, port, exited, options.scram ? saslPort : undefined);
     try {
       await ready;
     } catch (err) {
