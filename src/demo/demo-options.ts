@@ -19,6 +19,8 @@ export interface DemoOptions {
   readonly retrain: boolean;
   /** Environment cache root (default: the runtime's). */
   readonly cacheDir?: string;
+  /** Stream simulated alerts through a local Kafka at this rate (alerts/s) instead of replaying files. */
+  readonly live?: { readonly ratePerSecond: number };
   /** The server's Host and Origin checks (default: localhost names and same-origin pages only). */
   readonly browserDefences?: BrowserDefenceOptions;
 }
@@ -29,6 +31,7 @@ export const demoDefaults = {
   port: 5000,
   count: 2000,
   trainingCount: 3000,
+  liveRate: 50,
 } as const;
 
 /** Fixed seeds: every demo trains on the same alerts and replays the same ones. */

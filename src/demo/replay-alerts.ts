@@ -1,8 +1,9 @@
-/** Replays alerts through the demo's broker config into the data directory's alert store. */
+/** Replays alerts (files, or a live Kafka stream) through the demo's broker config into the data directory's alert store. */
 import type { Aviary } from '../app/open-aviary.js';
 import { loadBrokerConfig } from '../broker/config/load-broker-config.js';
 import type { BrokerSummary } from '../broker/pipeline/broker-run.js';
 import { runBroker } from '../broker/pipeline/run-broker.js';
+import type { AlertSource } from '../broker/sources/alert-source.js';
 import { openAlertSource } from '../broker/sources/open-alert-source.js';
 import type { Logger } from '../common/logger.js';
 import type { EnvironmentBuilder } from '../runtime/environment-builder.js';
@@ -13,6 +14,8 @@ export interface Replay {
   readonly aviary: Aviary;
   readonly configFile: string;
   readonly source: ReplaySource;
+  /** Read instead of the source's files (the live demo's Kafka stream). */
+  readonly stream?: AlertSource;
   readonly builder: EnvironmentBuilder;
   readonly logger: Logger;
   readonly progress: DemoProgress;
@@ -25,7 +28,7 @@ export async function replayAlerts(replay: Replay): Promise<BrokerSummary> {
   try {
     return await runBroker({
       config,
-      source: openAlertSource(replay.source.paths),
+      source: replay.stream ?? openAlertSource(replay.source.paths),
       store: replay.aviary.alerts,
       aviary: replay.aviary,
       builder: replay.builder,

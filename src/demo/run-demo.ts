@@ -14,7 +14,8 @@ import { writeDemoBrokerConfig } from './demo-broker-config.js';
 import { demoPythonDir } from './demo-files.js';
 import { REPLAY_SEED, TRAINING_SEED, type DemoOptions } from './demo-options.js';
 import type { DemoProgress } from './demo-progress.js';
-import { replayAlerts } from './replay-alerts.js';
+import { LIVE_TOPIC, startLiveStream } from './live-stream.js';
+import { replayAlerts, type Replay } from './replay-alerts.js';
 import { replaySource } from './replay-alerts-source.js';
 import { SCIENCE_MODULES } from './science-modules.js';
 import { startDemoServer, type DemoServer } from './start-demo-server.js';
@@ -60,15 +61,38 @@ export async function runDemo(options: DemoOptions, context: DemoContext): Promi
     const brokerConfig = await writeDemoBrokerConfig(dataDir);
     progress.detail(`${brokerConfig}: modules ${SCIENCE_MODULES.map((m) => `${m.name}@champion`).join(', ')}; filters early_snia, variables`);
 
+    const replay = { aviary: server.aviary, configFile: brokerConfig, builder, logger: context.logger, progress, ...(context.signal ? { signal: context.signal } : {}) };
+    if (options.live) {
+      const summary = await streamLive(options, options.live.ratePerSecond, replay, server.url);
+      progress.step('Done');
+      return { url: server.url, dataDir, brokerConfig, alerts: [], champions, trained: !existing, summary, server };
+    }
     progress.step('Replaying alerts through the broker');
     const source = await replaySource({ ...options, seed: REPLAY_SEED }, dataDir, progress);
     progress.detail(`replaying ${source.description}`);
-    const summary = await replayAlerts({ aviary: server.aviary, configFile: brokerConfig, source, builder, logger: context.logger, progress, ...(context.signal ? { signal: context.signal } : {}) });
+    const summary = await replayAlerts({ ...replay, source });
     progress.step('Done');
     return { url: server.url, dataDir, brokerConfig, alerts: source.paths, champions, trained: !existing, summary, server };
   } catch (err) {
     await server.close().catch(() => undefined);
     throw err;
+  }
+}
+
+/** `--live`: the alerts come from a local Kafka, published at a steady rate while the broker reads them. */
+async function streamLive(options: DemoOptions, ratePerSecond: number, replay: Omit<Replay, 'source'>, url: string): Promise<BrokerSummary> {
+  const { progress } = replay;
+  progress.step(`Starting a local Kafka and streaming ${options.count} simulated ZTF alerts at ${ratePerSecond} alerts/s`);
+  const live = await startLiveStream({ count: options.count, ratePerSecond, seed: REPLAY_SEED, logger: replay.logger, ...(replay.signal ? { signal: replay.signal } : {}) });
+  try {
+    progress.detail(`Kafka at ${live.kafka.bootstrap}, topic ${LIVE_TOPIC}; watch the broker page: ${url}/broker`);
+    const source = { paths: [], description: `kafka://${live.kafka.bootstrap}/${LIVE_TOPIC}`, expected: options.count };
+    const summary = await replayAlerts({ ...replay, source, stream: live.source });
+    const sent = await live.published;
+    progress.detail(`published ${sent.sent} alerts in ${sent.seconds.toFixed(1)} s`);
+    return summary;
+  } finally {
+    await live.stop();
   }
 }
 

@@ -25,6 +25,8 @@ interface DemoFlags extends BrowserDefenceFlags {
   n: number;
   trainingAlerts: number;
   retrain?: boolean;
+  live?: boolean;
+  rate: number;
   exit?: boolean;
   cacheDir?: string;
   requireSandbox?: boolean;
@@ -47,6 +49,8 @@ export function demoCommand(): Command {
     .option('--n <count>', 'how many simulated alerts to replay', wholeNumber(1, Number.MAX_SAFE_INTEGER, 'a whole number of at least 1'), demoDefaults.count)
     .option('--training-alerts <count>', 'how many labelled alerts to simulate for training', wholeNumber(100, Number.MAX_SAFE_INTEGER, 'a whole number of at least 100'), demoDefaults.trainingCount)
     .option('--retrain', 'train and register the modules again even if the registry holds them')
+    .option('--live', 'stream --n simulated alerts through a local Kafka (needs Java 17+) at --rate while the broker reads them, instead of replaying files')
+    .option('--rate <alerts-per-second>', 'with --live: how fast the alerts are published', wholeNumber(1, 100_000, 'a whole number of alerts per second from 1 to 100000'), demoDefaults.liveRate)
     .option('--exit', 'stop the server after the summary instead of serving until Ctrl-C')
     .option('--cache-dir <dir>', 'the environment cache (default: ${AVIARY_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/aviary})')
     .option('--require-sandbox', 'refuse to start unless every layer of the model sandbox is on');
@@ -56,6 +60,7 @@ export function demoCommand(): Command {
 async function demo(flags: DemoFlags): Promise<void> {
   // The layers are reported (or refused) before anything starts; the modules' pools apply the same ones.
   openSandbox(flags, consoleLogger('demo'));
+  if (flags.live && (flags.alerts || flags.simulated)) throw new Error('--live streams simulated alerts through Kafka; --alerts and --simulated replay files: choose one');
   const options: DemoOptions = {
     dataDir: flags.dataDir,
     host: flags.host,
@@ -65,6 +70,7 @@ async function demo(flags: DemoFlags): Promise<void> {
     count: flags.n,
     trainingCount: flags.trainingAlerts,
     retrain: flags.retrain ?? false,
+    ...(flags.live ? { live: { ratePerSecond: flags.rate } } : {}),
     ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),
     browserDefences: browserDefencesFromFlags(flags, flags.host),
   };

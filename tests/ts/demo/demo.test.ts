@@ -109,4 +109,25 @@ describe('aviary demo', () => {
     },
     COLD_BUILDS_MS,
   );
+
+  it(
+    '`aviary demo --live --exit` streams the alerts through a local Kafka at the rate asked: all stored, every partition committed to its end, Kafka stopped and removed',
+    async () => {
+      work ??= await mkdtemp(join(tmpdir(), 'aviary-demo-'));
+      const temp = join(work, 'tmp-live');
+      await mkdir(temp, { recursive: true });
+      const args = ['demo', '--live', '--exit', '--n', String(ALERTS), '--rate', '100', '--port', '0', '--data-dir', join(work, 'data')];
+      const result = await runCliProcess(args, { env: { ...process.env, TMPDIR: temp }, timeoutMs: 300_000 });
+      if (result.code !== 0) expect.fail(`demo --live exited ${result.code} (signal ${result.signal}): ${result.stderr.slice(-800)}`);
+      const read = Number(/alerts read:\s+(\d+)/.exec(result.stdout)?.[1]);
+      expect(read).toBeGreaterThanOrEqual(ALERTS);
+      const partitions = [...result.stdout.matchAll(/ztf-live\[(\d)\]: (\d+) \/ (\d+), lag (\d+)/g)];
+      expect(partitions.map((m) => Number(m[1])).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+      for (const m of partitions) expect([m[2], m[4]]).toEqual([m[3], '0']);
+      expect(partitions.reduce((n, m) => n + Number(m[2]), 0)).toBe(ALERTS);
+      expect(result.stdout).toMatch(/latency \(Kafka timestamp to stored\): p50 [\d.]+ ms, p99 [\d.]+ ms/);
+      expect((await readdir(temp)).filter((name) => name.startsWith('aviary-'))).toEqual([]);
+    },
+    COLD_BUILDS_MS,
+  );
 });
