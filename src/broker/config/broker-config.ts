@@ -26,6 +26,7 @@
  *       schema_registry: http://...:8081  # format confluent: a registry URL or a folder of <id>.avsc
  *       security: {...}                 # Kafka: SASL / TLS (read-kafka-security.ts)
  *   source: {servers: ..., topics: [...]} # a Kafka stream to read when --source is not given (read-source-config.ts)
+ *   max_batch_wait: 500ms               # a batch goes once its first alert waited this long (default 500ms; 0 = full batches only)
  *   batch_size: 1000                    # alerts per pipeline batch (default 1000; at most 10000)
  *   follow_registry: 5s                 # how often aliases are checked for a move (default 5s; 0 = never)
  */
@@ -109,6 +110,8 @@ export interface BrokerConfig {
   readonly modules: readonly ModuleConfig[];
   readonly filters: readonly FilterConfig[];
   readonly batchSize: number;
+  /** A batch goes once its first alert has waited this long, full or not (a slow live stream); 0: only full batches. */
+  readonly maxBatchWaitMs?: number;
   /** 0: never. */
   readonly followRegistryMs: number;
 }

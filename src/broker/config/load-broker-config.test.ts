@@ -92,6 +92,10 @@ describe('parseBrokerConfig', () => {
     const defaults = parseBrokerConfig(base, FILE);
     expect(defaults.batchSize).toBe(1000);
     expect(defaults.followRegistryMs).toBe(5000);
+    expect(defaults.maxBatchWaitMs).toBe(500);
+    expect(parseBrokerConfig(`max_batch_wait: 2s\n${base}`, FILE).maxBatchWaitMs).toBe(2000);
+    expect(parseBrokerConfig(`max_batch_wait: 0\n${base}`, FILE).maxBatchWaitMs).toBe(0);
+    expect(errorOf(`max_batch_wait: soon\n${base}`).message).toContain('max_batch_wait: expected a duration');
     expect(defaults.filters).toEqual([]);
     expect(defaults.modules[0]!.batchSize).toBe(1000);
   });
@@ -113,7 +117,7 @@ describe('parseBrokerConfig', () => {
       "/srv/broker/broker.yaml:5:5: modules[0].batchsize: unknown key 'batchsize'; did you mean 'batch_size'?",
     );
     expect(errorOf('modules: []\nfilter: []\n').message).toBe("/srv/broker/broker.yaml:2:1: filter: unknown key 'filter'; did you mean 'filters'?");
-    expect(errorOf('modules: []\ncolour: red\n').message).toContain("unknown key 'colour'; expected one of modules, filters, source, batch_size, follow_registry");
+    expect(errorOf('modules: []\ncolour: red\n').message).toContain("unknown key 'colour'; expected one of modules, filters, source, batch_size, max_batch_wait, follow_registry");
     expect(errorOf('batch_size: 3\n').message).toContain("modules: required key 'modules' is missing");
     expect(errorOf('').message).toContain('the file is empty');
   });

@@ -16,7 +16,8 @@ import { readFilterConfig } from './read-filter-config.js';
 import { readModuleConfig } from './read-module-config.js';
 import { readSourceConfig } from './read-source-config.js';
 
-const TOP_KEYS = ['modules', 'filters', 'source', 'batch_size', 'follow_registry'];
+const TOP_KEYS = ['modules', 'filters', 'source', 'batch_size', 'max_batch_wait', 'follow_registry'];
+const DEFAULT_MAX_BATCH_WAIT_MS = 500;
 const DEFAULT_BATCH_SIZE = 1000;
 const DEFAULT_FOLLOW_MS = 5000;
 
@@ -46,6 +47,7 @@ export function parseBrokerConfig(text: string, file: string): BrokerConfig {
   const entries = reader.mapping(root, TOP_KEYS, ['modules']);
   const dir = dirname(resolve(file));
   const batchSize = entries.has('batch_size') ? reader.wholeNumber(entries.get('batch_size')!, 1, MAX_BATCH_SIZE) : DEFAULT_BATCH_SIZE;
+  const maxBatchWaitMs = entries.has('max_batch_wait') ? reader.duration(entries.get('max_batch_wait')!, true, { max: 3_600_000, why: 'alerts would wait that long for a batch' }) : DEFAULT_MAX_BATCH_WAIT_MS;
   const followRegistryMs = entries.has('follow_registry') ? reader.duration(entries.get('follow_registry')!, true) : DEFAULT_FOLLOW_MS;
   const modules = reader.list(entries.get('modules')!).map((m) => readModuleConfig(reader, m, dir, batchSize));
   const filterList = entries.get('filters');
@@ -58,6 +60,7 @@ export function parseBrokerConfig(text: string, file: string): BrokerConfig {
     modules: modules.map((m) => m.config),
     filters: filters.map((f) => f.config),
     batchSize,
+    maxBatchWaitMs,
     followRegistryMs,
   };
 }

@@ -78,7 +78,7 @@ export async function runBroker(options: BrokerRunOptions): Promise<BrokerSummar
     const modules = opened.modules;
     const levels = moduleLevels(config.modules);
     let delivered = Promise.resolve();
-    const batches = alertBatches(readAlerts(options.source), config.batchSize)[Symbol.asyncIterator]();
+    const batches = alertBatches(readAlerts(options.source), config.batchSize, config.maxBatchWaitMs)[Symbol.asyncIterator]();
     tally.markFlowing();
     try {
       for (;;) {
