@@ -3,10 +3,11 @@
  * run`: the real Rubin alerts of ../shared/data/rubin in Confluent wire format (schemas in a
  * stand-in registry over HTTP, and in a folder), stored with survey lsst, the exact ids and the
  * light curves of an independent decode (fastavro); the real ZTF alerts as container messages
- * at a given rate; and the command's failures as exit 1 with one line.
+ * at a given rate; simulated Rubin alerts published by `aviary simulate --to`; and the command's
+ * failures as exit 1 with one line.
  */
 import { readdirSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { toAlert } from '../../../src/broker/alert.js';
 import { openAlertStore } from '../../../src/broker/store/open-alert-store.js';
 import { brokerCommand } from '../../../src/cli/commands/broker-command.js';
 import { replayCommand } from '../../../src/cli/commands/replay-command.js';
+import { simulateCommand } from '../../../src/cli/commands/simulate-command.js';
 import { runInProcess } from '../../../src/cli/testing/run-in-process.js';
 import { dataPath, decodeIndependently } from '../broker/shared-data.js';
 import { LocalKafka } from '../../../src/broker/kafka/local-kafka.js';
@@ -89,6 +91,24 @@ describe('aviary replay', () => {
     expect(Number(seconds)).toBeGreaterThanOrEqual(0.9);
     const summary = await readInto(join(work, 'data-ztf'), 'ztf-replay');
     expect(summary.alertsRead).toBe(files.length * 2);
+  });
+
+  it('`aviary simulate --survey lsst --to` publishes simulated Rubin alerts in Confluent wire format, read back with their exact ids', { timeout: 180_000 }, async () => {
+    const labels = join(work, 'lsst-labels.jsonl');
+    const folder = join(work, 'lsst-schemas');
+    const sent = await runInProcess(simulateCommand, ['--survey', 'lsst', '--n', '120', '--seed', '5', '--to', `kafka://${kafka.bootstrap}/lsst-sim`, '--schema-registry', folder, '--labels', labels, '--rate', '400']);
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(sent.stdout).toMatch(/^sent 120 simulated Rubin alerts/);
+    const dataDir = join(work, 'data-lsst-sim');
+    expect(await readInto(dataDir, 'lsst-sim', folder)).toMatchObject({ alertsRead: 120, sourceDeadLetters: 0 });
+    const expected = (await readFile(labels, 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { diaSourceId: string }).diaSourceId);
+    expect(new Set(expected).size).toBe(120);
+    const store = await openAlertStore(`sqlite:///${join(dataDir, 'alerts.db')}`);
+    try {
+      for (const id of expected) expect((await store.getAlert(BigInt(id), 'lsst'))?.survey, id).toBe('lsst');
+    } finally {
+      await store.close();
+    }
   });
 
   it('fails with exit 1 and one line: no registry for Rubin, a bad rate, no Kafka there', { timeout: 120_000 }, async () => {
