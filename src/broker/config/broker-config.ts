@@ -32,6 +32,7 @@
  */
 
 import type { KafkaSecurity } from '../kafka/kafka-connection.js';
+import type { KafkaSourceAddress } from '../sources/kafka/kafka-uri.js';
 import type { ConfigPosition } from './config-reader.js';
 
 /** One model input column and the alert field (flat-dict name or dotted path) it is filled from. */
@@ -87,19 +88,12 @@ export interface FilterConfig {
   readonly schemaRegistry?: string;
 }
 
-/** The `source:` block: a Kafka stream (read-source-config.ts). */
-export interface KafkaSourceConfig {
-  readonly servers: readonly string[];
-  /** Empty when `pattern` chooses the topics. */
-  readonly topics: readonly string[];
-  readonly pattern?: string;
-  readonly group: string;
-  readonly start: 'earliest' | 'latest';
+/** The `source:` block: a Kafka stream (read-source-config.ts), and how its messages' schemas are found. */
+export interface KafkaSourceConfig extends KafkaSourceAddress {
   /** A registry URL or an absolute folder. */
   readonly schemaRegistry?: string;
   /** Absolute path of the writer schema of schemaless messages without one in their key. */
   readonly schemaFile?: string;
-  readonly security?: KafkaSecurity;
 }
 
 export interface BrokerConfig {
