@@ -14,6 +14,7 @@ import { Command } from 'commander';
 import { openAviary } from '../../app/open-aviary.js';
 import { consoleLogger } from '../../common/logger.js';
 import type { BrokerConfig } from '../../broker/config/broker-config.js';
+import { parseDuration } from '../../broker/config/parse-duration.js';
 import { loadBrokerConfig } from '../../broker/config/load-broker-config.js';
 import type { BrokerProgress } from '../../broker/pipeline/broker-run.js';
 import { formatSummary, progressLine } from '../../broker/pipeline/format-summary.js';
@@ -47,7 +48,7 @@ export function brokerCommand(): Command {
     .description('Score alert files with the modules of a broker config, store them, and write each filter\'s matches')
     .requiredOption('--config <file>', 'the broker config (YAML): modules, filters, batch_size, follow_registry')
     .option('--source <paths...>', "alert files, folders or globs (Avro, Parquet, JSON), or one Kafka stream: kafka://host:port/topic[,topic]?group=<id>&start=earliest|latest (default: the config's source: block)")
-    .option('--idle-timeout <seconds>', 'a Kafka stream: stop when no message has come for this long')
+    .option('--idle-timeout <time>', 'a Kafka stream: stop when no message has come for this long (30s, 2m, or seconds)')
     .option('--max-alerts <n>', 'a Kafka stream: stop after this many alerts (at the end of a message)')
     .option('--schema-registry <url-or-folder>', 'a Kafka stream in Confluent wire format: its schema registry, or a folder of schemas named <id>.avsc')
     .option('--alert-store-uri <uri>', 'alert store URI (default: sqlite:///<data dir>/alerts.db)')
@@ -124,7 +125,7 @@ function kafkaSource(opts: BrokerRunCliOptions, config: BrokerConfig, signal: Ab
   const address = fromConfig ?? parseKafkaUri(paths[0]!);
   const registry = opts.schemaRegistry ?? fromConfig?.schemaRegistry;
   const schemaText = fromConfig?.schemaFile ? readSchemaFile(fromConfig.schemaFile, config.file) : undefined;
-  const idleTimeoutMs = opts.idleTimeout === undefined ? undefined : positive(opts.idleTimeout, '--idle-timeout', 'seconds') * 1000;
+  const idleTimeoutMs = opts.idleTimeout === undefined ? undefined : duration(opts.idleTimeout, '--idle-timeout');
   const maxAlerts = opts.maxAlerts === undefined ? undefined : Math.floor(positive(opts.maxAlerts, '--max-alerts', 'alerts'));
   return new KafkaAlertSource(address, {
     ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
@@ -143,6 +144,12 @@ function readSchemaFile(file: string, configFile: string): string {
   } catch (err) {
     throw new Error(`${configFile}: source.schema ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not an Avro schema (JSON): ${(err as Error).message}`}`);
   }
+}
+
+function duration(text: string, option: string): number {
+  const ms = parseDuration(/^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : text);
+  if (ms === undefined || ms <= 0) throw new Error(`${option} ${text}: expected a duration above 0 such as 30s, 2m or a number of seconds`);
+  return ms;
 }
 
 function positive(text: string, option: string, unit: string): number {

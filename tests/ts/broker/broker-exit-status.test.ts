@@ -77,6 +77,21 @@ describe('aviary broker run: exit statuses', () => {
     expect(run).toMatchObject({ state: 'failed', alertsRead: 0, error: expect.stringContaining('is a file, not a folder') });
   }, 120_000);
 
+  it('refuses stream options that cannot be right, with one line each: a bad idle timeout, stream options over files, no source at all', async () => {
+    const cases: [string[], string][] = [
+      [['--source', 'kafka://127.0.0.1:1/t', '--idle-timeout', 'soon'], '--idle-timeout soon: expected a duration above 0 such as 30s'],
+      [['--source', dataPath('ztf/raw-2020'), '--idle-timeout', '30s'], '--idle-timeout: for a Kafka stream, but --source names files'],
+      [[], `--source: name alert files or a Kafka stream (kafka://host:port/topic), or give ${config} a source: block`],
+    ];
+    for (const [args, reason] of cases) {
+      const result = await aviary(['broker', 'run', '--config', config, '--data-dir', join(work, 'refused-data'), ...args]);
+      expect(result.code, args.join(' ')).toBe(1);
+      const errors = result.stderr.split('\n').filter((l) => l.startsWith('aviary:'));
+      expect(errors, result.stderr).toHaveLength(1);
+      expect(errors[0]).toContain(reason);
+    }
+  }, 120_000);
+
   it('fails with the reason, not a hang, for an output under /proc', async () => {
     const bad = join(work, 'proc.yaml');
     await writeFile(bad, brokerYaml('/proc/self/nope/x.avro'));

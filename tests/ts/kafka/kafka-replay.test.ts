@@ -44,7 +44,7 @@ const replay = (...args: string[]) => runInProcess(replayCommand, args);
 const broker = (...args: string[]) => runInProcess(brokerCommand, args);
 
 async function readInto(dataDir: string, topic: string, schemaRegistry?: string) {
-  const result = await broker('run', '--config', join(work, 'broker.yaml'), '--data-dir', dataDir, '--source', `kafka://${kafka.bootstrap}/${topic}?group=g`, '--idle-timeout', '6', '--json', ...(schemaRegistry ? ['--schema-registry', schemaRegistry] : []));
+  const result = await broker('run', '--config', join(work, 'broker.yaml'), '--data-dir', dataDir, '--source', `kafka://${kafka.bootstrap}/${topic}?group=g`, '--idle-timeout', '6s', '--json', ...(schemaRegistry ? ['--schema-registry', schemaRegistry] : []));
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as { alertsRead: number; sourceDeadLetters: number };
 }
