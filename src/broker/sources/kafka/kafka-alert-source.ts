@@ -59,6 +59,9 @@ export class KafkaAlertSource implements AlertSource {
   private readonly unacknowledged = new Map<string, Map<string, Unacknowledged>>();
   private readonly logger: Logger;
   private joins = 0;
+  private markJoined!: () => void;
+  /** Resolves at the first group join. */
+  private readonly joined = new Promise<void>((resolve) => (this.markJoined = resolve));
   private readonly progress = new PartitionProgress();
   private kafkaLatency?: HistogramMetric;
   private endsTimer?: NodeJS.Timeout;
@@ -82,6 +85,7 @@ export class KafkaAlertSource implements AlertSource {
     this.consumer = consumer;
     consumer.on('consumer:group:join', (event: { assignments?: readonly { topic: string; partitions: readonly number[] }[] }) => {
       this.joins++;
+      this.markJoined();
       const parts = (event.assignments ?? []).map((a) => `${a.topic} [${a.partitions.join(',')}]`).join(', ') || 'none';
       this.progress.assign(event.assignments ?? []);
       // A join after the first is a rebalance: what was read and not yet committed is read again (stored once).
@@ -247,7 +251,12 @@ export class KafkaAlertSource implements AlertSource {
   private async nextMessage(messages: AsyncIterator<Raw>): Promise<IteratorResult<Raw> | undefined> {
     const waits: Promise<undefined>[] = [];
     let timer: NodeJS.Timeout | undefined;
-    if (this.options.idleTimeoutMs !== undefined) waits.push(new Promise((resolve) => (timer = setTimeout(() => resolve(undefined), this.options.idleTimeoutMs))));
+    // Idle counts from the group's first join: joining (a cluster may hold a new group for seconds) is not a quiet stream.
+    let stopped = false;
+    if (this.options.idleTimeoutMs !== undefined) {
+      const idleMs = this.options.idleTimeoutMs;
+      waits.push(this.joined.then(() => new Promise<undefined>((resolve) => !stopped && (timer = setTimeout(() => resolve(undefined), idleMs)))));
+    }
     let onAbort: (() => void) | undefined;
     if (this.options.signal) waits.push(new Promise((resolve) => this.options.signal!.addEventListener('abort', (onAbort = () => resolve(undefined)), { once: true })));
     const next = messages.next();
@@ -255,6 +264,7 @@ export class KafkaAlertSource implements AlertSource {
     try {
       return await Promise.race([next, ...waits]);
     } finally {
+      stopped = true;
       clearTimeout(timer);
       if (onAbort) this.options.signal!.removeEventListener('abort', onAbort);
     }
