@@ -15,6 +15,7 @@ import { openAviary } from '../../app/open-aviary.js';
 import { consoleLogger } from '../../common/logger.js';
 import type { BrokerConfig } from '../../broker/config/broker-config.js';
 import { parseDuration } from '../../broker/config/parse-duration.js';
+import { clientOptions } from '../../broker/kafka/kafka-connection.js';
 import { loadBrokerConfig } from '../../broker/config/load-broker-config.js';
 import type { BrokerProgress } from '../../broker/pipeline/broker-run.js';
 import { formatSummary, progressLine } from '../../broker/pipeline/format-summary.js';
@@ -123,6 +124,8 @@ function kafkaSource(opts: BrokerRunCliOptions, config: BrokerConfig, signal: Ab
   if (paths.length > 1) throw new Error(`--source: a Kafka stream is read alone, not with other sources (${paths.join(' ')})`);
   const fromConfig = paths.length === 0 ? config.source : undefined;
   const address = fromConfig ?? parseKafkaUri(paths[0]!);
+  // A missing password variable or CA file is said now, before minutes of loading models.
+  clientOptions(address);
   const registry = opts.schemaRegistry ?? fromConfig?.schemaRegistry;
   const schemaText = fromConfig?.schemaFile ? readSchemaFile(fromConfig.schemaFile, config.file) : undefined;
   const idleTimeoutMs = opts.idleTimeout === undefined ? undefined : duration(opts.idleTimeout, '--idle-timeout');
