@@ -1,6 +1,6 @@
 /**
- * Raw survey alerts as the surveys' streams carry them on Kafka, for `aviary replay` and
- * `aviary simulate --to`:
+ * Alerts as the surveys' streams carry them on Kafka, for `aviary replay`, `aviary simulate --to`
+ * and the Kafka sink (its enriched alerts, bodies already encoded):
  *
  * - `container`: one Avro object container file a message (ZTF's public stream);
  * - `confluent`: byte 0, the writer schema's 4-byte id (registered in a registry or a folder),
@@ -40,7 +40,8 @@ export interface EncodedMessage {
 }
 
 interface SchemaFraming {
-  readonly type: avro.Type;
+  /** Made on first need: a body given already encoded needs none. */
+  type?: avro.Type;
   readonly keyText: Buffer;
   readonly header: Buffer;
   readonly sync: Buffer;
@@ -73,7 +74,7 @@ export class AlertMessageEncoder {
     if (format === 'json') return { key, value: Buffer.from(toExactJson(alert.payload)), objectId: alert.objectId };
     if (alert.schemaText === undefined) throw new Error(`format ${format} needs an Avro alert, but alert ${alert.objectId} was read without a writer schema (Parquet or JSON): use --format json`);
     const framing = this.framingOf(alert.schemaText);
-    const body = alert.body ?? framing.type.toBuffer(alert.payload);
+    const body = alert.body ?? (framing.type ??= alertTypeFor(alert.schemaText).type).toBuffer(alert.payload);
     switch (format) {
       case 'container':
         return { key, value: Buffer.concat([framing.header, containerBlock([body], 'null', framing.sync)]), objectId: alert.objectId };
@@ -88,18 +89,21 @@ export class AlertMessageEncoder {
     let framing = this.schemas.get(schemaText);
     if (!framing) {
       const sync = randomBytes(16);
-      framing = { type: alertTypeFor(schemaText).type, keyText: Buffer.from(schemaText), header: containerHeader(schemaText, 'null', sync), sync };
+      framing = { keyText: Buffer.from(schemaText), header: containerHeader(schemaText, 'null', sync), sync };
       this.schemas.set(schemaText, framing);
     }
     return framing;
   }
 
   private prefixOf(schemaText: string, framing: SchemaFraming): Promise<Buffer> {
-    if (!this.registration) throw new Error('Rubin alerts go out in Confluent wire format, which needs a schema registry: give --schema-registry <url or folder>, or choose --format container');
-    framing.prefix ??= this.registration.idOf(`${this.topic}-value`, schemaText).then((id) => {
+    const registration = this.registration;
+    if (!registration) throw new Error('Rubin alerts go out in Confluent wire format, which needs a schema registry: give --schema-registry <url or folder>, or choose --format container');
+    framing.prefix ??= registration.idOf(`${this.topic}-value`, schemaText).then((id) => {
       const prefix = Buffer.alloc(5);
       prefix.writeUInt32BE(id, 1);
       return prefix;
+    }, (err: Error) => {
+      throw new Error(`cannot register the schema of topic ${this.topic} in the ${registration.description}: ${err.message}`);
     });
     return framing.prefix;
   }
