@@ -6,7 +6,7 @@
  */
 import { Command, Option } from 'commander';
 import { parseDuration } from '../broker/config/parse-duration.js';
-import { AlertMessageEncoder, PUBLISH_FORMATS, type OutgoingAlert, type PublishFormat } from '../broker/publish/alert-message-encoder.js';
+import { AlertMessageEncoder, PUBLISH_FORMATS, type OutgoingAlert, type PublishFormat } from '../broker/kafka/alert-message-encoder.js';
 import { KafkaPublisher, type PublishProgress } from '../broker/publish/kafka-publisher.js';
 import { parseKafkaSinkUri } from '../broker/sinks/kafka/kafka-sink-address.js';
 

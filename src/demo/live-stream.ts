@@ -6,7 +6,7 @@
  * ends 10 s after the last alert (its idle timeout); then Kafka is stopped.
  */
 import { LocalKafka } from '../broker/kafka/local-kafka.js';
-import { AlertMessageEncoder, type OutgoingAlert } from '../broker/publish/alert-message-encoder.js';
+import { AlertMessageEncoder, type OutgoingAlert } from '../broker/kafka/alert-message-encoder.js';
 import { KafkaPublisher, type PublishProgress } from '../broker/publish/kafka-publisher.js';
 import { alertSchemaText, simulateAlerts } from '../broker/simulate/simulate-alerts.js';
 import { KafkaAlertSource } from '../broker/sources/kafka/kafka-alert-source.js';

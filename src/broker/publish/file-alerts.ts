@@ -7,7 +7,7 @@
 import { toAlert } from '../alert.js';
 import { describeOrigin } from '../sources/alert-source.js';
 import { openAlertSource } from '../sources/open-alert-source.js';
-import type { OutgoingAlert } from './alert-message-encoder.js';
+import type { OutgoingAlert } from '../kafka/alert-message-encoder.js';
 
 export interface Skipped {
   count: number;

@@ -10,7 +10,7 @@ import type { KafkaSecurity } from '../kafka/kafka-connection.js';
 import { kafkaErrorReason } from '../kafka/kafka-error-reason.js';
 import { openProducer, type KafkaProducer } from '../kafka/open-producer.js';
 import type { KafkaSinkAddress } from '../sinks/kafka/kafka-sink-address.js';
-import type { AlertMessageEncoder, OutgoingAlert } from './alert-message-encoder.js';
+import type { AlertMessageEncoder, OutgoingAlert } from '../kafka/alert-message-encoder.js';
 
 export interface PublishOptions {
   readonly ratePerSecond?: number;

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { AVRO_WRITE_CODECS, type AvroWriteCodec } from '../../broker/simulate/avro-container-writer.js';
 import { parseClassMix } from '../../broker/simulate/class-mix.js';
-import type { OutgoingAlert } from '../../broker/publish/alert-message-encoder.js';
+import type { OutgoingAlert } from '../../broker/kafka/alert-message-encoder.js';
 import { alertSchemaText, labelOf, simulateAlerts, SIMULATED_SURVEYS, type SimulateAlertsOptions, type SimulatedSurvey } from '../../broker/simulate/simulate-alerts.js';
 import { LSST_HISTORY_DAYS } from '../../broker/simulate/simulate-lsst-alerts.js';
 import { DEFAULT_ALERTS_PER_OBJECT } from '../../broker/simulate/simulation-options.js';

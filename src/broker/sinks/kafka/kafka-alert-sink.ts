@@ -9,7 +9,7 @@
  * - `confluent`: byte 0, the schema's 4-byte id, the body (Rubin's stream), the schema
  *   registered in a registry or a folder (schema-registration.ts).
  *
- * The framing is the publisher's (publish/alert-message-encoder.ts).
+ * The framing is shared with `aviary replay` and `simulate --to` (kafka/alert-message-encoder.ts).
  *
  * Messages of one object go to one partition (open-producer.ts), so that an object's alerts stay
  * in order; the objectId is the key of `container` and `confluent` messages. A write resolves
@@ -21,7 +21,7 @@ import { describeConnection, type KafkaSecurity } from '../../kafka/kafka-connec
 import { openProducer, type KafkaProducer } from '../../kafka/open-producer.js';
 import { kafkaErrorReason } from '../../kafka/kafka-error-reason.js';
 import type { AlertSink } from '../alert-sink.js';
-import { AlertMessageEncoder } from '../../publish/alert-message-encoder.js';
+import { AlertMessageEncoder } from '../../kafka/alert-message-encoder.js';
 import { EnrichedAvroTypes } from '../avro/enriched-avro-types.js';
 import { parseKafkaSinkUri, type KafkaSinkAddress } from './kafka-sink-address.js';
 
