@@ -11,7 +11,7 @@
  *
  * The candidates are installed once, at pinned versions, into
  * ${AVIARY_CACHE_DIR:-~/.cache/aviary}/bench-kafka-clients/, so that both load the same way
- * (the broker's own @platformatic/kafka is the same version). A full run writes
+ * (the broker's own @platformatic/kafka is the same version). A full run writes its section of
  * bench/kafka/results.md. --smoke (a check that it still runs, not a measurement): 200 messages,
  * one round, results.md left alone.
  */
@@ -24,6 +24,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LocalKafka } from '../../src/broker/kafka/local-kafka.js';
 import { describeMachine, machineLine } from '../common/machine.js';
+import { writeResultsSection } from '../common/results-section.js';
 import { consoleTable, markdownTable } from '../common/tables.js';
 
 const here = import.meta.dirname;
@@ -229,7 +230,8 @@ async function main(): Promise<void> {
     markdownTable(rows),
     '',
   ].join('\n');
-  writeFileSync(join(here, 'results.md'), text);
+  // results.md also holds pipeline.ts's section, kept as it is.
+  writeResultsSection(join(here, 'results.md'), '# Kafka clients', text);
   console.log(`written to ${join(here, 'results.md')}`);
 }
 

@@ -68,6 +68,25 @@ describe('bench --smoke', () => {
     expect(out).toMatch(/^client \(medians\)\s+produce msgs\/s\s+produce MB\/s/m);
   });
 
+  it('bench/kafka/pipeline.ts: the broker on Kafka beside files, one process beside two, at steady rates', { timeout: TIMEOUT_MS }, async () => {
+    const out = await smoke('bench/kafka/pipeline.ts');
+    expectRows(out, [
+      '200 simulated ZTF alerts',
+      'median of 1 round(s)',
+      'alerts/s, first to last batch stored',
+      'every run stored the same 200 alert ids',
+      'median of 1 round(s)',
+      'run ',
+      'latency Kafka timestamp -> stored p50, s',
+      'kept up',
+      'one ONNX module, simulated ZTF alerts',
+      'highest rate sustained',
+      'smoke run',
+    ]);
+    expect(out).toMatch(/^median of 1 round\(s\)\s+files\s+Kafka, 6 partitions\s+Kafka \/ files$/m);
+    expect(out).toMatch(/^median of 1 round\(s\)\s+one process\s+two processes\s+two \/ one$/m);
+  });
+
   it('bench/runtime/run.ts: the worker (in the model sandbox) beside plain Python and ONNX, every phase', { timeout: TIMEOUT_MS }, async () => {
     const out = await smoke('bench/runtime/run.ts');
     expect(out).toMatch(/^\(b\) Aviary worker: model sandbox: (on|OFF)/m);
