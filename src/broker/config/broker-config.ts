@@ -104,7 +104,7 @@ export interface BrokerConfig {
   readonly modules: readonly ModuleConfig[];
   readonly filters: readonly FilterConfig[];
   readonly batchSize: number;
-  /** A batch goes once its first alert has waited this long, full or not (a slow live stream); 0: only full batches. */
+  /** On a live stream, a batch goes once its first alert has waited this long, full or not; 0: only full batches. Files always fill batches. */
   readonly maxBatchWaitMs?: number;
   /** 0: never. */
   readonly followRegistryMs: number;

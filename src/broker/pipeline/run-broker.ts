@@ -78,7 +78,8 @@ export async function runBroker(options: BrokerRunOptions): Promise<BrokerSummar
     const modules = opened.modules;
     const levels = moduleLevels(config.modules);
     let delivered = Promise.resolve();
-    const batches = alertBatches(readAlerts(options.source), config.batchSize, config.maxBatchWaitMs)[Symbol.asyncIterator]();
+    // Only a live stream cuts a batch short: files keep whole batches, the same in every run.
+    const batches = alertBatches(readAlerts(options.source), config.batchSize, options.source.live ? config.maxBatchWaitMs : undefined)[Symbol.asyncIterator]();
     tally.markFlowing();
     try {
       for (;;) {

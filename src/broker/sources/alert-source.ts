@@ -63,6 +63,12 @@ export interface AlertSource extends AsyncIterable<AlertSourceItem> {
    * offset per partition). Names start with `aviary_source_`; no label may carry a credential.
    */
   registerMetrics?(registry: MetricsRegistry): void;
+  /**
+   * Alerts arrive over time (a live stream): a batch then goes after `max_batch_wait` even if not
+   * full. Files fill whole batches, so their batches (and a model's floating-point sums over
+   * them) are the same run after run.
+   */
+  readonly live?: boolean;
   /** A stream's partitions, lag and latency, for the run's status; read every few seconds and at the end. */
   status?(): StreamStatus | undefined;
   /** Frees what the source holds once the run is over (a Kafka consumer leaves its group). */

@@ -59,6 +59,7 @@ const ENDS_EVERY_MS = 2000;
 
 export class KafkaAlertSource implements AlertSource {
   readonly description: string;
+  readonly live = true;
   private consumer?: Consumer<Buffer, Buffer, Buffer, Buffer>;
   private stream?: { close(): Promise<void> };
   /** Per "topic/partition", the messages read and not yet committed, by offset (in read order). */
