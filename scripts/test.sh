@@ -38,6 +38,7 @@ banner "TypeScript tests: vitest"
 bash scripts/browser.sh # Debian's Chromium for the browser tests (tests/ts/ui), installed once
 bash scripts/sandbox-setup.sh # bwrap and the aviary-sandbox user the model sandbox needs, installed once
 bash scripts/kafka-setup.sh >/dev/null # Apache Kafka's jars for the tests' real Kafka, fetched once (needs Java and Maven)
+bash scripts/postgres-setup.sh >/dev/null # Debian's PostgreSQL for the tests' real PostgreSQL (tests/ts/postgres/), installed once
 npx vitest run --reporter=default --reporter=json --outputFile.json="$out/vitest.json" 2>&1 |
   tee "$out/vitest.log"
 rc=${PIPESTATUS[0]}
