@@ -3,6 +3,7 @@
  * create nor lock `alerts.db`. Every call waits for the one opening; close() closes it if opened.
  */
 import { existsSync } from 'node:fs';
+import { redactUri } from '../../store/sql/database-uri.js';
 import { sqlitePathOf } from '../../store/sql/open-database.js';
 import type { AlertStore, BrokerRunStatus } from './alert-store.js';
 import { openAlertStore } from './open-alert-store.js';
@@ -16,7 +17,7 @@ export class LazyAlertStore implements AlertStore {
   ) {}
 
   get description(): string {
-    return `alerts at ${this.uri}`;
+    return `alerts at ${redactUri(this.uri)}`;
   }
 
   private store(): Promise<AlertStore> {

@@ -75,6 +75,7 @@ export function histogramsOfScores(scores: Iterable<ScoredOutputs>, options: Sco
     });
 }
 
-function compareText(a: string, b: string): number {
+/** Names in code-unit order, as histograms are listed. */
+export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -2,19 +2,19 @@
  * The alert store on SQLite (`<data dir>/alerts.db`), on better-sqlite3 directly: prepared
  * statements, one transaction per written batch, every integer read as a BigInt. Payloads are
  * encoded before the transaction opens (see sqlite/payload-codec.ts), so the write lock is
- * held only for the inserts. Search filters run in JavaScript on the record the broker's
- * filters saw, over rows streamed in (survey, alert id) order.
+ * held only for the inserts. Searches page by keyset (keyset-search.ts).
  */
 import { serialize } from 'node:v8';
 import type { Cutout, Cutouts, Survey } from '../alert.js';
 import type { EnrichedAlert, ModuleDeadLetter } from '../enriched-alert.js';
 import type { DeadLetter } from '../sources/alert-source.js';
 import type { AlertPage, AlertStore, BrokerRunStatus, ScoreHistogram, ScoreHistogramOptions, SearchOptions, StoredAlert, StoredDeadLetter, WriteResult } from './alert-store.js';
-import { decodeCursor, encodeCursor, MAX_ROWS_SCANNED, pageSize, type PageCursor } from './alert-page-cursor.js';
+import { pageSize, type PageCursor } from './alert-page-cursor.js';
+import { BEFORE_EVERY_ID, searchByKeyset } from './keyset-search.js';
 import { liveRunStatuses } from './live-run-status.js';
+import { toStoredDeadLetter, type DeadLetterRow } from './stored-dead-letter.js';
 import { histogramsOfScores } from './score-histograms.js';
-import { storedFilterRecord } from './stored-alert-to-alert.js';
-import { toStoredAlert, toStoredDeadLetter, type AlertRow, type DeadLetterRow, type ScoreRow } from './sqlite/alert-rows.js';
+import { toStoredAlert, type AlertRow, type ScoreRow } from './sqlite/alert-rows.js';
 import { alertWriteRows, moduleDeadLetterRows, runStatusRow, sourceDeadLetterRows, writeAlertRows, writeOtherRows, type OtherWrite } from './sqlite/alert-store-writes.js';
 import { AlertWriterThread } from './sqlite/alert-writer-thread.js';
 import { encodePayload } from './sqlite/payload-codec.js';
@@ -22,9 +22,6 @@ import { scanScoreOutputs } from './sqlite/score-outputs-scan.js';
 import { SqliteAlertStatements } from './sqlite/sqlite-alert-statements.js';
 import { openAlertDatabase, type SqliteConnection } from './sqlite/sqlite-connection.js';
 
-/** Rows read per query while a search scans. */
-const SCAN_CHUNK = 200;
-const BEFORE_EVERY_ID: PageCursor = { survey: '' as Survey, alertId: -(2n ** 63n) };
 
 export interface SqliteAlertStoreOptions {
   /** Encode and insert alerts on a worker thread, off the main thread (file stores only). */
@@ -87,25 +84,10 @@ export class SqliteAlertStore implements AlertStore {
   }
 
   async searchAlerts(options: SearchOptions = {}): Promise<AlertPage> {
-    const limit = pageSize(options.limit);
-    let cursor = options.after === undefined ? BEFORE_EVERY_ID : decodeCursor(options.after);
-    const found: StoredAlert[] = [];
-    let scanned = 0;
-    for (;;) {
-      const chunk = Math.min(options.filter ? SCAN_CHUNK : limit - found.length, MAX_ROWS_SCANNED - scanned);
-      const rows = this.rowsAfter(cursor, options.survey, chunk + 1); // one more than read: tells whether more follow
-      let read = 0;
-      for (const row of rows.slice(0, chunk)) {
-        read++;
-        cursor = { survey: row.survey as Survey, alertId: row.alert_id };
-        const stored = this.withScores(row);
-        if (!options.filter || options.filter.matches(storedFilterRecord(stored))) found.push(stored);
-        if (found.length === limit) break;
-      }
-      scanned += read;
-      if (rows.length <= read) return { alerts: found };
-      if (found.length === limit || scanned >= MAX_ROWS_SCANNED) return { alerts: found, next: encodeCursor(cursor) };
-    }
+    return searchByKeyset<AlertRow>(
+      { rowsAfter: (cursor, survey, count) => this.rowsAfter(cursor, survey, count), keyOf: (row) => ({ survey: row.survey as Survey, alertId: row.alert_id }), toStored: (row) => this.withScores(row) },
+      options,
+    );
   }
 
   async cutouts(alertId: bigint, survey?: Survey): Promise<Cutouts> {

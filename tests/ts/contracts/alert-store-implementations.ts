@@ -1,6 +1,8 @@
 /**
  * Every implementation of the AlertStore interface, for its contract suite: each entry gives a
  * fresh, empty store and, when the data outlives the handle, the URI a second handle opens.
+ * PostgreSQL runs as one local cluster per test file, started at its first use (a fresh
+ * database per store); the suite stops it with stopAlertStorePostgres.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,6 +10,7 @@ import { join } from 'node:path';
 import type { AlertStore } from '../../../src/broker/store/alert-store.js';
 import { MemoryAlertStore } from '../../../src/broker/store/memory-alert-store.js';
 import { openAlertStore } from '../../../src/broker/store/open-alert-store.js';
+import { LocalPostgres } from '../postgres/local-postgres.js';
 
 export interface AlertStoreFixture {
   readonly store: AlertStore;
@@ -34,6 +37,20 @@ async function sqliteFile(writerThread: boolean): Promise<AlertStoreFixture> {
   };
 }
 
+let postgres: Promise<LocalPostgres> | undefined;
+
+export async function stopAlertStorePostgres(): Promise<void> {
+  const started = postgres;
+  postgres = undefined;
+  await (await started)?.stop();
+}
+
+async function postgresDatabase(): Promise<AlertStoreFixture> {
+  const sharedUri = await (await (postgres ??= LocalPostgres.start())).createDatabase();
+  const store = await openAlertStore(sharedUri);
+  return { store, sharedUri, dispose: () => store.close() };
+}
+
 export const ALERT_STORE_IMPLEMENTATIONS: AlertStoreImplementation[] = [
   {
     name: 'memory',
@@ -51,4 +68,5 @@ export const ALERT_STORE_IMPLEMENTATIONS: AlertStoreImplementation[] = [
   },
   { name: 'sqlite file', create: () => sqliteFile(false) },
   { name: 'sqlite file, writer thread', create: () => sqliteFile(true) },
+  { name: 'postgresql', create: postgresDatabase },
 ];

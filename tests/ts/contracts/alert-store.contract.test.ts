@@ -5,7 +5,7 @@
  * broker's record, cutouts byte for byte, dead letters, run statuses and score histograms.
  */
 import { hostname } from 'node:os';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/broker/alert.js';
 import type { EnrichedAlert, ModuleScores } from '../../../src/broker/enriched-alert.js';
 import type { AlertFilter, FilterRecord } from '../../../src/broker/filters/alert-filter.js';
@@ -14,7 +14,7 @@ import { openAlertStore } from '../../../src/broker/store/open-alert-store.js';
 import { storedAlertToAlert } from '../../../src/broker/store/stored-alert-to-alert.js';
 import { positionIn } from '../../../src/broker/store/stored-dead-letter.js';
 import { enrich, madeUpScore, madeUpScores, rubinAlerts, ztfAlerts } from '../broker/alerts-real-alerts.js';
-import { ALERT_STORE_IMPLEMENTATIONS, type AlertStoreFixture } from './alert-store-implementations.js';
+import { ALERT_STORE_IMPLEMENTATIONS, stopAlertStorePostgres, type AlertStoreFixture } from './alert-store-implementations.js';
 
 let ztf: Alert[];
 let rubin: Alert[];
@@ -24,6 +24,7 @@ beforeAll(async () => {
   rubin = await rubinAlerts();
   all = [...ztf, ...rubin];
 });
+afterAll(stopAlertStorePostgres);
 
 const key = (a: { survey: string; alertId: bigint }) => `${a.survey}:${a.alertId}`;
 const sortedKeys = (alerts: readonly { survey: string; alertId: bigint }[]) =>
@@ -97,6 +98,13 @@ describe.each(ALERT_STORE_IMPLEMENTATIONS)('AlertStore contract: $name', (implem
     const noScores = await store.writeAlerts([{ alert: ztf[6]!, scores: [] }]);
     expect(noScores).toEqual({ inserted: 0, updated: 1, refused: 0 });
     expect((await store.getAlert(ztf[6]!.alertId))!.scores).toEqual(replayedSix!.scores);
+  });
+
+  it('counts an alert given twice in one batch as inserted then updated, the later copy kept', async () => {
+    const [a, b] = [ztf[0]!, ztf[1]!];
+    expect(await store.writeAlerts([...enrich([a, b]), ...enrich([a], '5')])).toEqual({ inserted: 2, updated: 1, refused: 0 });
+    expect(await store.countAlerts()).toBe(2);
+    expect((await store.getAlert(a.alertId))!.scores.map((s) => [s.module, s.version])).toEqual([['snia', '5'], ['kind', null]]);
   });
 
   it("keeps other modules' scores, versions and times when another config's modules score the alert", async () => {
@@ -341,8 +349,9 @@ describe.each(ALERT_STORE_IMPLEMENTATIONS)('AlertStore contract: $name', (implem
 });
 
 describe('openAlertStore', () => {
-  it('names what it supports', async () => {
-    await expect(openAlertStore('postgresql://db/alerts')).rejects.toThrow(/PostgreSQL is not supported yet/);
-    await expect(openAlertStore('mysql://db')).rejects.toThrow(/expected sqlite:\/\/\/<path>/);
+  it('names what it supports, never showing a password', async () => {
+    const refused = openAlertStore('mysql://user:secret@db/alerts');
+    await expect(refused).rejects.toThrow(/expected sqlite:\/\/\/<path> .* or postgresql:\/\//);
+    await expect(refused).rejects.toThrow("'mysql://user:***@db/alerts'");
   });
 });
