@@ -1,12 +1,15 @@
 /**
  * The registered models the registry is measured on: the same deterministic data for both
- * servers, written either through a server's REST API or straight into its SQLite tables with
- * the rows that API stores. Every version's source is an `mlflow-artifacts:/` location under the
+ * servers, written either through a server's REST API or straight into its SQLite or PostgreSQL
+ * tables with the rows that API stores. Every version's source is an `mlflow-artifacts:/` location under the
  * artifact root of one run, given as `run_id`: MLflow accepts such a source only with a run
  * whose artifact root holds it.
  */
 import Sqlite from 'better-sqlite3';
+import type { Kind } from './both.js';
 import type { ApiClient, KeyValue } from './client.js';
+import { PostgresRowWriter } from './postgres-rows.js';
+import { sqliteRowWriter, type Cell, type TableRow } from './table-rows.js';
 
 export const ALIAS = 'champion';
 const VERSIONS = 3;
@@ -57,65 +60,109 @@ export async function seedModelsViaApi(client: ApiClient, run: SourceRun, from: 
   return (performance.now() - t0) / 1000;
 }
 
-/** Writes one model with its versions, tags and alias into a server's own tables. */
-export type ModelWriter = (m: SeedModel, run: SourceRun, now: number) => void;
-
-/** MLflow's tables, with the values its SqlAlchemyStore stores for the calls above through its REST API. */
-export function mlflowModelWriter(db: Sqlite.Database): ModelWriter {
-  const model = db.prepare("INSERT INTO registered_models (name, creation_time, last_updated_time, description, workspace) VALUES (?, ?, ?, '', 'default')");
-  const modelTag = db.prepare("INSERT INTO registered_model_tags (key, value, name, workspace) VALUES (?, ?, ?, 'default')");
-  const version = db.prepare(`INSERT INTO model_versions (name, version, creation_time, last_updated_time, description, user_id, current_stage,
-      source, run_id, status, status_message, run_link, storage_location, workspace)
-    VALUES (?, ?, ?, ?, '', NULL, 'None', ?, ?, 'READY', NULL, '', ?, 'default')`);
-  const versionTag = db.prepare("INSERT INTO model_version_tags (key, value, name, version, workspace) VALUES (?, ?, ?, ?, 'default')");
-  const alias = db.prepare("INSERT INTO registered_model_aliases (alias, version, name, workspace) VALUES (?, ?, ?, 'default')");
-  return (m, run, now) => {
-    model.run(m.name, now, now);
-    for (const t of m.tags) modelTag.run(t.key, t.value, m.name);
-    for (const v of m.versions) {
-      const source = sourceOf(run, m.name, v.version);
-      version.run(m.name, v.version, now, now, source, run.runId, source);
-      for (const t of v.tags) versionTag.run(t.key, t.value, m.name, v.version);
-    }
-    alias.run(ALIAS, m.champion, m.name);
-  };
+/**
+ * A server's registry tables for one model: its registered_models row, then the rows that
+ * reference it by `key`. MLflow's rows name the model; Aviary's carry the id its row was numbered,
+ * read back (MODEL_IDS) once the models are in.
+ */
+export interface ModelTables {
+  model(m: SeedModel, now: number): TableRow;
+  dependents(m: SeedModel, key: Cell, run: SourceRun, now: number): TableRow[];
+  numbered: boolean;
 }
 
+const MODEL_IDS = 'SELECT registered_model_id AS id, name FROM registered_models';
+
+/** MLflow's tables, with the values its SqlAlchemyStore stores for the calls above through its REST API. */
+export const MLFLOW_MODEL_TABLES: ModelTables = {
+  numbered: false,
+  model: (m, now) => ({ table: 'registered_models', values: { name: m.name, creation_time: now, last_updated_time: now, description: '', workspace: 'default' } }),
+  dependents: (m, name, run, now) => {
+    const workspace = 'default';
+    return [
+      ...m.tags.map((t): TableRow => ({ table: 'registered_model_tags', values: { key: t.key, value: t.value, name, workspace } })),
+      ...m.versions.map((v): TableRow => {
+        const source = sourceOf(run, m.name, v.version);
+        return {
+          table: 'model_versions',
+          values: {
+            name, version: v.version, creation_time: now, last_updated_time: now, description: '', user_id: null, current_stage: 'None', source,
+            run_id: run.runId, status: 'READY', status_message: null, run_link: '', storage_location: source, workspace,
+          },
+        };
+      }),
+      ...m.versions.flatMap((v) => v.tags.map((t): TableRow => ({ table: 'model_version_tags', values: { key: t.key, value: t.value, name, version: v.version, workspace } }))),
+      { table: 'registered_model_aliases', values: { alias: ALIAS, version: m.champion, name, workspace } },
+    ];
+  },
+};
+
 /** Aviary's tables (src/store/sql/migrations/0002-registry.ts), as its create, create-version and alias calls fill them. */
-export function aviaryModelWriter(db: Sqlite.Database, userId: string): ModelWriter {
-  const model = db.prepare(`INSERT INTO registered_models (name, creation_timestamp, last_updated_timestamp, description, user_id, last_version)
-    VALUES (?, ?, ?, NULL, ?, ?)`);
-  const modelTag = db.prepare('INSERT INTO registered_model_tags (registered_model_id, key, value) VALUES (?, ?, ?)');
-  const version = db.prepare(`INSERT INTO model_versions (registered_model_id, version, creation_timestamp, last_updated_timestamp, user_id,
-      current_stage, description, source, storage_location, run_id, run_link, model_id, status, status_message)
-    VALUES (?, ?, ?, ?, ?, 'None', NULL, ?, ?, ?, NULL, NULL, 'READY', NULL)`);
-  const versionTag = db.prepare('INSERT INTO model_version_tags (registered_model_id, version, key, value) VALUES (?, ?, ?, ?)');
-  const alias = db.prepare('INSERT INTO registered_model_aliases (registered_model_id, alias, version) VALUES (?, ?, ?)');
-  return (m, run, now) => {
-    const id = model.run(m.name, now, now, userId, m.versions.length).lastInsertRowid;
-    for (const t of m.tags) modelTag.run(id, t.key, t.value);
-    for (const v of m.versions) {
+export const AVIARY_MODEL_TABLES: ModelTables = {
+  numbered: true,
+  model: (m, now) => ({
+    table: 'registered_models',
+    values: { name: m.name, creation_timestamp: now, last_updated_timestamp: now, description: null, user_id: 'bench', last_version: m.versions.length },
+  }),
+  dependents: (m, id, run, now) => [
+    ...m.tags.map((t): TableRow => ({ table: 'registered_model_tags', values: { registered_model_id: id, key: t.key, value: t.value } })),
+    ...m.versions.map((v): TableRow => {
       const source = sourceOf(run, m.name, v.version);
-      version.run(id, v.version, now, now, userId, source, source, run.runId);
-      for (const t of v.tags) versionTag.run(id, v.version, t.key, t.value);
-    }
-    alias.run(id, ALIAS, m.champion);
-  };
+      return {
+        table: 'model_versions',
+        values: {
+          registered_model_id: id, version: v.version, creation_timestamp: now, last_updated_timestamp: now, user_id: 'bench', current_stage: 'None',
+          description: null, source, storage_location: source, run_id: run.runId, run_link: null, model_id: null, status: 'READY', status_message: null,
+        },
+      };
+    }),
+    ...m.versions.flatMap((v) => v.tags.map((t): TableRow => ({ table: 'model_version_tags', values: { registered_model_id: id, version: v.version, key: t.key, value: t.value } }))),
+    { table: 'registered_model_aliases', values: { registered_model_id: id, alias: ALIAS, version: m.champion } },
+  ],
+};
+
+export const MODEL_TABLES: Record<Kind, ModelTables> = { aviary: AVIARY_MODEL_TABLES, mlflow: MLFLOW_MODEL_TABLES };
+
+/** Models `from` to `to - 1` with the key each one's dependents name it by, once `ids` (MODEL_IDS' rows) are read. */
+function keyedModels(tables: ModelTables, from: number, to: number, ids: () => { id: number; name: string }[]): { m: SeedModel; key: Cell }[] {
+  const models = Array.from({ length: to - from }, (_, i) => seedModel(from + i));
+  if (!tables.numbered) return models.map((m) => ({ m, key: m.name }));
+  const idOf = new Map(ids().map((r) => [r.name, Number(r.id)]));
+  return models.map((m) => ({ m, key: idOf.get(m.name)! }));
 }
 
 /** Models `from` to `to - 1` straight into a server's SQLite database, in one transaction, while it runs. Returns seconds. */
-export function seedModelsSqlite(dbPath: string, writerOf: (db: Sqlite.Database) => ModelWriter, run: SourceRun, from: number, to: number): number {
+export function seedModelsSqlite(dbPath: string, tables: ModelTables, run: SourceRun, from: number, to: number): number {
   const t0 = performance.now();
   const db = new Sqlite(dbPath);
   db.pragma('busy_timeout = 30000');
   try {
-    const write = writerOf(db);
+    const write = sqliteRowWriter(db);
     const now = Date.now();
     db.transaction(() => {
-      for (let i = from; i < to; i++) write(seedModel(i), run, now);
+      for (let i = from; i < to; i++) write(tables.model(seedModel(i), now));
+      const models = keyedModels(tables, from, to, () => db.prepare(MODEL_IDS).all() as { id: number; name: string }[]);
+      for (const { m, key } of models) tables.dependents(m, key, run, now).forEach(write);
     })();
   } finally {
     db.close();
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+/** Models `from` to `to - 1` straight into a server's PostgreSQL database (`uri`), in one transaction, while it runs. Returns seconds. */
+export async function seedModelsPostgres(uri: string, tables: ModelTables, run: SourceRun, from: number, to: number): Promise<number> {
+  const t0 = performance.now();
+  const db = await PostgresRowWriter.open(uri);
+  try {
+    const now = Date.now();
+    await db.write(Array.from({ length: to - from }, (_, i) => tables.model(seedModel(from + i), now)));
+    const ids = tables.numbered ? await db.query<{ id: number; name: string }>(MODEL_IDS) : [];
+    const models = keyedModels(tables, from, to, () => ids);
+    await db.write(models.flatMap(({ m, key }) => tables.dependents(m, key, run, now)));
+    await db.commit();
+  } finally {
+    await db.close();
   }
   return (performance.now() - t0) / 1000;
 }

@@ -4,12 +4,11 @@
  * get_model_version_by_alias (what resolving `models:/name@champion` costs).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type Sqlite from 'better-sqlite3';
 import { KINDS, onBoth, type Kind } from './both.js';
 import type { ApiClient } from './client.js';
 import type { Latency } from './load.js';
 import { aliasLatency, searchModels, type AliasResult, type ModelSearchResult } from './registry-load.js';
-import { ALIAS, aviaryModelWriter, mlflowModelWriter, seedModelsSqlite, seedModelsViaApi, type ModelWriter, type SourceRun } from './registry-seed.js';
+import { ALIAS, seedModelsViaApi, type SourceRun } from './registry-seed.js';
 
 /** Each is sent as GET registered-models/search with these query parameters, in the default order (name). */
 export const MODEL_SEARCHES: readonly { label: string; query: Record<string, string | number> }[] = [
@@ -48,10 +47,6 @@ export interface RegistryResults {
   rssAfterMb: number;
 }
 
-const writers: Record<Kind, (db: Sqlite.Database) => ModelWriter> = {
-  aviary: (db) => aviaryModelWriter(db, 'bench'),
-  mlflow: mlflowModelWriter,
-};
 const TABLES: Record<Kind, string> = {
   aviary: 'registered_models, registered_model_tags, model_versions, model_version_tags, registered_model_aliases',
   mlflow: 'registered_models, registered_model_tags, model_versions, model_version_tags, registered_model_aliases, with the values its REST API stores',
@@ -59,11 +54,13 @@ const TABLES: Record<Kind, string> = {
 
 export interface RegistryServer {
   client: ApiClient;
-  database: string;
+  /** Models `from` to `to - 1` straight into the server's database. Returns seconds. */
+  seedInDatabase(run: SourceRun, from: number, to: number): Promise<number>;
   rss(): { mb: number };
 }
 
-export async function registryPhase(servers: Record<Kind, RegistryServer>, s: RegistrySettings): Promise<Record<Kind, RegistryResults>> {
+/** `database` names the servers' database in the report: SQLite, PostgreSQL. */
+export async function registryPhase(servers: Record<Kind, RegistryServer>, s: RegistrySettings, database: string): Promise<Record<Kind, RegistryResults>> {
   const clients = { aviary: servers.aviary.client, mlflow: servers.mlflow.client };
   const ms = (l: Latency) => `p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms (${l.count} calls)`;
   const run = await onBoth('registry source run', (k) => sourceRun(clients[k]), (r) => r.artifactUri);
@@ -74,7 +71,7 @@ export async function registryPhase(servers: Record<Kind, RegistryServer>, s: Re
   );
   const rest = await onBoth(
     `seed models ${s.apiModels}..${s.models - 1} (${s.rest.aviary} / ${s.rest.mlflow}, s)`,
-    async (k) => (s.rest[k] === 'api' ? seedModelsViaApi(clients[k], run[k], s.apiModels, s.models) : seedModelsSqlite(servers[k].database, writers[k], run[k], s.apiModels, s.models)),
+    async (k) => (s.rest[k] === 'api' ? seedModelsViaApi(clients[k], run[k], s.apiModels, s.models) : servers[k].seedInDatabase(run[k], s.apiModels, s.models)),
     (t) => t.toFixed(1),
   );
   const searches: Record<Kind, Map<string, ModelSearchResult>> = { aviary: new Map(), mlflow: new Map() };
@@ -93,7 +90,7 @@ export async function registryPhase(servers: Record<Kind, RegistryServer>, s: Re
   const seeding = (k: Kind) =>
     s.rest[k] === 'api'
       ? `all ${s.models.toLocaleString('en')} models through its REST API (the ${(s.models - s.apiModels).toLocaleString('en')} after the first ${s.apiModels} in ${rest[k].toFixed(0)} s, ${((s.models - s.apiModels) / rest[k]).toFixed(0)} models/s)`
-      : `the first ${s.apiModels} models through its REST API, the rest straight into its SQLite database (${TABLES[k]}) while it ran`;
+      : `the first ${s.apiModels} models through its REST API, the rest straight into its ${database} database (${TABLES[k]}) while it ran`;
   const out = {} as Record<Kind, RegistryResults>;
   for (const k of KINDS) {
     out[k] = { models: s.models, apiModelsPerSecond: api[k], seeding: seeding(k), searches: searches[k], alias: alias[k], rssAfterMb: rss[k] };

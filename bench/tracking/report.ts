@@ -83,6 +83,8 @@ export function targetsOf(a: ServerResults, m: ServerResults): { target: string;
 export interface ReportInput {
   command: string;
   environment: Environment;
+  /** The database both servers kept their data in. */
+  database: { label: string; description: string };
   load: string;
   minutes: number;
   mlflowCommand: string;
@@ -92,16 +94,22 @@ export interface ReportInput {
   mlflow: ServerResults;
 }
 
+/** The first line of a backend's section of results.md, up to the colon that ends its prefix (results-section.ts). */
+export function reportHeading(database: string): string {
+  return `# Tracking server benchmark on ${database}:`;
+}
+
 export function markdownReport(r: ReportInput): string {
   const { environment: env, settings: s, aviary: a, mlflow: m } = r;
   const starts = (x: ServerResults) => x.startSeconds.map((t) => `${t.toFixed(3)} s`).join(', ');
   return [
-    '# Tracking server benchmark: Aviary vs MLflow',
+    `${reportHeading(r.database.label)} Aviary vs MLflow`,
     '',
     `Taken ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} with \`${r.command}\` (${r.minutes.toFixed(1)} min).`,
     '',
     `- Machine: ${env.cores} cores (${env.cpu}), ${env.memoryGiB.toFixed(1)} GiB memory, shared with other work: 1-minute load average ${r.load}`,
-    `- Versions: Node ${env.node}, Python ${env.python}, MLflow ${env.mlflow} (\`${r.mlflowCommand}\`, SQLite backend, job execution off), Aviary ${env.aviary}, SQLite backend`,
+    `- Versions: Node ${env.node}, Python ${env.python}, MLflow ${env.mlflow} (\`${r.mlflowCommand}\`, job execution off), Aviary ${env.aviary}`,
+    `- Database: ${r.database.description}`,
     '- Client: Node fetch (undici) with keep-alive, one request at a time, from the bench process; both servers run side by side and each phase runs on Aviary, then on MLflow',
     `- Load: log_metric ${s.logMetrics} calls after ${s.warmup} warm-up; log_batch ${s.batches} calls of 1,000 entries after 1 warm-up; search \`${JSON.stringify(SEARCH_QUERY)}\` up to ${s.searches} times within ${s.searchBudgetMs / 1000} s after 1 warm-up (a first call that alone outlasts that is the one sample); calls timed: ${searchCalls(a, m)}`,
     `- First answer: spawn to the first 200 on /health, polled every 10 ms; median of ${s.starts} fresh start(s): Aviary ${starts(a)}; MLflow ${starts(m)}`,

@@ -3,14 +3,17 @@
  * client. Both servers run side by side from fresh temp dirs, and every phase runs on Aviary and
  * then on MLflow before the next begins, so a change in the machine's other load hits both alike.
  *
- *   npx tsx bench/tracking/run.ts [--quick | --smoke] [--runs 10000,100000] [--models 10000] [--no-registry] [--keep] [--aviary-cli path/to/aviary.js]
+ *   npx tsx bench/tracking/run.ts [--quick | --smoke] [--backend sqlite|postgres|sqlite,postgres] [--runs 10000,100000] [--models 10000] [--no-registry] [--keep] [--aviary-cli path/to/aviary.js]
  *
+ * --backend names the database both servers keep their data in (store-backend.ts): SQLite (the
+ * default), PostgreSQL (one local cluster for the run, a fresh database for each server), or
+ * both, one after the other, each with its own table and its own section of results.md.
  * After the tracking load, the registry phase (registry.ts) seeds --models registered models
  * of 3 versions each and times search_registered_models and get_model_version_by_alias;
  * --no-registry skips it.
  * --aviary-cli runs another build of Aviary (say, a branch's) instead of building this checkout;
- * --keep leaves the temp dir (databases, server logs). Prints a side-by-side table and writes it
- * to bench/tracking/results.md.
+ * --keep leaves the temp dir (SQLite databases, server logs). Prints a side-by-side table and
+ * writes it to bench/tracking/results.md, replacing the section of the backend it ran on.
  * --smoke proves every phase still runs on both servers, not how fast: a few calls each, 100
  * runs, 30 models, short settling pauses, no verdicts; dist/aviary.js is rebuilt (CLI only) only
  * when a source is newer, as the tests do, since tests running beside it start that file; the
@@ -23,14 +26,17 @@ import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeResultsSection } from '../common/results-section.js';
 import { KINDS, onBoth, type Kind } from './both.js';
 import { ApiClient } from './client.js';
 import { describeEnvironment, load1, mlflowHasWorkersOption, pythonEnv } from './environment.js';
 import { logBatchRate, logMetricLatency, searchLatency, type SearchResult } from './load.js';
-import { agreement, consoleTable, markdownReport, targetsOf, type ServerResults } from './report.js';
+import { agreement, consoleTable, markdownReport, reportHeading, targetsOf, type ServerResults } from './report.js';
 import { REGISTRY_REST, registryPhase, type RegistrySettings } from './registry.js';
-import { AVIARY_TABLES, MLFLOW_TABLES, seedSqlite, seedViaApi } from './seed.js';
+import type { SourceRun } from './registry-seed.js';
+import { seedViaApi } from './seed.js';
 import { startServer, type RunningServer, type ServerSpec } from './servers.js';
+import { openBackend, parseBackends, type ServerDatabase, type StoreBackend } from './store-backend.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -44,8 +50,16 @@ const { values: args } = parseArgs({
     'no-registry': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     'aviary-cli': { type: 'string' },
+    backend: { type: 'string', default: 'sqlite' },
   },
 });
+const backends = (() => {
+  try {
+    return parseBackends(args.backend!);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+})();
 const settings = args.smoke
   ? { starts: 1, warmup: 2, logMetrics: 10, batches: 1, searches: 2, searchBudgetMs: 1_000, apiSeedRuns: 10, runs: [100], settleMs: 200 }
   : args.quick
@@ -53,7 +67,7 @@ const settings = args.smoke
     : { starts: 3, warmup: 200, logMetrics: 2_000, batches: 20, searches: 20, searchBudgetMs: 20_000, apiSeedRuns: 1_000, runs: [10_000, 100_000], settleMs: 2_000 };
 if (args.runs) settings.runs = args.runs.split(',').map(Number).sort((x, y) => x - y);
 if (settings.runs.some((n) => !Number.isInteger(n) || n < settings.apiSeedRuns)) {
-  throw new Error(`--runs takes run counts of at least ${settings.apiSeedRuns}, comma-separated`);
+  fail(`--runs takes run counts of at least ${settings.apiSeedRuns}, comma-separated`);
 }
 const registrySettings: RegistrySettings = args.smoke
   ? { models: 30, apiModels: 5, rest: REGISTRY_REST, searches: 2, aliasWarmup: 2, aliasCalls: 5, settleMs: settings.settleMs }
@@ -62,37 +76,68 @@ const registrySettings: RegistrySettings = args.smoke
     : { models: 10_000, apiModels: 200, rest: REGISTRY_REST, searches: 200, aliasWarmup: 100, aliasCalls: 1_000, settleMs: settings.settleMs };
 if (args.models) registrySettings.models = Number(args.models);
 if (!Number.isInteger(registrySettings.models) || registrySettings.models < registrySettings.apiModels) {
-  throw new Error(`--models takes a model count of at least ${registrySettings.apiModels}`);
+  fail(`--models takes a model count of at least ${registrySettings.apiModels}`);
 }
-/** Past the first runs seeded through the API, both are seeded in SQL: 100,000 runs through the API take minutes on either. */
-const tablesOf = { aviary: AVIARY_TABLES, mlflow: MLFLOW_TABLES };
-const databaseOf = { aviary: (dir: string) => join(dir, 'aviary.db'), mlflow: (dir: string) => join(dir, 'mlflow.db') };
+
+interface Context {
+  aviaryCli: string;
+  venv: string;
+  /** `--workers 1` when this MLflow takes it. */
+  workers: string[];
+  work: string;
+}
 
 async function main(): Promise<void> {
   console.log('building Aviary and getting the Python env with MLflow...');
   if (args.smoke && !args['aviary-cli']) buildCliIfStale();
   else if (!args['aviary-cli']) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: repo, stdio: 'inherit' });
-  const aviaryCli = resolve(args['aviary-cli'] ?? join(repo, 'bin/aviary.js'));
   const venv = pythonEnv(repo);
-  const workers = mlflowHasWorkersOption(venv) ? ['--workers', '1'] : [];
-  const work = mkdtempSync(join(tmpdir(), 'aviary-bench-'));
-  if (!args.keep) process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+  const context: Context = {
+    aviaryCli: resolve(args['aviary-cli'] ?? join(repo, 'bin/aviary.js')),
+    venv,
+    workers: mlflowHasWorkersOption(venv) ? ['--workers', '1'] : [],
+    work: mkdtempSync(join(tmpdir(), 'aviary-bench-')),
+  };
+  if (!args.keep) process.on('exit', () => rmSync(context.work, { recursive: true, force: true }));
+  const began = performance.now();
+  console.log(`temp dir ${context.work}; settings ${JSON.stringify(settings)}`);
+
+  // A smoke run's numbers say nothing about speed: its report goes where test output goes, without verdicts.
+  const out = args.smoke ? join(repo, 'test-output', 'bench-tracking-smoke.md') : join(here, 'results.md');
+  mkdirSync(dirname(out), { recursive: true });
+  if (args.smoke) writeFileSync(out, '');
+  for (const name of backends) {
+    const backend = await openBackend(name);
+    try {
+      const { results, markdown } = await benchOn(backend, context);
+      writeResultsSection(out, reportHeading(backend.label), markdown);
+      console.log(`\nAviary vs MLflow, both on ${backend.label}:\n${consoleTable(results.aviary, results.mlflow)}\n`);
+      if (!args.smoke) for (const t of targetsOf(results.aviary, results.mlflow)) console.log(`${t.met ? 'met    ' : 'NOT MET'}  ${t.target}: ${t.actual}`);
+      console.log(agreement(results.aviary, results.mlflow));
+    } finally {
+      await backend.close();
+    }
+  }
+  console.log(`\n${args.smoke ? `smoke run (${((performance.now() - began) / 1000).toFixed(1)} s), not a measurement; ` : ''}written to ${out}`);
+}
+
+/** Every phase on both servers, each keeping its data in `backend`; their results and the report's section. */
+async function benchOn(backend: StoreBackend, { aviaryCli, venv, workers, work }: Context) {
+  console.log(`\n== both servers on ${backend.label} ==`);
   const loadBefore = load1();
   const began = performance.now();
-  console.log(`temp dir ${work}; settings ${JSON.stringify(settings)}`);
-
-  const specFor = (kind: Kind, dir: string): ServerSpec => {
-    mkdirSync(dir, { recursive: true });
+  const specFor = (kind: Kind, dir: string, database: ServerDatabase): ServerSpec => {
     const common = { cwd: dir, logFile: join(dir, 'server.log') };
     if (kind === 'aviary') {
-      return { ...common, name: 'Aviary', command: process.execPath, args: (p) => [aviaryCli, 'server', '--host', '127.0.0.1', '--port', String(p), '--data-dir', dir] };
+      const store = database.storeUri ? ['--backend-store-uri', database.storeUri] : [];
+      return { ...common, name: 'Aviary', command: process.execPath, args: (p) => [aviaryCli, 'server', '--host', '127.0.0.1', '--port', String(p), '--data-dir', dir, ...store] };
     }
     return {
       ...common,
       name: 'MLflow',
       command: `${venv}/bin/mlflow`,
       args: (p) => ['server', '--host', '127.0.0.1', '--port', String(p), ...workers,
-        '--backend-store-uri', `sqlite:///${dir}/mlflow.db`, '--artifacts-destination', `${dir}/artifacts`],
+        '--backend-store-uri', database.storeUri!, '--artifacts-destination', `${dir}/artifacts`],
       // The job runner (8 huey consumer processes) serves GenAI jobs, not tracking; MLflow's own switch turns it off.
       env: { MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false' },
     };
@@ -100,13 +145,15 @@ async function main(): Promise<void> {
 
   // Every start but the last is only timed; the last one takes the load.
   const servers = {} as Record<Kind, RunningServer>;
-  const dirs = {} as Record<Kind, string>;
+  const databases = {} as Record<Kind, ServerDatabase>;
   const starts: Record<Kind, number[]> = { aviary: [], mlflow: [] };
   for (let i = 1; i <= settings.starts; i++) {
     await onBoth(`start ${i}, first answer (s)`, async (kind) => {
       await servers[kind]?.stop();
-      dirs[kind] = join(work, `${kind}-${i}`);
-      servers[kind] = await startServer(specFor(kind, dirs[kind]));
+      const dir = join(work, `${backend.name}-${kind}-${i}`);
+      mkdirSync(dir, { recursive: true });
+      databases[kind] = await backend.freshDatabase(kind, dir);
+      servers[kind] = await startServer(specFor(kind, dir, databases[kind]));
       starts[kind].push(servers[kind].startSeconds);
       return servers[kind].startSeconds;
     }, (s) => s.toFixed(3));
@@ -129,10 +176,11 @@ async function main(): Promise<void> {
       (r) => `${r.toFixed(0)} runs/s`,
     );
 
+    // Past the first runs seeded through the API, both are seeded in SQL: 100,000 runs through the API take minutes on either.
     const search: Record<Kind, Map<number, SearchResult>> = { aviary: new Map(), mlflow: new Map() };
     let seeded = settings.apiSeedRuns;
     for (const runs of settings.runs) {
-      await onBoth(`seed runs ${seeded}..${runs - 1} (s)`, async (k) => seedSqlite(databaseOf[k](dirs[k]), tablesOf[k], searchExperiment[k], seeded, runs), (s) => s.toFixed(1));
+      await onBoth(`seed runs ${seeded}..${runs - 1} (s)`, (k) => backend.seedRuns(databases[k], k, searchExperiment[k], seeded, runs), (s) => s.toFixed(1));
       seeded = runs;
       await onBoth(`search_runs on ${runs} runs`, async (k) => {
         const result = await searchLatency(clients[k], searchExperiment[k], settings.searches, settings.searchBudgetMs);
@@ -142,12 +190,18 @@ async function main(): Promise<void> {
     }
     await sleep(settings.settleMs);
     const rssAfterLoad = await onBoth('RSS after the load (MB)', async (kind) => servers[kind].rss(), (r) => `${r.mb.toFixed(0)} (${r.processes} processes)`);
-    const registryServer = (k: Kind) => ({ client: clients[k], database: databaseOf[k](dirs[k]), rss: () => servers[k].rss() });
-    const registry = args['no-registry'] ? undefined : await registryPhase({ aviary: registryServer('aviary'), mlflow: registryServer('mlflow') }, registrySettings);
+    const registryServer = (k: Kind) => ({
+      client: clients[k],
+      seedInDatabase: (run: SourceRun, from: number, to: number) => backend.seedModels(databases[k], k, run, from, to),
+      rss: () => servers[k].rss(),
+    });
+    const registry = args['no-registry']
+      ? undefined
+      : await registryPhase({ aviary: registryServer('aviary'), mlflow: registryServer('mlflow') }, registrySettings, backend.label);
 
     const seeding: Record<Kind, string> = {
-      aviary: `the first ${settings.apiSeedRuns} runs through its REST API, the rest straight into its SQLite database (runs, run_tags, run_params, metrics, latest_metrics) while it ran`,
-      mlflow: `the first ${settings.apiSeedRuns} runs through its REST API, the rest straight into its SQLite database (runs, tags, params, metrics, latest_metrics, with the values its SqlAlchemyStore writes for create_run and log_batch) while it ran`,
+      aviary: `the first ${settings.apiSeedRuns} runs through its REST API, the rest straight into its ${backend.label} database (runs, run_tags, run_params, metrics, latest_metrics) while it ran`,
+      mlflow: `the first ${settings.apiSeedRuns} runs through its REST API, the rest straight into its ${backend.label} database (runs, tags, params, metrics, latest_metrics, with the values its SqlAlchemyStore writes for create_run and log_batch) while it ran`,
     };
     const results = {} as Record<Kind, ServerResults>;
     for (const k of KINDS) {
@@ -165,10 +219,10 @@ async function main(): Promise<void> {
       };
     }
 
-    const environment = describeEnvironment(repo, venv, args['aviary-cli']);
     const markdown = markdownReport({
       command: `npx tsx bench/tracking/run.ts${process.argv.slice(2).map((a) => ` ${a}`).join('')}`,
-      environment,
+      environment: describeEnvironment(repo, venv, args['aviary-cli']),
+      database: backend,
       load: `${loadBefore} before, ${load1()} after`,
       minutes: (performance.now() - began) / 60_000,
       mlflowCommand: `mlflow server ${workers.join(' ')}`.trim(),
@@ -177,14 +231,7 @@ async function main(): Promise<void> {
       aviary: results.aviary,
       mlflow: results.mlflow,
     });
-    // A smoke run's numbers say nothing about speed: its report goes where test output goes, without verdicts.
-    const out = args.smoke ? join(repo, 'test-output', 'bench-tracking-smoke.md') : join(here, 'results.md');
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, markdown);
-    console.log(`\n${consoleTable(results.aviary, results.mlflow)}\n`);
-    if (!args.smoke) for (const t of targetsOf(results.aviary, results.mlflow)) console.log(`${t.met ? 'met    ' : 'NOT MET'}  ${t.target}: ${t.actual}`);
-    console.log(agreement(results.aviary, results.mlflow));
-    console.log(`\n${args.smoke ? `smoke run (${((performance.now() - began) / 1000).toFixed(1)} s), not a measurement; ` : ''}written to ${out}`);
+    return { results, markdown };
   } finally {
     for (const kind of KINDS) await servers[kind]?.stop();
   }
@@ -200,4 +247,10 @@ function buildCliIfStale(): void {
   }
 }
 
-await main();
+await main().catch((err: Error) => fail(err.message));
+
+/** One line on stderr, exit 1: what failed and where; the servers' logs hold the rest. */
+function fail(message: string): never {
+  console.error(`bench/tracking/run.ts: ${message}`);
+  process.exit(1);
+}

@@ -1,11 +1,15 @@
 /**
  * The runs that search is measured on: the same deterministic data for both servers, written
  * either through a server's own REST API (create_run + log_batch per run) or straight into its
- * SQLite database with the rows those two calls store.
+ * SQLite or PostgreSQL database with the rows those two calls store.
  */
 import { randomUUID } from 'node:crypto';
 import Sqlite from 'better-sqlite3';
+import { redactUri } from '../../src/store/sql/database-uri.js';
+import type { Kind } from './both.js';
 import type { ApiClient, KeyValue, MetricPoint } from './client.js';
+import { PostgresRowWriter } from './postgres-rows.js';
+import { sqliteRowWriter, type TableRow } from './table-rows.js';
 
 const MODELS = ['rf', 'xgb', 'lr', 'mlp'];
 const BASE_TIME = Date.UTC(2025, 0, 1);
@@ -48,35 +52,65 @@ export async function seedViaApi(client: ApiClient, experimentId: string, from: 
   return (performance.now() - t0) / 1000;
 }
 
-/** The INSERTs that store one run's rows in a server's own schema, with named parameters. */
-export interface RunTables {
-  run: string;
-  tag: string;
-  param: string;
-  metric: string;
-  latestMetric: string;
+/** One seeded run as a server's tables hold it, with what the server assigned. */
+interface StoredRun {
+  runUuid: string;
+  experimentId: number;
+  artifactUri: string;
+  run: SeedRun;
 }
 
+/** A server's tables for one run: the run's row, then the rows that reference it. */
+export type RunTables = (stored: StoredRun) => TableRow[];
+
 /** MLflow's tables, filled with the values its SqlAlchemyStore's create_run and log_batch store. */
-export const MLFLOW_TABLES: RunTables = {
-  run: `INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status, start_time, end_time,
-          source_version, lifecycle_stage, artifact_uri, experiment_id, deleted_time)
-        VALUES (@run_uuid, @name, 'UNKNOWN', '', '', 'bench', 'RUNNING', @start_time, NULL, '', 'active', @artifact_uri, @experiment_id, NULL)`,
-  tag: 'INSERT INTO tags (key, value, run_uuid) VALUES (@key, @value, @run_uuid)',
-  param: 'INSERT INTO params (key, value, run_uuid) VALUES (@key, @value, @run_uuid)',
-  metric: 'INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES (@key, @value, @timestamp, @run_uuid, @step, 0)',
-  latestMetric: 'INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES (@key, @value, @timestamp, @step, 0, @run_uuid)',
-};
+export const MLFLOW_TABLES: RunTables = ({ runUuid: run_uuid, experimentId, artifactUri, run }) => [
+  {
+    table: 'runs',
+    values: {
+      run_uuid, name: run.name, source_type: 'UNKNOWN', source_name: '', entry_point_name: '', user_id: 'bench', status: 'RUNNING',
+      start_time: run.startTime, end_time: null, source_version: '', lifecycle_stage: 'active', artifact_uri: artifactUri,
+      experiment_id: experimentId, deleted_time: null,
+    },
+  },
+  ...tagsOf(run).map((t) => ({ table: 'tags', values: { key: t.key, value: t.value, run_uuid } })),
+  ...run.params.map((p) => ({ table: 'params', values: { key: p.key, value: p.value, run_uuid } })),
+  ...run.metrics.map((m) => ({ table: 'metrics', values: { key: m.key, value: m.value, timestamp: m.timestamp, run_uuid, step: m.step, is_nan: 0 } })),
+  ...run.metrics.map((m) => ({ table: 'latest_metrics', values: { key: m.key, value: m.value, timestamp: m.timestamp, step: m.step, is_nan: 0, run_uuid } })),
+];
 
 /** Aviary's tables (src/store/sql/schema.ts), filled as its create_run and log_batch fill them. */
-export const AVIARY_TABLES: RunTables = {
-  run: `INSERT INTO runs (run_uuid, name, experiment_id, user_id, status, start_time, end_time, deleted_time, lifecycle_stage, artifact_uri)
-        VALUES (@run_uuid, @name, @experiment_id, 'bench', 'RUNNING', @start_time, NULL, NULL, 'active', @artifact_uri)`,
-  tag: 'INSERT INTO run_tags (run_uuid, key, value) VALUES (@run_uuid, @key, @value)',
-  param: 'INSERT INTO run_params (run_uuid, key, value) VALUES (@run_uuid, @key, @value)',
-  metric: 'INSERT INTO metrics (run_uuid, key, value, is_nan, timestamp, step) VALUES (@run_uuid, @key, @value, 0, @timestamp, @step)',
-  latestMetric: 'INSERT INTO latest_metrics (run_uuid, key, value, is_nan, timestamp, step) VALUES (@run_uuid, @key, @value, 0, @timestamp, @step)',
-};
+export const AVIARY_TABLES: RunTables = ({ runUuid: run_uuid, experimentId, artifactUri, run }) => [
+  {
+    table: 'runs',
+    values: {
+      run_uuid, name: run.name, experiment_id: experimentId, user_id: 'bench', status: 'RUNNING', start_time: run.startTime,
+      end_time: null, deleted_time: null, lifecycle_stage: 'active', artifact_uri: artifactUri,
+    },
+  },
+  ...tagsOf(run).map((t) => ({ table: 'run_tags', values: { run_uuid, key: t.key, value: t.value } })),
+  ...run.params.map((p) => ({ table: 'run_params', values: { run_uuid, key: p.key, value: p.value } })),
+  ...run.metrics.map((m) => ({ table: 'metrics', values: { run_uuid, key: m.key, value: m.value, is_nan: 0, timestamp: m.timestamp, step: m.step } })),
+  ...run.metrics.map((m) => ({ table: 'latest_metrics', values: { run_uuid, key: m.key, value: m.value, is_nan: 0, timestamp: m.timestamp, step: m.step } })),
+];
+
+export const RUN_TABLES: Record<Kind, RunTables> = { aviary: AVIARY_TABLES, mlflow: MLFLOW_TABLES };
+
+/** The run name is stored as a tag too, as create_run does. */
+function tagsOf(run: SeedRun): KeyValue[] {
+  return [{ key: 'mlflow.runName', value: run.name }, ...run.tags];
+}
+
+/** The rows of runs `from` to `to - 1` in the experiment whose artifact root is `artifactLocation`. */
+function* runRows(tables: RunTables, artifactLocation: string, experimentId: string, from: number, to: number): Generator<TableRow> {
+  for (let i = from; i < to; i++) {
+    const runUuid = randomUUID().replaceAll('-', '');
+    const artifactUri = `${artifactLocation.replace(/\/+$/, '')}/${runUuid}/artifacts`;
+    yield* tables({ runUuid, experimentId: Number(experimentId), artifactUri, run: seedRun(i) });
+  }
+}
+
+const EXPERIMENT_ROOT = 'SELECT artifact_location FROM experiments WHERE experiment_id = ';
 
 /**
  * Runs `from` to `to - 1` written straight into a server's SQLite database, in one transaction,
@@ -87,27 +121,29 @@ export function seedSqlite(dbPath: string, tables: RunTables, experimentId: stri
   const db = new Sqlite(dbPath);
   db.pragma('busy_timeout = 30000');
   try {
-    const experiment = db.prepare('SELECT artifact_location FROM experiments WHERE experiment_id = ?').get(Number(experimentId)) as
-      | { artifact_location: string }
-      | undefined;
+    const experiment = db.prepare(`${EXPERIMENT_ROOT}?`).get(Number(experimentId)) as { artifact_location: string } | undefined;
     if (!experiment) throw new Error(`experiment ${experimentId} is not in ${dbPath}`);
-    const [run, tag, param, metric, latestMetric] = [tables.run, tables.tag, tables.param, tables.metric, tables.latestMetric].map((q) => db.prepare(q));
+    const write = sqliteRowWriter(db);
     db.transaction(() => {
-      for (let i = from; i < to; i++) {
-        const r = seedRun(i);
-        const run_uuid = randomUUID().replaceAll('-', '');
-        const artifact_uri = `${experiment.artifact_location.replace(/\/+$/, '')}/${run_uuid}/artifacts`;
-        run!.run({ run_uuid, name: r.name, start_time: r.startTime, artifact_uri, experiment_id: Number(experimentId) });
-        for (const t of [{ key: 'mlflow.runName', value: r.name }, ...r.tags]) tag!.run({ run_uuid, ...t });
-        for (const p of r.params) param!.run({ run_uuid, ...p });
-        for (const m of r.metrics) {
-          metric!.run({ run_uuid, ...m });
-          latestMetric!.run({ run_uuid, ...m });
-        }
-      }
+      for (const row of runRows(tables, experiment.artifact_location, experimentId, from, to)) write(row);
     })();
   } finally {
     db.close();
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+/** The same runs written straight into a server's PostgreSQL database (`uri`), in one transaction, while it runs. Returns seconds. */
+export async function seedPostgres(uri: string, tables: RunTables, experimentId: string, from: number, to: number): Promise<number> {
+  const t0 = performance.now();
+  const db = await PostgresRowWriter.open(uri);
+  try {
+    const [experiment] = await db.query<{ artifact_location: string }>(`${EXPERIMENT_ROOT}$1`, [Number(experimentId)]);
+    if (!experiment) throw new Error(`experiment ${experimentId} is not in the database ${redactUri(uri)}`);
+    await db.write(runRows(tables, experiment.artifact_location, experimentId, from, to));
+    await db.commit();
+  } finally {
+    await db.close();
   }
   return (performance.now() - t0) / 1000;
 }

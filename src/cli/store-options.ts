@@ -1,11 +1,13 @@
-/** The flags every command that opens the data store shares, named as `mlflow server`'s. */
-import type { Command } from 'commander';
+/** The flags every command that opens the data store shares, named as `mlflow server`'s; and where alerts are kept. */
+import { Option, type Command } from 'commander';
 import { configForDataDir, type AviaryConfig } from '../app/open-aviary.js';
 
 export interface StoreOptions {
   dataDir: string;
   backendStoreUri?: string;
   artifactsDestination?: string;
+  /** Given by the commands that read or write alerts (alertStoreOption). */
+  alertStoreUri?: string;
 }
 
 export function addStoreOptions(command: Command): Command {
@@ -16,5 +18,13 @@ export function addStoreOptions(command: Command): Command {
 }
 
 export function configFromOptions(opts: StoreOptions): AviaryConfig {
-  return configForDataDir(opts.dataDir, { backendStoreUri: opts.backendStoreUri, artifactsDestination: opts.artifactsDestination });
+  return configForDataDir(opts.dataDir, { backendStoreUri: opts.backendStoreUri, artifactsDestination: opts.artifactsDestination, alertStoreUri: opts.alertStoreUri });
+}
+
+/** --alert-store-uri of `broker run`, `server` and `alerts`: SQLite in the data dir unless a URI says otherwise. */
+export function alertStoreOption(): Option {
+  return new Option(
+    '--alert-store-uri <uri>',
+    'where alerts are kept: sqlite:///<path> or postgresql://<user>:<password>@<host>:<port>/<database> (default: sqlite:///<data dir>/alerts.db)',
+  );
 }

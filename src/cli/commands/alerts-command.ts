@@ -14,7 +14,7 @@ import { openAlertStore } from '../../broker/store/open-alert-store.js';
 import { toExactJson } from '../../common/exact-json.js';
 import { sqlitePathOf } from '../../store/sql/open-database.js';
 import { runCommand } from '../run-command.js';
-import { addStoreOptions, configFromOptions, type StoreOptions } from '../store-options.js';
+import { addStoreOptions, alertStoreOption, configFromOptions, type StoreOptions } from '../store-options.js';
 import { alertsTable, formatAlert, lightCurveTable, scoresLine } from './alerts-format.js';
 
 interface AlertsOptions extends StoreOptions {
@@ -62,7 +62,7 @@ export function alertsCommand(): Command {
 
 function withOptions(command: Command): Command {
   return addStoreOptions(command)
-    .option('--alert-store-uri <uri>', 'alert store URI (default: sqlite:///<data dir>/alerts.db)')
+    .addOption(alertStoreOption())
     .option('--json', 'print exact JSON');
 }
 

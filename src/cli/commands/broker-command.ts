@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { openAviary } from '../../app/open-aviary.js';
+import { redactUri } from '../../store/sql/database-uri.js';
 import { consoleLogger } from '../../common/logger.js';
 import type { BrokerConfig } from '../../broker/config/broker-config.js';
 import { parseDuration } from '../../broker/config/parse-duration.js';
@@ -31,7 +32,7 @@ import { toExactJson } from '../../common/exact-json.js';
 import { addMetricsOptions, openMetricsFromFlags, type MetricsFlags, type OpenMetrics } from '../metrics-options.js';
 import { loadOptionsFrom, type RuntimeOptions } from '../runtime-options.js';
 import { EXIT_INTERRUPTED, runCommand } from '../run-command.js';
-import { addStoreOptions, configFromOptions, type StoreOptions } from '../store-options.js';
+import { addStoreOptions, alertStoreOption, configFromOptions, type StoreOptions } from '../store-options.js';
 
 interface BrokerRunCliOptions extends StoreOptions, MetricsFlags, Pick<RuntimeOptions, 'cacheDir' | 'requireSandbox'> {
   config: string;
@@ -52,7 +53,7 @@ export function brokerCommand(): Command {
     .option('--idle-timeout <time>', 'a Kafka stream: stop when no message has come for this long (30s, 2m, or seconds)')
     .option('--max-alerts <n>', 'a Kafka stream: stop after this many alerts (at the end of a message)')
     .option('--schema-registry <url-or-folder>', 'a Kafka stream in Confluent wire format: its schema registry, or a folder of schemas named <id>.avsc')
-    .option('--alert-store-uri <uri>', 'alert store URI (default: sqlite:///<data dir>/alerts.db)')
+    .addOption(alertStoreOption())
     .option('--json', 'print the summary as JSON (a failure as {"error": ...})')
     .option('--require-sandbox', 'refuse to start unless every layer of the model sandbox is on')
     .option('--cache-dir <dir>', 'the environment cache (default: ${AVIARY_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/aviary})')
@@ -104,7 +105,7 @@ async function brokerRun(opts: BrokerRunCliOptions): Promise<void> {
       ...(metrics ? { metrics: metrics.registry } : {}),
     });
     bar.done();
-    const deadLettersAt = `aviary alerts dead-letters${opts.dataDir === './aviary-data' ? '' : ` --data-dir ${opts.dataDir}`}${opts.alertStoreUri ? ` --alert-store-uri ${opts.alertStoreUri}` : ''}`;
+    const deadLettersAt = `aviary alerts dead-letters${opts.dataDir === './aviary-data' ? '' : ` --data-dir ${opts.dataDir}`}${opts.alertStoreUri ? ` --alert-store-uri '${redactUri(opts.alertStoreUri)}'` : ''}`;
     process.stdout.write(opts.json ? `${toExactJson(summary)}\n` : formatSummary(summary, deadLettersAt));
     // Files stopped early: what was read is stored, but the input was not all read. A stream
     // has no end: stopping it is how it ends.

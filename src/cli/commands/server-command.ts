@@ -7,7 +7,7 @@ import { createApp } from '../../server/create-app.js';
 import { addAuthOptions, authConfigFromFlags, type AuthFlags } from '../auth-options.js';
 import { addBrowserDefenceOptions, browserDefencesFromFlags, type BrowserDefenceFlags } from '../browser-defence-options.js';
 import { EXIT_INTERRUPTED } from '../run-command.js';
-import { addStoreOptions, configFromOptions, type StoreOptions } from '../store-options.js';
+import { addStoreOptions, alertStoreOption, configFromOptions, type StoreOptions } from '../store-options.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -20,7 +20,7 @@ export function serverCommand(version: string): Command {
     .description('Serve the MLflow-compatible tracking API, model registry and artifacts')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', port, 5000);
-  return addAuthOptions(addBrowserDefenceOptions(addStoreOptions(command))).action(async (opts: StoreOptions & BrowserDefenceFlags & AuthFlags & { host: string; port: number }) => {
+  return addAuthOptions(addBrowserDefenceOptions(addStoreOptions(command).addOption(alertStoreOption()))).action(async (opts: StoreOptions & BrowserDefenceFlags & AuthFlags & { host: string; port: number }) => {
     const log = consoleLogger('server');
     const config = configFromOptions(opts);
     let aviary: Aviary;

@@ -1,9 +1,10 @@
 /**
  * Benchmarks cannot rot: every bench entry point runs in its --smoke mode as a real process
  * (tiny sizes, every phase once), must exit 0 and print its table, and must leave the committed
- * results.md files as they were. Nothing about speed is asserted. About 60 s of CPU in all, most
- * of it the real `mlflow server` starting and the three science models training; the first run
- * on a machine also builds the Python environments they need (minutes, once).
+ * results.md files as they were. Nothing about speed is asserted. About 80 s of CPU in all, most
+ * of it the real `mlflow server` starting (twice: on SQLite, on PostgreSQL) and the three science
+ * models training; the first run on a machine also builds the Python environments they need
+ * (minutes, once).
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -123,24 +124,33 @@ describe('bench --smoke', () => {
     expect(out).not.toMatch(/^(MET|MISSED)/m);
   });
 
+  /** The tracking bench's table, every phase in order, after the line naming the database. */
+  const trackingRows = (database: string) => [
+    `Aviary vs MLflow, both on ${database}:`,
+    'metric ',
+    'first answer after start (s, median)',
+    'log_metric p50 (ms)',
+    'log_batch, 1,000 metrics (rows/s)',
+    'create_run + log_batch, sequential (runs/s)',
+    'search_runs p50, 100 runs (ms)',
+    'RSS after the load (MB)',
+    'create model + 3 versions + alias, sequential (models/s)',
+    "search_registered_models p50, name LIKE 'model-12%', 30 models (ms)",
+    'get_model_version_by_alias p50, 30 models (ms)',
+    'RSS after the registry load (MB)',
+    'both servers answered every search with the same runs in the same order',
+  ];
+
   it('bench/tracking/run.ts: Aviary and the real mlflow server, every phase', { timeout: TIMEOUT_MS }, async () => {
     const out = await smoke('bench/tracking/run.ts');
-    expectRows(out, [
-      'metric ',
-      'first answer after start (s, median)',
-      'log_metric p50 (ms)',
-      'log_batch, 1,000 metrics (rows/s)',
-      'create_run + log_batch, sequential (runs/s)',
-      'search_runs p50, 100 runs (ms)',
-      'RSS after the load (MB)',
-      'create model + 3 versions + alias, sequential (models/s)',
-      "search_registered_models p50, name LIKE 'model-12%', 30 models (ms)",
-      'get_model_version_by_alias p50, 30 models (ms)',
-      'RSS after the registry load (MB)',
-      'both servers answered every search with the same runs in the same order',
-      'smoke run',
-    ]);
+    expectRows(out, [...trackingRows('SQLite'), 'smoke run']);
     expect(out).toMatch(/^metric\s+Aviary\s+MLflow\s+ratio$/m);
+  });
+
+  it('bench/tracking/run.ts --backend postgres: both servers on one local PostgreSQL, every phase', { timeout: TIMEOUT_MS }, async () => {
+    const out = await smoke('bench/tracking/run.ts', ['--backend', 'postgres']);
+    expectRows(out, [...trackingRows('PostgreSQL'), 'smoke run']);
+    expect(out).not.toMatch(/both on SQLite/);
   });
 
   it('left every results.md as it was', () => {

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/broker/alert.js';
-import type { EnrichedAlert } from '../../../src/broker/enriched-alert.js';
+import type { EnrichedAlert, ModuleScores } from '../../../src/broker/enriched-alert.js';
 import type { AlertStore } from '../../../src/broker/store/alert-store.js';
 import { openAlertStore } from '../../../src/broker/store/open-alert-store.js';
 import { payloadWithoutCutouts } from '../../../src/broker/store/stored-alert-parts.js';
@@ -49,13 +49,13 @@ function sniaScore(alert: Alert): number {
 }
 
 function scored(alerts: readonly Alert[]): EnrichedAlert[] {
-  return alerts.map((alert) => ({
-    alert,
-    scores: [
+  return alerts.map((alert) => {
+    const scores: ModuleScores[] = [
       { module: 'snia', model: 'snia-classifier', version: '3', outputs: { snia_score: sniaScore(alert) } },
       { module: 'kind', model: 'kind-labeller', version: null, outputs: { label: alert.survey === 'ztf' ? 'transient' : 'variable' } },
-    ],
-  }));
+    ];
+    return { alert, scores };
+  });
 }
 
 /** The SQL blocks of the README's "Alerts in PostgreSQL" section, one statement each. */
