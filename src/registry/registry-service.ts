@@ -8,6 +8,7 @@ import { STAGES, type KeyValue, type ModelVersion, type Page, type RegisteredMod
 import { joinArtifactUri, parseModelUri } from './model-uri.js';
 import type { RegistryEvent, RegistryEvents } from './registry-events.js';
 import type { RegistrySearch, RegistryStore } from './registry-store.js';
+import { resolveModelUri, type ResolvedModelUri } from './resolve-model-uri.js';
 import { validateAlias, validateModelName, validateRegistryTag } from './registry-validation.js';
 
 type EventBody = RegistryEvent extends infer E ? (E extends RegistryEvent ? Omit<E, 'timestamp'> : never) : never;
@@ -242,34 +243,14 @@ export class RegistryService {
    * What a model URI points at: the artifact location of its files, and the registry version
    * when it names one. The one resolver that the CLI, the runtime and the broker use.
    */
-  async resolveModelUri(uri: string): Promise<{ artifactUri: string; version?: ModelVersion }> {
-    const parsed = parseModelUri(uri);
-    switch (parsed.kind) {
-      case 'artifact':
-        return { artifactUri: parsed.uri };
-      case 'run': {
-        const run = await this.tracking.getRun(parsed.runId);
-        return { artifactUri: joinArtifactUri(run.info.artifact_uri, parsed.path) };
-      }
-      case 'logged-model': {
-        const model = await this.tracking.getLoggedModel(parsed.modelId);
-        return { artifactUri: joinArtifactUri(model.info.artifact_uri, parsed.path) };
-      }
-      case 'version':
-      case 'alias':
-      case 'latest': {
-        let version: ModelVersion;
-        if (parsed.kind === 'version') version = await this.getModelVersion(parsed.name, parsed.version);
-        else if (parsed.kind === 'alias') version = await this.getVersionByAlias(parsed.name, parsed.alias);
-        else {
-          const candidates = await this.getLatestVersions(parsed.name, parsed.stage ? [parsed.stage] : undefined);
-          const newest = candidates.sort((a, b) => Number(b.version) - Number(a.version))[0];
-          if (!newest) throw MlflowError.notFound(`No versions of model ${parsed.name}${parsed.stage ? ` in stage ${parsed.stage}` : ''} found.`);
-          version = newest;
-        }
-        const base = await this.store.getDownloadUri(version.name, version.version);
-        return { artifactUri: joinArtifactUri(base, parsed.path), version };
-      }
-    }
+  resolveModelUri(uri: string): Promise<ResolvedModelUri> {
+    return resolveModelUri(uri, {
+      getRun: (runId) => this.tracking.getRun(runId),
+      getLoggedModel: (modelId) => this.tracking.getLoggedModel(modelId),
+      getModelVersion: (name, version) => this.getModelVersion(name, version),
+      getVersionByAlias: (name, alias) => this.getVersionByAlias(name, alias),
+      getLatestVersions: (name, stages) => this.getLatestVersions(name, stages),
+      getDownloadUri: (name, version) => this.store.getDownloadUri(name, version),
+    });
   }
 }
