@@ -36,3 +36,6 @@ export interface ArtifactRepository {
   /** Removes a file or a whole folder; an absent path is not an error (as MLflow). */
   delete(path: string): Promise<void>;
 }
+
+/** What downloading needs: a remote server's artifacts are read, never written, through it. */
+export type ArtifactReader = Pick<ArtifactRepository, 'list' | 'read'>;
