@@ -6,16 +6,19 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ArtifactRepository } from '../artifacts/artifact-repository.js';
+import type { ArtifactReader } from '../artifacts/artifact-repository.js';
 import { repositoryPathOf } from '../artifacts/artifact-uri.js';
 import { downloadArtifacts } from '../artifacts/download-artifacts.js';
 import { makeTempDir, removeTempDir } from '../common/temp-dirs.js';
 import type { ModelVersion } from '../registry/entities.js';
 
-/** What fetching a URI needs from Aviary (an `Aviary` is one): URI resolution and the artifact repository. */
+/**
+ * What fetching a URI needs: URI resolution and the artifacts' files. An `Aviary` is one (this
+ * machine's data dir); so is a RemoteModelStore (a tracking server over HTTP).
+ */
 export interface ModelStore {
   readonly registry: { resolveModelUri(uri: string): Promise<{ artifactUri: string; version?: ModelVersion }> };
-  readonly artifacts: ArtifactRepository;
+  readonly artifacts: ArtifactReader;
 }
 
 export interface FetchedModel {

@@ -1,11 +1,14 @@
 /**
  * Keeps a `models:/name@alias` module on the version the alias points at. Registry events
  * (same process: `aviary demo`, the server) say at once when the alias moves; polling the
- * registry every `intervalMs` catches moves made by another process sharing the data dir.
- * The new version loads in the background while the old one keeps scoring; a version that
- * fails to load is logged and skipped, and the old one stays.
+ * registry every `intervalMs` catches moves made by another process sharing the data dir, or
+ * through a tracking server over HTTP. The new version loads in the background while the old
+ * one keeps scoring; a version that fails to load is logged and skipped, and the old one stays.
+ * A registry that cannot be reached is said once and asked again at the next poll; a version
+ * whose files could not be fetched for such a reason is tried again then too.
  */
 import type { Logger } from '../../common/logger.js';
+import { isTransient } from '../../common/transient-error.js';
 import type { RegistryEvents } from '../../registry/registry-events.js';
 import type { PreprocessedModel } from '../../runtime/preprocessing/preprocessed-model.js';
 import { aliasOf } from './science-module.js';
@@ -37,6 +40,7 @@ export class AliasFollower {
   private tried?: string;
   private stopped = false;
   private lastPollError?: string;
+  private polling = false;
 
   constructor(
     private readonly module: FollowedModule,
@@ -67,16 +71,22 @@ export class AliasFollower {
     await this.loading;
   }
 
-  /** Asks the registry where the alias points now. */
+  /** Asks the registry where the alias points now; a poll still waiting on a slow server is not doubled. */
   async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    const { name, model } = this.module.config;
     try {
-      const { version } = await this.options.registry.resolveModelUri(this.module.config.model);
+      const { version } = await this.options.registry.resolveModelUri(model);
+      if (this.lastPollError !== undefined) this.options.logger.info(`${name}: ${model} can be checked again`);
       this.lastPollError = undefined;
       if (version) this.moveTo(version.version);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      if (reason !== this.lastPollError) this.options.logger.warn(`${this.module.config.name}: cannot check ${this.module.config.model}: ${reason}; still scoring with version ${this.module.version}`);
+      if (reason !== this.lastPollError) this.options.logger.warn(`${name}: cannot check ${model}: ${reason}; still scoring with version ${this.module.version}`);
       this.lastPollError = reason;
+    } finally {
+      this.polling = false;
     }
   }
 
@@ -103,7 +113,9 @@ export class AliasFollower {
         },
         (err: unknown) => {
           const reason = err instanceof Error ? err.message : String(err);
-          this.options.logger.error(`${name}: ${model} moved to version ${version}, which could not be loaded: ${reason}; still scoring with version ${this.module.version}`);
+          const again = isTransient(err) ? '; trying again at the next check' : '';
+          if (again) this.tried = undefined;
+          this.options.logger.error(`${name}: ${model} moved to version ${version}, which could not be loaded: ${reason}; still scoring with version ${this.module.version}${again}`);
         },
       )
       .finally(() => (this.loading = undefined));

@@ -13,6 +13,8 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { openAviary } from '../../app/open-aviary.js';
 import { redactUri } from '../../store/sql/database-uri.js';
+import type { AlertStore } from '../../broker/store/alert-store.js';
+import { LazyAlertStore } from '../../broker/store/lazy-alert-store.js';
 import { consoleLogger } from '../../common/logger.js';
 import type { BrokerConfig } from '../../broker/config/broker-config.js';
 import { parseDuration } from '../../broker/config/parse-duration.js';
@@ -32,9 +34,11 @@ import { toExactJson } from '../../common/exact-json.js';
 import { addMetricsOptions, openMetricsFromFlags, type MetricsFlags, type OpenMetrics } from '../metrics-options.js';
 import { loadOptionsFrom, type RuntimeOptions } from '../runtime-options.js';
 import { EXIT_INTERRUPTED, runCommand } from '../run-command.js';
-import { addStoreOptions, alertStoreOption, configFromOptions, type StoreOptions } from '../store-options.js';
+import { openRemoteModelStore } from '../../runtime/remote-model-store/remote-model-store.js';
+import { addStoreOptions, alertStoreOption, configFromOptions } from '../store-options.js';
+import { addTrackingUriOption, trackingServerOf, type OpenedModelStore, type TrackingUriOptions } from '../tracking-uri-options.js';
 
-interface BrokerRunCliOptions extends StoreOptions, MetricsFlags, Pick<RuntimeOptions, 'cacheDir' | 'requireSandbox'> {
+interface BrokerRunCliOptions extends TrackingUriOptions, MetricsFlags, Pick<RuntimeOptions, 'cacheDir' | 'requireSandbox'> {
   config: string;
   source?: string[];
   alertStoreUri?: string;
@@ -46,7 +50,8 @@ interface BrokerRunCliOptions extends StoreOptions, MetricsFlags, Pick<RuntimeOp
 
 export function brokerCommand(): Command {
   const broker = new Command('broker').description('Run science modules and filters over alert streams');
-  const run = addMetricsOptions(addStoreOptions(new Command('run')))
+  // The data dir holds the run's alerts even when models come from a tracking server.
+  const run = addMetricsOptions(addTrackingUriOption(addStoreOptions(new Command('run')), ['backendStoreUri']))
     .description('Score alert files with the modules of a broker config, store them, and write each filter\'s matches')
     .requiredOption('--config <file>', 'the broker config (YAML): modules, filters, batch_size, follow_registry')
     .option('--source <paths...>', "alert files, folders or globs (Avro, Parquet, JSON), or one Kafka stream: kafka://host:port/topic[,topic]?group=<id>&start=earliest|latest (default: the config's source: block)")
@@ -76,8 +81,7 @@ async function brokerRun(opts: BrokerRunCliOptions): Promise<void> {
     if (streamOnly.length > 0) throw new Error(`${streamOnly.join(', ')}: for a Kafka stream, but --source names files (${paths.join(' ')})`);
     await checkAlertPaths(paths);
   }
-  const storeConfig = configFromOptions(opts);
-  const aviary = await openAviary(opts.alertStoreUri ? { ...storeConfig, alertStoreUri: opts.alertStoreUri } : storeConfig, logger);
+  const stores = await openStores(opts, logger);
   const onSigint = () => {
     if (stop.signal.aborted) process.exit(EXIT_INTERRUPTED);
     process.stderr.write(`\nstopping: finishing the batches under way${stream ? ' and committing them' : ''} (Ctrl-C again to exit at once)\n`);
@@ -90,12 +94,12 @@ async function brokerRun(opts: BrokerRunCliOptions): Promise<void> {
   let metrics: OpenMetrics | undefined;
   try {
     metrics = await openMetricsFromFlags(opts);
-    const { builder, sandbox } = loadOptionsFrom({ workers: 1, batchSize: config.batchSize, timeout: 60, cacheDir: opts.cacheDir, requireSandbox: opts.requireSandbox }, aviary, logger);
+    const { builder, sandbox } = loadOptionsFrom({ workers: 1, batchSize: config.batchSize, timeout: 60, cacheDir: opts.cacheDir, requireSandbox: opts.requireSandbox }, stores.models, logger);
     const summary = await runBroker({
       config,
       source,
-      store: aviary.alerts,
-      aviary,
+      store: stores.alerts,
+      aviary: stores.models,
       builder,
       ...(sandbox ? { sandbox } : {}),
       logger,
@@ -115,8 +119,29 @@ async function brokerRun(opts: BrokerRunCliOptions): Promise<void> {
     await metrics?.close();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
-    await aviary.close();
+    await stores.close();
   }
+}
+
+/** Where models come from (the data dir's registry, or a tracking server's), and the alert store the run writes. */
+async function openStores(opts: BrokerRunCliOptions, logger: Logger): Promise<{ models: OpenedModelStore; alerts: AlertStore; close(): Promise<void> }> {
+  const storeConfig = configFromOptions(opts);
+  const server = trackingServerOf(opts);
+  if (!server) {
+    const aviary = await openAviary(storeConfig, logger);
+    return { models: aviary, alerts: aviary.alerts, close: () => aviary.close() };
+  }
+  const models = openRemoteModelStore(server);
+  logger.info(`models from the tracking server ${models.server}`);
+  const alerts = new LazyAlertStore(storeConfig.alertStoreUri!);
+  return {
+    models,
+    alerts,
+    close: async () => {
+      await models.close();
+      await alerts.close();
+    },
+  };
 }
 
 /** The one Kafka stream of --source (else the config's source: block), with its stop conditions; what is wrong with them, as one line. */

@@ -1,7 +1,6 @@
 /** `aviary env ...`: the Python environments models run in (built per model spec, cached by hash). */
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { openAviary, type Aviary } from '../../app/open-aviary.js';
 import { consoleLogger } from '../../common/logger.js';
 import { CacheLayout, defaultCacheRoot } from '../../runtime/environments/cache-layout.js';
 import { formatBytes } from '../../runtime/environments/disk-usage.js';
@@ -11,8 +10,9 @@ import { UvEnvironmentBuilder } from '../../runtime/environments/uv-environment-
 import { readMlModel } from '../../runtime/model-format/read-ml-model.js';
 import { readModelEnvironment } from '../../runtime/model-format/read-model-environment.js';
 import { fetchModel, isModelUri } from '../../runtime/model-source.js';
-import { addStoreOptions, configFromOptions, type StoreOptions } from '../store-options.js';
+import { addStoreOptions } from '../store-options.js';
 import { runCommand } from '../run-command.js';
+import { addTrackingUriOption, openModelStore, type OpenedModelStore, type TrackingUriOptions } from '../tracking-uri-options.js';
 
 interface CacheOptions {
   cacheDir?: string;
@@ -26,10 +26,10 @@ const withCacheDir = (command: Command) =>
 export function envCommand(): Command {
   const env = new Command('env').description('Build, list and prune the Python environments models run in');
   env.addCommand(
-    withCacheDir(addStoreOptions(new Command('build')))
+    withCacheDir(addTrackingUriOption(addStoreOptions(new Command('build'))))
       .description("Build (or find cached) the Python environment of a model from its own environment files; prints the environment's folder")
       .argument('<uri-or-folder>', 'a model folder, or models:/name@alias, models:/name/<version>, models:/m-<id>, runs:/<run id>/<path>')
-      .action((target: string, opts: StoreOptions & CacheOptions) => runCommand(() => build(target, opts))),
+      .action((target: string, opts: TrackingUriOptions & CacheOptions) => runCommand(() => build(target, opts))),
   );
   env.addCommand(
     withCacheDir(new Command('list'))
@@ -47,11 +47,11 @@ export function envCommand(): Command {
   return env;
 }
 
-async function build(target: string, opts: StoreOptions & CacheOptions): Promise<void> {
-  let aviary: Aviary | undefined;
+async function build(target: string, opts: TrackingUriOptions & CacheOptions): Promise<void> {
+  let store: OpenedModelStore | undefined;
   try {
-    if (isModelUri(target)) aviary = await openAviary(configFromOptions(opts), consoleLogger('env'));
-    const model = await fetchModel(target, aviary);
+    if (isModelUri(target)) store = await openModelStore(opts, consoleLogger('env'));
+    const model = await fetchModel(target, store);
     try {
       const environment = await readModelEnvironment(await readMlModel(model.dir));
       if (!environment) {
@@ -68,7 +68,7 @@ async function build(target: string, opts: StoreOptions & CacheOptions): Promise
       await model.dispose();
     }
   } finally {
-    await aviary?.close();
+    await store?.close();
   }
 }
 

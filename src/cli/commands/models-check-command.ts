@@ -7,7 +7,6 @@
  * skipped alerts (unreadable input) included unless --allow-skipped.
  */
 import { Command } from 'commander';
-import { openAviary, type Aviary } from '../../app/open-aviary.js';
 import { consoleLogger } from '../../common/logger.js';
 import type { Alert } from '../../broker/alert.js';
 import { finkAlertDict } from '../../broker/fink-alert-dict.js';
@@ -26,10 +25,11 @@ import { locatePreprocessing, preprocessingEnvironmentSpec } from '../../runtime
 import { preprocessingPython } from '../../runtime/preprocessing/preprocessing-python.js';
 import { PythonPreprocessingRunner } from '../../runtime/python-preprocessing-runner.js';
 import { openSandbox } from '../runtime-options.js';
-import { addStoreOptions, configFromOptions, type StoreOptions } from '../store-options.js';
+import { addStoreOptions } from '../store-options.js';
 import { runCommand } from '../run-command.js';
+import { addTrackingUriOption, openModelStore, type OpenedModelStore, type TrackingUriOptions } from '../tracking-uri-options.js';
 
-interface CheckOptions extends StoreOptions {
+interface CheckOptions extends TrackingUriOptions {
   alerts: string[];
   preprocessing?: string;
   limit?: string;
@@ -46,7 +46,7 @@ const FAILURES_SHOWN = 20;
 /** Adds `check` to the `models` command. */
 export function addModelsCheckCommand(models: Command): Command {
   return models.addCommand(
-    addStoreOptions(new Command('check'))
+    addTrackingUriOption(addStoreOptions(new Command('check')))
       .description("Check a model's Fink AI preprocessing (preprocessing/preprocessing.py of its source run) and the model on real alerts")
       .argument('<uri>', 'models:/name@alias, models:/name/<version>, models:/m-<id>, runs:/<run id>/<path>, or a model folder')
       .requiredOption('--alerts <paths...>', 'alert files, folders or globs (Avro, Parquet, JSON lines)')
@@ -66,7 +66,7 @@ async function check(uri: string, opts: CheckOptions): Promise<void> {
   const maxMeanMs = positive(opts.maxMs, '--max-ms');
   const builder = new UvEnvironmentBuilder({ cacheRoot: opts.cacheDir ?? defaultCacheRoot(), useUv: process.env.AVIARY_NO_UV !== '1' });
   const sandbox = openSandbox(opts, consoleLogger('models'));
-  const aviary: Aviary | undefined = isModelUri(uri) ? await openAviary(configFromOptions(opts), consoleLogger('models')) : undefined;
+  const aviary: OpenedModelStore | undefined = isModelUri(uri) ? await openModelStore(opts, consoleLogger('models')) : undefined;
   let model: LoadedModel | undefined;
   let runner: PythonPreprocessingRunner | undefined;
   const preprocessing = await locatePreprocessing(uri, aviary, opts.preprocessing).catch(async (err) => {

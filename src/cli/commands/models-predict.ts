@@ -5,7 +5,6 @@
  */
 import { access, writeFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { openAviary, type Aviary } from '../../app/open-aviary.js';
 import { consoleLogger } from '../../common/logger.js';
 import { loadModel } from '../../runtime/load-model.js';
 import { batchForModel } from '../../runtime/model-input/batch-for-model.js';
@@ -15,9 +14,9 @@ import type { Predictions } from '../../runtime/model-runtime.js';
 import { isModelUri } from '../../runtime/model-source.js';
 import { concatPredictions, sliceBatch } from '../../runtime/worker/batch-slices.js';
 import { loadOptionsFrom, type RuntimeOptions } from '../runtime-options.js';
-import { configFromOptions, type StoreOptions } from '../store-options.js';
+import { openModelStore, type OpenedModelStore, type TrackingUriOptions } from '../tracking-uri-options.js';
 
-export interface PredictOptions extends StoreOptions, RuntimeOptions {
+export interface PredictOptions extends TrackingUriOptions, RuntimeOptions {
   input: string;
   output?: string;
 }
@@ -32,10 +31,10 @@ export async function predict(uri: string, opts: PredictOptions): Promise<void> 
   // again once the model's signature is known, which orders and types the columns.
   const unshaped = await readInputFile(opts.input);
   const logger = consoleLogger('models');
-  let aviary: Aviary | undefined;
+  let store: OpenedModelStore | undefined;
   try {
-    if (isModelUri(uri)) aviary = await openAviary(configFromOptions(opts), logger);
-    const model = await loadModel(uri, loadOptionsFrom(opts, aviary, logger));
+    if (isModelUri(uri)) store = await openModelStore(opts, logger);
+    const model = await loadModel(uri, loadOptionsFrom(opts, store, logger));
     try {
       const request = model.signature?.inputs ? await readInputFile(opts.input, model.signature.inputs) : unshaped;
       const batch = batchForModel(request.table, model.signature?.inputs, request.params);
@@ -62,6 +61,6 @@ export async function predict(uri: string, opts: PredictOptions): Promise<void> 
       await model.close();
     }
   } finally {
-    await aviary?.close();
+    await store?.close();
   }
 }

@@ -4,30 +4,29 @@
  * Stops on SIGINT/SIGTERM: the server closes, then the workers.
  */
 import pkg from '../../../package.json' with { type: 'json' };
-import { openAviary, type Aviary } from '../../app/open-aviary.js';
 import { consoleLogger } from '../../common/logger.js';
 import { loadModel } from '../../runtime/load-model.js';
 import { isModelUri } from '../../runtime/model-source.js';
 import { createScoringServer } from '../../runtime/serving/scoring-server.js';
 import { loadOptionsFrom, type RuntimeOptions } from '../runtime-options.js';
 import { EXIT_INTERRUPTED } from '../run-command.js';
-import { configFromOptions, type StoreOptions } from '../store-options.js';
+import { openModelStore, type OpenedModelStore, type TrackingUriOptions } from '../tracking-uri-options.js';
 
-export interface ServeOptions extends StoreOptions, RuntimeOptions {
+export interface ServeOptions extends TrackingUriOptions, RuntimeOptions {
   host: string;
   port: number;
 }
 
 export async function serve(uri: string, opts: ServeOptions): Promise<void> {
   const logger = consoleLogger('serve');
-  let aviary: Aviary | undefined;
-  if (isModelUri(uri)) aviary = await openAviary(configFromOptions(opts), logger);
-  const model = await loadModel(uri, loadOptionsFrom(opts, aviary, logger)).catch(async (err: unknown) => {
-    await aviary?.close();
+  let store: OpenedModelStore | undefined;
+  if (isModelUri(uri)) store = await openModelStore(opts, logger);
+  const model = await loadModel(uri, loadOptionsFrom(opts, store, logger)).catch(async (err: unknown) => {
+    await store?.close();
     throw err;
   });
   // The registry was only needed to find the files: the model runs from its own folder now.
-  await aviary?.close();
+  await store?.close();
   const server = createScoringServer(model, { version: pkg.version, logger });
   await new Promise<void>((ready, fail) => {
     server.once('error', fail);

@@ -3,7 +3,7 @@
  * `preprocessing/` among the artifacts of the version's source run, holding `preprocessing.py`
  * and the `requirements.txt` its environment is built from.
  */
-import type { ArtifactRepository } from '../../artifacts/artifact-repository.js';
+import type { ArtifactReader } from '../../artifacts/artifact-repository.js';
 import { repositoryPathOf } from '../../artifacts/artifact-uri.js';
 import { downloadArtifacts } from '../../artifacts/download-artifacts.js';
 
@@ -11,10 +11,10 @@ export const PREPROCESSING_FOLDER = 'preprocessing';
 export const PREPROCESSING_MODULE = 'preprocessing.py';
 export const PREPROCESSING_REQUIREMENTS = 'requirements.txt';
 
-/** What finding a run's artifacts needs (an `Aviary` is one). */
+/** What finding a run's artifacts needs (an `Aviary` is one, a RemoteModelStore another). */
 export interface RunArtifactStore {
   readonly tracking: { getRun(runId: string): Promise<{ readonly info: { readonly artifact_uri: string } }> };
-  readonly artifacts: ArtifactRepository;
+  readonly artifacts: ArtifactReader;
 }
 
 /**

@@ -21,7 +21,7 @@ import type { AlertStore, StoredAlert } from '../../../src/broker/store/alert-st
 import { openAlertStore } from '../../../src/broker/store/open-alert-store.js';
 import { defaultCacheRoot } from '../../../src/runtime/environments/cache-layout.js';
 import { UvEnvironmentBuilder } from '../../../src/runtime/environments/uv-environment-builder.js';
-import { mlflowClientEnv, REPO, train, trainingPython, type TestServer, type Trained } from '../runtime/training.js';
+import { mlflowClientEnv, REPO, train, trainingPython, type TestServer, type Trained, type TrainingTarget } from '../runtime/training.js';
 import { decodeIndependently } from './shared-data.js';
 
 const run = promisify(execFile);
@@ -36,7 +36,7 @@ export const FINK_FEATURES = ['mag_offset', 'mag_error', 'log_days', 'mag_rate',
  * Trains NAME (@champion) with scikit-learn 1.5 (logistic regression) and logs the Fink-template
  * preprocessing step fixtures/fink-features with its run.
  */
-export async function trainFinkModel(server: TestServer, name: string): Promise<Trained> {
+export async function trainFinkModel(server: TrainingTarget, name: string): Promise<Trained> {
   const python = await trainingPython('sklearn-1.5.txt');
   return train(python, server, name, 'logistic', ['--features', FINK_FEATURES.join(','), '--preprocessing', join(BROKER_FIXTURES, 'fink-features')]);
 }

@@ -17,6 +17,9 @@ const run = promisify(execFile);
 export const REPO = resolve(import.meta.dirname, '../../..');
 export const FIXTURES = join(import.meta.dirname, 'fixtures');
 
+/** Where training scripts send models (any server, in this process or not) and leave their summaries. */
+export type TrainingTarget = Pick<TestServer, 'url' | 'dataDir'>;
+
 export interface TestServer {
   readonly dataDir: string;
   readonly url: string;
@@ -62,14 +65,14 @@ export interface Trained {
 }
 
 /** Trains and registers NAME (@champion) with train_model.py in `python`'s environment. */
-export async function train(python: string, server: TestServer, name: string, kind: 'logistic' | 'forest', extra: string[] = []): Promise<Trained> {
+export async function train(python: string, server: TrainingTarget, name: string, kind: 'logistic' | 'forest', extra: string[] = []): Promise<Trained> {
   const out = join(server.dataDir, `${name}-trained.json`);
   await runScript(python, server, 'train_model.py', [name, kind, out, ...extra]);
   return JSON.parse(await readFile(out, 'utf8')) as Trained;
 }
 
 /** Runs a script of fixtures/ with the mlflow client pointed at `server`. */
-export async function runScript(python: string, server: TestServer, script: string, args: string[]): Promise<string> {
+export async function runScript(python: string, server: TrainingTarget, script: string, args: string[]): Promise<string> {
   const { stdout } = await run(python, [join(FIXTURES, script), ...args], {
     env: { ...process.env, ...mlflowClientEnv(server.url), OMP_NUM_THREADS: '1' },
     maxBuffer: 1 << 26,
