@@ -31,6 +31,7 @@ export async function startPostgresBackend(): Promise<StoreBackend> {
     description:
       `PostgreSQL ${version.split(' ')[0]}: one local cluster for both servers, a fresh database for each server start, reached over TCP on 127.0.0.1; ` +
       'fsync, synchronous_commit and full_page_writes off (a throwaway cluster: no commit waits for the disk, on either server); ' +
+      'rows seeded past the API go in as multi-row INSERTs in one transaction, then ANALYZE, as autovacuum would soon after; ' +
       "PostgreSQL's own processes (one per connection) are in neither server's memory below",
     async freshDatabase(kind) {
       const uri = await cluster.createDatabase(`bench_${kind}_${++databases}`);

@@ -9,6 +9,7 @@ import type { ApiClient } from './client.js';
 import type { Latency } from './load.js';
 import { aliasLatency, searchModels, type AliasResult, type ModelSearchResult } from './registry-load.js';
 import { ALIAS, seedModelsViaApi, type SourceRun } from './registry-seed.js';
+import type { BackendName } from './store-backend.js';
 
 /** Each is sent as GET registered-models/search with these query parameters, in the default order (name). */
 export const MODEL_SEARCHES: readonly { label: string; query: Record<string, string | number> }[] = [
@@ -17,11 +18,16 @@ export const MODEL_SEARCHES: readonly { label: string; query: Record<string, str
 ];
 
 /**
- * How the models past the first `apiModels` are seeded. MLflow's API made 3 to 11 models a second
- * here (5 writes each), so 10,000 models through it would take 15 to 50 minutes; Aviary's made
- * 40 to 115, so it takes them all, in 1.5 to 4 minutes.
+ * How the models past the first `apiModels` are seeded, by database. MLflow's API made 3 to 11
+ * models a second here (5 writes each), so 10,000 models through it would take 15 to 50 minutes.
+ * Aviary's made 40 to 115 on SQLite, so there it takes them all, in 1.5 to 4 minutes; on
+ * PostgreSQL about 10 (each write is 14 to 20 statements, each a round trip), so there both go in
+ * by SQL.
  */
-export const REGISTRY_REST: Record<Kind, 'api' | 'sql'> = { aviary: 'api', mlflow: 'sql' };
+export const REGISTRY_REST: Record<BackendName, Record<Kind, 'api' | 'sql'>> = {
+  sqlite: { aviary: 'api', mlflow: 'sql' },
+  postgres: { aviary: 'sql', mlflow: 'sql' },
+};
 
 export interface RegistrySettings {
   models: number;

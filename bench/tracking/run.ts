@@ -69,11 +69,11 @@ if (args.runs) settings.runs = args.runs.split(',').map(Number).sort((x, y) => x
 if (settings.runs.some((n) => !Number.isInteger(n) || n < settings.apiSeedRuns)) {
   fail(`--runs takes run counts of at least ${settings.apiSeedRuns}, comma-separated`);
 }
-const registrySettings: RegistrySettings = args.smoke
-  ? { models: 30, apiModels: 5, rest: REGISTRY_REST, searches: 2, aliasWarmup: 2, aliasCalls: 5, settleMs: settings.settleMs }
+const registrySettings: Omit<RegistrySettings, 'rest'> = args.smoke
+  ? { models: 30, apiModels: 5, searches: 2, aliasWarmup: 2, aliasCalls: 5, settleMs: settings.settleMs }
   : args.quick
-    ? { models: 1_000, apiModels: 20, rest: REGISTRY_REST, searches: 20, aliasWarmup: 20, aliasCalls: 100, settleMs: settings.settleMs }
-    : { models: 10_000, apiModels: 200, rest: REGISTRY_REST, searches: 200, aliasWarmup: 100, aliasCalls: 1_000, settleMs: settings.settleMs };
+    ? { models: 1_000, apiModels: 20, searches: 20, aliasWarmup: 20, aliasCalls: 100, settleMs: settings.settleMs }
+    : { models: 10_000, apiModels: 200, searches: 200, aliasWarmup: 100, aliasCalls: 1_000, settleMs: settings.settleMs };
 if (args.models) registrySettings.models = Number(args.models);
 if (!Number.isInteger(registrySettings.models) || registrySettings.models < registrySettings.apiModels) {
   fail(`--models takes a model count of at least ${registrySettings.apiModels}`);
@@ -195,9 +195,10 @@ async function benchOn(backend: StoreBackend, { aviaryCli, venv, workers, work }
       seedInDatabase: (run: SourceRun, from: number, to: number) => backend.seedModels(databases[k], k, run, from, to),
       rss: () => servers[k].rss(),
     });
+    const registryOn = { ...registrySettings, rest: REGISTRY_REST[backend.name] };
     const registry = args['no-registry']
       ? undefined
-      : await registryPhase({ aviary: registryServer('aviary'), mlflow: registryServer('mlflow') }, registrySettings, backend.label);
+      : await registryPhase({ aviary: registryServer('aviary'), mlflow: registryServer('mlflow') }, registryOn, backend.label);
 
     const seeding: Record<Kind, string> = {
       aviary: `the first ${settings.apiSeedRuns} runs through its REST API, the rest straight into its ${backend.label} database (runs, run_tags, run_params, metrics, latest_metrics) while it ran`,
@@ -227,7 +228,7 @@ async function benchOn(backend: StoreBackend, { aviaryCli, venv, workers, work }
       minutes: (performance.now() - began) / 60_000,
       mlflowCommand: `mlflow server ${workers.join(' ')}`.trim(),
       settings,
-      registrySettings: registry ? registrySettings : undefined,
+      registrySettings: registry ? registryOn : undefined,
       aviary: results.aviary,
       mlflow: results.mlflow,
     });
