@@ -14,9 +14,10 @@ import { RegistryService } from '../registry/registry-service.js';
 import { webhookPolicyFromEnv, type WebhookDestinationPolicy } from '../registry/webhooks/webhook-destination-policy.js';
 import type { HostResolver } from '../registry/webhooks/webhook-destination.js';
 import { WebhookDispatcher } from '../registry/webhooks/webhook-dispatcher.js';
-import { KEY_FILE_NAME, webhookSecretKey } from '../registry/webhooks/webhook-secret-key.js';
+import { ENCRYPTION_KEY_VARIABLE, KEY_FILE_NAME, webhookSecretKey } from '../registry/webhooks/webhook-secret-key.js';
 import { WebhookSender } from '../registry/webhooks/webhook-sender.js';
 import { WebhookService } from '../registry/webhooks/webhook-service.js';
+import { isPostgresUri } from '../store/sql/database-uri.js';
 import { openDatabase, sqlitePathOf } from '../store/sql/open-database.js';
 import { sqlRegistryStore } from '../store/sql/sql-registry-store.js';
 import { sqlTrackingStore } from '../store/sql/sql-tracking-store.js';
@@ -63,10 +64,16 @@ export async function openAviary(config: AviaryConfig, log: Logger): Promise<Avi
   const webhookPolicy = config.webhookPolicy ?? webhookPolicyFromEnv(process.env); // before anything opens: it may throw
   if (webhookPolicy.allowPrivateHosts) log.warn('webhooks: loopback, private and link-local destinations are allowed (meant for local development only)');
   const secretKey = webhookSecretKey(process.env, webhookKeyFileBeside(config.backendStoreUri));
+  if (isPostgresUri(config.backendStoreUri) && !process.env[ENCRYPTION_KEY_VARIABLE]) {
+    log.warn(
+      `webhooks: ${ENCRYPTION_KEY_VARIABLE} is not set, so webhook secrets are encrypted with a key only this process knows: ` +
+        'other processes sharing the database, and this one after a restart, cannot read them. Set it, the same in every process.',
+    );
+  }
   const database = await openDatabase(config.backendStoreUri);
   const tracking = new TrackingService(sqlTrackingStore(database));
   const registry = new RegistryService(sqlRegistryStore(database), tracking, new RegistryEvents(log));
-  const webhookStore = new WebhooksRepository(database.db, secretKey.cipher);
+  const webhookStore = new WebhooksRepository(database.db, secretKey.cipher, database.dialect);
   await checkWebhookSecrets(webhookStore, secretKey.source, log);
   const sender = new WebhookSender({ policy: webhookPolicy, resolve: config.webhookResolver });
   const dispatcher = new WebhookDispatcher(webhookStore, registry, sender, log).attach(registry.events);

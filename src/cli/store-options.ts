@@ -13,7 +13,7 @@ export interface StoreOptions {
 export function addStoreOptions(command: Command): Command {
   return command
     .option('--data-dir <dir>', 'where the database and artifacts live by default', './aviary-data')
-    .option('--backend-store-uri <uri>', 'database URI (default: sqlite:///<data dir>/aviary.db)')
+    .option('--backend-store-uri <uri>', 'database URI: sqlite:///<path> or postgresql://<user>:<password>@<host>:<port>/<database> (default: sqlite:///<data dir>/aviary.db)')
     .option('--artifacts-destination <dir>', 'artifact root folder (default: <data dir>/artifacts)');
 }
 

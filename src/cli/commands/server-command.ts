@@ -4,6 +4,7 @@ import { openAuth, type OpenedAuth } from '../../app/open-auth.js';
 import { openAviary, type Aviary } from '../../app/open-aviary.js';
 import { consoleLogger } from '../../common/logger.js';
 import { createApp } from '../../server/create-app.js';
+import { redactUri } from '../../store/sql/database-uri.js';
 import { addAuthOptions, authConfigFromFlags, type AuthFlags } from '../auth-options.js';
 import { addBrowserDefenceOptions, browserDefencesFromFlags, type BrowserDefenceFlags } from '../browser-defence-options.js';
 import { EXIT_INTERRUPTED } from '../run-command.js';
@@ -19,7 +20,19 @@ export function serverCommand(version: string): Command {
   const command = new Command('server')
     .description('Serve the MLflow-compatible tracking API, model registry and artifacts')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'port to listen on (0 picks a free one)', port, 5000);
+    .option('--port <port>', 'port to listen on (0 picks a free one)', port, 5000)
+    .addHelpText(
+      'after',
+      `
+Backend store URIs (--backend-store-uri):
+  sqlite:///relative/path.db   sqlite:////absolute/path.db
+  postgresql://<user>:<password>@<host>:<port>/<database>
+    also postgres://, postgresql+psycopg2://, postgresql+psycopg://, postgresql+pg8000://
+    query parameters: sslmode (disable, require, verify-ca, verify-full), sslrootcert, sslcert,
+      sslkey, connect_timeout (seconds, default 10), application_name, options, host
+    connections per process: MLFLOW_SQLALCHEMYSTORE_POOL_SIZE + MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW
+      (default 5 + 10)`,
+    );
   return addAuthOptions(addBrowserDefenceOptions(addStoreOptions(command).addOption(alertStoreOption()))).action(async (opts: StoreOptions & BrowserDefenceFlags & AuthFlags & { host: string; port: number }) => {
     const log = consoleLogger('server');
     const config = configFromOptions(opts);
@@ -45,7 +58,7 @@ export function serverCommand(version: string): Command {
     server.listen(opts.port, opts.host, () => {
       const address = server.address();
       const actualPort = typeof address === 'object' && address ? address.port : opts.port;
-      log.info(`Aviary ${version} listening on http://${opts.host}:${actualPort} (database: ${config.backendStoreUri})`);
+      log.info(`Aviary ${version} listening on http://${opts.host}:${actualPort} (database: ${redactUri(config.backendStoreUri)})`);
     });
     // Ctrl-C exits 130 as an interrupted program does; SIGTERM (a service manager's stop) exits 0.
     const stop = (signal: NodeJS.Signals) => {

@@ -5,6 +5,7 @@ import type { AuthStore, Grant, ResourceType, TokenRecord, UserRecord } from '..
 import { isPermission, type Permission } from '../../auth/permission.js';
 import type { AuthUsersTable, AuthTokensTable } from './auth-schema.js';
 import type { Database } from './schema.js';
+import { writeTransaction } from './write-transaction.js';
 
 export class AuthRepository implements AuthStore {
   constructor(private readonly db: Kysely<Database>) {}
@@ -15,7 +16,7 @@ export class AuthRepository implements AuthStore {
   }
 
   async createUser(username: string, passwordHash: string, isAdmin: boolean): Promise<UserRecord> {
-    return this.db.transaction().execute(async (tx) => {
+    return writeTransaction(this.db, async (tx) => {
       const existing = await tx.selectFrom('auth_users').select('id').where('username', '=', username).executeTakeFirst();
       if (existing) throw MlflowError.alreadyExists(`User '${username}' already exists`);
       const row = await tx
@@ -69,7 +70,7 @@ export class AuthRepository implements AuthStore {
   }
 
   async setGrant(userId: number, type: ResourceType, id: string, permission: Permission, mode: 'create' | 'update' | 'upsert'): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
+    await writeTransaction(this.db, async (tx) => {
       const key = tx.selectFrom('auth_grants').select('permission').where('user_id', '=', userId).where('resource_type', '=', type).where('resource_id', '=', id);
       const existing = await key.executeTakeFirst();
       const what = type === 'experiment' ? `Experiment permission (experiment_id=${id})` : `Registered model permission (name=${id})`;
@@ -98,7 +99,7 @@ export class AuthRepository implements AuthStore {
   }
 
   async renameResource(type: ResourceType, from: string, to: string): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
+    await writeTransaction(this.db, async (tx) => {
       // Grants left on the new name (a model deleted earlier under it) must not merge into the renamed one.
       await tx.deleteFrom('auth_grants').where('resource_type', '=', type).where('resource_id', '=', to).execute();
       await tx.updateTable('auth_grants').set({ resource_id: to }).where('resource_type', '=', type).where('resource_id', '=', from).execute();

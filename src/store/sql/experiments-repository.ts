@@ -6,7 +6,10 @@ import type { SearchQuery } from '../../tracking/tracking-store.js';
 import type { Database, ExperimentsTable } from './schema.js';
 import { applyExperimentSearch } from './search/index.js';
 import { decodePageToken, encodePageToken } from '../../tracking/search/page-token.js';
+import { MAX_INTEGER_ID } from './ids.js';
 import { lifecycleStagesOf } from './lifecycle.js';
+import type { SqlDialectName } from './sql-dialect-name.js';
+import { writeTransaction } from './write-transaction.js';
 
 export const DEFAULT_EXPERIMENT_ID = '0';
 
@@ -18,11 +21,19 @@ export function parseExperimentId(experimentId: string): number {
   return Number(experimentId);
 }
 
+/** The ids that can name a stored experiment, parsed (an id too large for the column names none). */
+export function storedExperimentIds(experimentIds: string[]): number[] {
+  return experimentIds.map(parseExperimentId).filter((id) => id <= MAX_INTEGER_ID);
+}
+
 export class ExperimentsRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: SqlDialectName,
+  ) {}
 
   async create(name: string, artifactLocation: string | undefined, tags: KeyValue[]): Promise<string> {
-    return this.db.transaction().execute(async (tx) => {
+    return writeTransaction(this.db, async (tx) => {
       const existing = await tx.selectFrom('experiments').select('experiment_id').where('name', '=', name).executeTakeFirst();
       if (existing) throw MlflowError.alreadyExists(`Experiment(name=${name}) already exists.`);
       const now = Date.now();
@@ -48,6 +59,7 @@ export class ExperimentsRepository {
 
   async get(experimentId: string): Promise<Experiment> {
     const id = parseExperimentId(experimentId);
+    if (id > MAX_INTEGER_ID) throw MlflowError.notFound(`No Experiment with id=${experimentId} exists`);
     const row = await this.db.selectFrom('experiments').selectAll().where('experiment_id', '=', id).executeTakeFirst();
     if (!row) throw MlflowError.notFound(`No Experiment with id=${experimentId} exists`);
     return (await this.hydrate([row]))[0]!;
@@ -73,7 +85,7 @@ export class ExperimentsRepository {
       .selectFrom('experiments')
       .selectAll('experiments')
       .where('experiments.lifecycle_stage', 'in', lifecycleStagesOf(query.viewType));
-    qb = applyExperimentSearch(qb, { filter: query.filter, orderBy: query.orderBy });
+    qb = applyExperimentSearch(qb, { filter: query.filter, orderBy: query.orderBy, dialect: this.dialect });
     const rows = await qb.limit(query.maxResults + 1).offset(offset).execute();
     const more = rows.length > query.maxResults;
     const items = await this.hydrate(more ? rows.slice(0, query.maxResults) : rows);
@@ -83,15 +95,18 @@ export class ExperimentsRepository {
   async rename(experimentId: string, newName: string): Promise<void> {
     const experiment = await this.get(experimentId);
     if (experiment.lifecycle_stage !== 'active') throw MlflowError.invalid('Cannot rename a non-active experiment.');
-    const clash = await this.db.selectFrom('experiments').select('experiment_id').where('name', '=', newName).executeTakeFirst();
-    if (clash && String(clash.experiment_id) !== experimentId) {
-      throw MlflowError.alreadyExists(`Experiment(name=${newName}) already exists.`);
-    }
-    await this.db
-      .updateTable('experiments')
-      .set({ name: newName, last_update_time: Date.now() })
-      .where('experiment_id', '=', Number(experimentId))
-      .execute();
+    // In one transaction, so a concurrent rename to the same name is retried and refused here.
+    await writeTransaction(this.db, async (tx) => {
+      const clash = await tx.selectFrom('experiments').select('experiment_id').where('name', '=', newName).executeTakeFirst();
+      if (clash && String(clash.experiment_id) !== experimentId) {
+        throw MlflowError.alreadyExists(`Experiment(name=${newName}) already exists.`);
+      }
+      await tx
+        .updateTable('experiments')
+        .set({ name: newName, last_update_time: Date.now() })
+        .where('experiment_id', '=', Number(experimentId))
+        .execute();
+    });
   }
 
   /** Deleting an experiment deletes its active runs with it; restoring brings back those same runs. */
@@ -106,7 +121,7 @@ export class ExperimentsRepository {
     }
     const id = Number(experimentId);
     const now = Date.now();
-    await this.db.transaction().execute(async (tx) => {
+    await writeTransaction(this.db, async (tx) => {
       await tx.updateTable('experiments').set({ lifecycle_stage: stage, last_update_time: now }).where('experiment_id', '=', id).execute();
       if (stage === 'deleted') {
         await tx

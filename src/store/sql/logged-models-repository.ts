@@ -5,11 +5,13 @@ import type { KeyValue, LoggedModel, LoggedModelStatus, Metric, Page } from '../
 import type { CreateLoggedModelInput, TrackingStore } from '../../tracking/tracking-store.js';
 import { decodePageToken, encodePageToken } from '../../tracking/search/page-token.js';
 import type { ExperimentsRepository } from './experiments-repository.js';
-import { parseExperimentId } from './experiments-repository.js';
+import { storedExperimentIds } from './experiments-repository.js';
 import { newLoggedModelId, randomName } from './ids.js';
 import { metricValueOf } from './metric-values.js';
 import type { Database, LoggedModelsTable } from './schema.js';
 import { applyLoggedModelSearch } from './search/index.js';
+import type { SqlDialectName } from './sql-dialect-name.js';
+import { writeTransaction } from './write-transaction.js';
 
 type SearchLoggedModelsQuery = Parameters<TrackingStore['searchLoggedModels']>[0];
 
@@ -17,6 +19,7 @@ export class LoggedModelsRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly experiments: ExperimentsRepository,
+    private readonly dialect: SqlDialectName,
   ) {}
 
   async create(input: CreateLoggedModelInput): Promise<LoggedModel> {
@@ -36,7 +39,7 @@ export class LoggedModelsRepository {
       source_run_id: input.sourceRunId ?? null,
       status_message: null,
     };
-    await this.db.transaction().execute(async (tx) => {
+    await writeTransaction(this.db, async (tx) => {
       await tx.insertInto('logged_models').values(row).execute();
       const tags = lastValues(input.tags);
       if (tags.length) await tx.insertInto('logged_model_tags').values(tags.map((t) => ({ model_id: modelId, ...t }))).execute();
@@ -114,13 +117,16 @@ export class LoggedModelsRepository {
       throw MlflowError.invalid('Missing value for required parameter \'experiment_ids\'.');
     }
     const offset = decodePageToken(query.pageToken);
-    let qb = this.db
-      .selectFrom('logged_models')
-      .selectAll('logged_models')
-      .where('logged_models.experiment_id', 'in', query.experimentIds.map(parseExperimentId))
-      .where('logged_models.lifecycle_stage', '=', 'active');
-    qb = applyLoggedModelSearch(qb, { filter: query.filter, orderBy: query.orderBy, datasets: query.datasets });
-    const rows = await qb.limit(query.maxResults + 1).offset(offset).execute();
+    const experimentIds = storedExperimentIds(query.experimentIds);
+    // The filter is read (and refused when bad) even when no experiment can match.
+    const qb = applyLoggedModelSearch(this.db.selectFrom('logged_models').selectAll('logged_models').where('logged_models.lifecycle_stage', '=', 'active'), {
+      filter: query.filter,
+      orderBy: query.orderBy,
+      datasets: query.datasets,
+      dialect: this.dialect,
+    });
+    if (experimentIds.length === 0) return { items: [] };
+    const rows = await qb.where('logged_models.experiment_id', 'in', experimentIds).limit(query.maxResults + 1).offset(offset).execute();
     const more = rows.length > query.maxResults;
     const items = await this.load(more ? rows.slice(0, query.maxResults) : rows);
     return { items, nextPageToken: more ? encodePageToken(offset + query.maxResults) : undefined };

@@ -5,9 +5,12 @@ import type { KeyValue, ModelVersion, Page, Stage } from '../../registry/entitie
 import type { CreateModelVersionInput, RegistrySearch } from '../../registry/registry-store.js';
 import { decodePageToken, encodePageToken } from '../../tracking/search/page-token.js';
 import type { RegisteredModelsRepository } from './registered-models-repository.js';
+import { MAX_INTEGER_ID } from './ids.js';
 import { loadVersions, type VersionRow } from './registry-loader.js';
 import type { Database } from './schema.js';
 import { applyModelVersionSearch } from './search/index.js';
+import type { SqlDialectName } from './sql-dialect-name.js';
+import { writeTransaction } from './write-transaction.js';
 
 const MAX_RESULTS = 200_000;
 
@@ -20,6 +23,7 @@ export class ModelVersionsRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly models: RegisteredModelsRepository,
+    private readonly dialect: SqlDialectName,
   ) {}
 
   private versions() {
@@ -32,6 +36,7 @@ export class ModelVersionsRepository {
 
   private async row(name: string, version: string): Promise<VersionRow> {
     const number = parseVersion(version);
+    if (number > MAX_INTEGER_ID) throw MlflowError.notFound(`Model Version (name=${name}, version=${version}) not found`);
     const row = await this.versions()
       .where('registered_models.name', '=', name)
       .where('model_versions.version', '=', number)
@@ -43,7 +48,7 @@ export class ModelVersionsRepository {
   async create(input: CreateModelVersionInput): Promise<ModelVersion> {
     const id = await this.models.idOf(input.name);
     const now = Date.now();
-    const version = await this.db.transaction().execute(async (tx) => {
+    const version = await writeTransaction(this.db, async (tx) => {
       // The counter lives on the model row, so numbers grow even after deletions and two writers never share one.
       const { last_version } = await tx
         .updateTable('registered_models')
@@ -105,7 +110,7 @@ export class ModelVersionsRepository {
   async delete(name: string, version: string): Promise<{ removedAliases: string[] }> {
     const row = await this.row(name, version);
     const at = { id: row.registered_model_id, version: row.version };
-    return this.db.transaction().execute(async (tx) => {
+    return writeTransaction(this.db, async (tx) => {
       const aliases = await tx
         .deleteFrom('registered_model_aliases')
         .where('registered_model_id', '=', at.id)
@@ -122,7 +127,7 @@ export class ModelVersionsRepository {
   async transitionStage(name: string, version: string, stage: Stage, archiveExisting: boolean): Promise<ModelVersion> {
     const row = await this.row(name, version);
     const now = Date.now();
-    await this.db.transaction().execute(async (tx) => {
+    await writeTransaction(this.db, async (tx) => {
       if (archiveExisting && (stage === 'Staging' || stage === 'Production')) {
         await tx
           .updateTable('model_versions')
@@ -159,7 +164,7 @@ export class ModelVersionsRepository {
       );
     }
     const offset = decodePageToken(query.pageToken);
-    const qb = applyModelVersionSearch(this.versions(), { filter: query.filter, orderBy: query.orderBy });
+    const qb = applyModelVersionSearch(this.versions(), { filter: query.filter, orderBy: query.orderBy, dialect: this.dialect });
     const rows = await qb.limit(query.maxResults + 1).offset(offset).execute();
     const more = rows.length > query.maxResults;
     const items = await loadVersions(this.db, more ? rows.slice(0, query.maxResults) : rows);
@@ -192,7 +197,14 @@ export class ModelVersionsRepository {
 
   async setAlias(name: string, alias: string, version: string): Promise<{ previousVersion?: string }> {
     const row = await this.row(name, version);
-    return this.db.transaction().execute(async (tx) => {
+    return writeTransaction(this.db, async (tx) => {
+      // The model's row first: its lock makes concurrent moves of its aliases take turns (on
+      // PostgreSQL; SQLite's writers always do), so each reports the version it really moved from.
+      await tx
+        .updateTable('registered_models')
+        .set({ last_updated_timestamp: Date.now() })
+        .where('registered_model_id', '=', row.registered_model_id)
+        .execute();
       const previous = await tx
         .selectFrom('registered_model_aliases')
         .select('version')
@@ -203,11 +215,6 @@ export class ModelVersionsRepository {
         .insertInto('registered_model_aliases')
         .values({ registered_model_id: row.registered_model_id, alias, version: row.version })
         .onConflict((oc) => oc.columns(['registered_model_id', 'alias']).doUpdateSet({ version: row.version }))
-        .execute();
-      await tx
-        .updateTable('registered_models')
-        .set({ last_updated_timestamp: Date.now() })
-        .where('registered_model_id', '=', row.registered_model_id)
         .execute();
       return previous ? { previousVersion: String(previous.version) } : {};
     });

@@ -7,11 +7,16 @@ import { decodePageToken, encodePageToken } from '../../tracking/search/page-tok
 import { loadRegisteredModels } from './registry-loader.js';
 import type { Database, RegisteredModelsTable } from './schema.js';
 import { applyRegisteredModelSearch } from './search/index.js';
+import type { SqlDialectName } from './sql-dialect-name.js';
+import { writeTransaction } from './write-transaction.js';
 
 const MAX_RESULTS = 1000;
 
 export class RegisteredModelsRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: SqlDialectName,
+  ) {}
 
   async row(name: string): Promise<Selectable<RegisteredModelsTable>> {
     const row = await this.db.selectFrom('registered_models').selectAll().where('name', '=', name).executeTakeFirst();
@@ -29,7 +34,7 @@ export class RegisteredModelsRepository {
 
   async create(name: string, input: { tags: KeyValue[]; description?: string; userId?: string }): Promise<RegisteredModel> {
     const now = Date.now();
-    await this.db.transaction().execute(async (tx) => {
+    await writeTransaction(this.db, async (tx) => {
       const clash = await tx.selectFrom('registered_models').select('registered_model_id').where('name', '=', name).executeTakeFirst();
       if (clash) throw MlflowError.alreadyExists(`Registered Model (name=${name}) already exists.`);
       const { registered_model_id } = await tx
@@ -58,15 +63,18 @@ export class RegisteredModelsRepository {
 
   async rename(name: string, newName: string): Promise<RegisteredModel> {
     const id = await this.idOf(name);
-    if (newName !== name) {
-      const clash = await this.db.selectFrom('registered_models').select('registered_model_id').where('name', '=', newName).executeTakeFirst();
-      if (clash) throw MlflowError.alreadyExists(`Registered Model (name=${newName}) already exists.`);
-    }
-    await this.db
-      .updateTable('registered_models')
-      .set({ name: newName, last_updated_timestamp: Date.now() })
-      .where('registered_model_id', '=', id)
-      .execute();
+    // In one transaction, so a concurrent rename to the same name is retried and refused here.
+    await writeTransaction(this.db, async (tx) => {
+      if (newName !== name) {
+        const clash = await tx.selectFrom('registered_models').select('registered_model_id').where('name', '=', newName).executeTakeFirst();
+        if (clash) throw MlflowError.alreadyExists(`Registered Model (name=${newName}) already exists.`);
+      }
+      await tx
+        .updateTable('registered_models')
+        .set({ name: newName, last_updated_timestamp: Date.now() })
+        .where('registered_model_id', '=', id)
+        .execute();
+    });
     return this.get(newName);
   }
 
@@ -83,7 +91,7 @@ export class RegisteredModelsRepository {
   async delete(name: string): Promise<void> {
     const id = await this.idOf(name);
     // Children first: aliases and version tags hang off versions, versions off the model.
-    await this.db.transaction().execute(async (tx) => {
+    await writeTransaction(this.db, async (tx) => {
       await tx.deleteFrom('registered_model_aliases').where('registered_model_id', '=', id).execute();
       await tx.deleteFrom('model_version_tags').where('registered_model_id', '=', id).execute();
       await tx.deleteFrom('model_versions').where('registered_model_id', '=', id).execute();
@@ -102,6 +110,7 @@ export class RegisteredModelsRepository {
     const qb = applyRegisteredModelSearch(this.db.selectFrom('registered_models').selectAll('registered_models'), {
       filter: query.filter,
       orderBy: query.orderBy,
+      dialect: this.dialect,
     });
     const rows = await qb.limit(query.maxResults + 1).offset(offset).execute();
     const more = rows.length > query.maxResults;

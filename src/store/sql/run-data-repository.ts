@@ -1,5 +1,5 @@
 /** What a run logs: metrics (with their latest values kept for search), params, tags, inputs and outputs. */
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import { MlflowError } from '../../common/mlflow-error.js';
 import type { Dataset, KeyValue, Metric, Page } from '../../tracking/entities.js';
 import { decodePageToken, encodePageToken } from '../../tracking/search/page-token.js';
@@ -8,6 +8,7 @@ import { compareMetricPoints, metricValueOf, storedMetricValue } from './metric-
 import { ReusedInsert } from './reused-insert.js';
 import { RUN_NAME_TAG, type RunsRepository } from './runs-repository.js';
 import type { Database, MetricsTable, RunKeyValueTable } from './schema.js';
+import { writeTransaction } from './write-transaction.js';
 
 /** Rows per INSERT, kept under SQLite's bound-parameter limit whatever the table width. */
 const INSERT_CHUNK = 500;
@@ -34,7 +35,7 @@ export class RunDataRepository {
 
   async logBatch(runId: string, batch: { metrics: Metric[]; params: KeyValue[]; tags: KeyValue[] }): Promise<void> {
     await this.runs.requireActive(runId);
-    await this.db.transaction().execute(async (tx) => {
+    await writeTransaction(this.db, async (tx) => {
       await this.insertParams(tx, runId, batch.params);
       await this.upsertTags(tx, runId, batch.tags);
       await this.insertMetrics(tx, runId, batch.metrics);
@@ -98,12 +99,17 @@ export class RunDataRepository {
         .insertInto('latest_metrics')
         .values(part.map((m) => ({ run_uuid: runId, key: m.key, ...storedMetricValue(m.value), timestamp: m.timestamp, step: m.step })))
         .onConflict((oc) =>
-          oc.columns(['run_uuid', 'key']).doUpdateSet((eb) => ({
-            value: eb.ref('excluded.value'),
-            is_nan: eb.ref('excluded.is_nan'),
-            timestamp: eb.ref('excluded.timestamp'),
-            step: eb.ref('excluded.step'),
-          })),
+          oc
+            .columns(['run_uuid', 'key'])
+            .doUpdateSet((eb) => ({
+              value: eb.ref('excluded.value'),
+              is_nan: eb.ref('excluded.is_nan'),
+              timestamp: eb.ref('excluded.timestamp'),
+              step: eb.ref('excluded.step'),
+            }))
+            // Checked again against the row as it is now: a concurrent batch (PostgreSQL runs
+            // them side by side) may have stored a later point since it was read above.
+            .where(sql<SqlBool>`(${pointOf('excluded')}) > (${pointOf('latest_metrics')})`),
         )
         .execute();
     }
@@ -145,7 +151,7 @@ export class RunDataRepository {
 
   async logInputs(runId: string, datasets: { dataset: Dataset; tags: KeyValue[] }[], modelIds: string[]): Promise<void> {
     const run = await this.runs.requireActive(runId);
-    await this.db.transaction().execute(async (tx) => {
+    await writeTransaction(this.db, async (tx) => {
       for (const { dataset, tags } of datasets) {
         const found = await tx
           .selectFrom('datasets')
@@ -301,6 +307,11 @@ function optionalMetricFields(r: { model_id: string | null; dataset_name: string
   if (r.dataset_name) out.dataset_name = r.dataset_name;
   if (r.dataset_digest) out.dataset_digest = r.dataset_digest;
   return out;
+}
+
+/** A latest_metrics row's (step, timestamp, stored value): compared as a tuple, MLflow's order of "later". */
+function pointOf(table: 'excluded' | 'latest_metrics') {
+  return sql.join(['step', 'timestamp', 'value'].map((column) => sql.ref(`${table}.${column}`)));
 }
 
 function* chunks<T>(items: T[]): Generator<T[]> {

@@ -5,12 +5,14 @@ import type { KeyValue, LifecycleStage, Page, Run, RunInfo, RunStatus, ViewType 
 import type { CreateRunInput, SearchQuery } from '../../tracking/tracking-store.js';
 import { decodePageToken, encodePageToken } from '../../tracking/search/page-token.js';
 import type { ExperimentsRepository } from './experiments-repository.js';
-import { parseExperimentId } from './experiments-repository.js';
+import { storedExperimentIds } from './experiments-repository.js';
 import { newRunId, randomName } from './ids.js';
 import { lifecycleStagesOf } from './lifecycle.js';
 import { loadRuns, runInfoOf } from './run-loader.js';
 import type { Database, RunsTable } from './schema.js';
 import { applyRunSearch } from './search/index.js';
+import type { SqlDialectName } from './sql-dialect-name.js';
+import { writeTransaction } from './write-transaction.js';
 
 export const RUN_NAME_TAG = 'mlflow.runName';
 /** MLflow's ceiling on one page of search_runs. */
@@ -20,6 +22,7 @@ export class RunsRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly experiments: ExperimentsRepository,
+    private readonly dialect: SqlDialectName,
   ) {}
 
   async create(input: CreateRunInput): Promise<Run> {
@@ -48,7 +51,7 @@ export class RunsRepository {
       lifecycle_stage: 'active',
       artifact_uri: `${experiment.artifact_location.replace(/\/+$/, '')}/${runId}/artifacts`,
     };
-    await this.db.transaction().execute(async (tx) => {
+    await writeTransaction(this.db, async (tx) => {
       await tx.insertInto('runs').values(row).execute();
       const unique = new Map(tags.map((t) => [t.key, t.value]));
       if (unique.size > 0) {
@@ -84,7 +87,7 @@ export class RunsRepository {
       end_time: update.endTime ?? row.end_time,
       name: update.runName || row.name,
     };
-    await this.db.transaction().execute(async (tx) => {
+    await writeTransaction(this.db, async (tx) => {
       await tx.updateTable('runs').set(next).where('run_uuid', '=', runId).execute();
       if (update.runName) {
         await tx
@@ -131,14 +134,15 @@ export class RunsRepository {
         `Invalid value ${query.maxResults} for parameter 'max_results' supplied. It must be at most ${SEARCH_MAX_RESULTS}`,
       );
     }
-    if (query.experimentIds.length === 0) return { items: [] };
+    const experimentIds = storedExperimentIds(query.experimentIds);
+    if (experimentIds.length === 0) return { items: [] };
     const offset = decodePageToken(query.pageToken);
     let qb = this.db
       .selectFrom('runs')
       .selectAll('runs')
-      .where('runs.experiment_id', 'in', query.experimentIds.map(parseExperimentId))
+      .where('runs.experiment_id', 'in', experimentIds)
       .where('runs.lifecycle_stage', 'in', lifecycleStagesOf(query.viewType));
-    qb = applyRunSearch(qb, { filter: query.filter, orderBy: query.orderBy });
+    qb = applyRunSearch(qb, { filter: query.filter, orderBy: query.orderBy, dialect: this.dialect });
     const rows = await qb.limit(query.maxResults + 1).offset(offset).execute();
     const more = rows.length > query.maxResults;
     const items = await loadRuns(this.db, more ? rows.slice(0, query.maxResults) : rows);

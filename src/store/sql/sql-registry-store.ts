@@ -5,8 +5,8 @@ import type { SqlDatabase } from './open-database.js';
 import { RegisteredModelsRepository } from './registered-models-repository.js';
 
 export function sqlRegistryStore(database: SqlDatabase): RegistryStore {
-  const models = new RegisteredModelsRepository(database.db);
-  const versions = new ModelVersionsRepository(database.db, models);
+  const models = new RegisteredModelsRepository(database.db, database.dialect);
+  const versions = new ModelVersionsRepository(database.db, models, database.dialect);
   return {
     createRegisteredModel: (name, input) => models.create(name, input),
     getRegisteredModel: (name) => models.get(name),

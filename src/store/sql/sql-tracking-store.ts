@@ -7,11 +7,11 @@ import { RunDataRepository } from './run-data-repository.js';
 import { RunsRepository } from './runs-repository.js';
 
 export function sqlTrackingStore(database: SqlDatabase): TrackingStore {
-  const { db } = database;
-  const experiments = new ExperimentsRepository(db);
-  const runs = new RunsRepository(db, experiments);
+  const { db, dialect } = database;
+  const experiments = new ExperimentsRepository(db, dialect);
+  const runs = new RunsRepository(db, experiments, dialect);
   const runData = new RunDataRepository(db, runs);
-  const models = new LoggedModelsRepository(db, experiments);
+  const models = new LoggedModelsRepository(db, experiments, dialect);
   return {
     createExperiment: (name, location, tags) => experiments.create(name, location, tags),
     getExperiment: (id) => experiments.get(id),

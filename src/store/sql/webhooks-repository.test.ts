@@ -37,7 +37,7 @@ describe('WebhooksRepository secrets at rest', () => {
     const path = join(dir, 'aviary.db');
     const database = await openDatabase(`sqlite:///${path}`);
     try {
-      const store = new WebhooksRepository(database.db, newCipher());
+      const store = new WebhooksRepository(database.db, newCipher(), database.dialect);
       const hook = await store.create({ name: 'h', url: 'https://hooks.example.com/', events: EVENTS, secret: SECRET, status: 'ACTIVE' });
       expect((await store.target(hook.webhook_id)).target.secret).toBe(SECRET);
       expect((await store.activeTargets(EVENTS[0]))[0]!.secret).toBe(SECRET);
@@ -63,7 +63,7 @@ describe('WebhooksRepository secrets at rest', () => {
 
     const database = await openDatabase(`sqlite:///${path}`);
     try {
-      const store = new WebhooksRepository(database.db, newCipher());
+      const store = new WebhooksRepository(database.db, newCipher(), database.dialect);
       expect((await store.target('old')).target.secret).toBe(SECRET);
       expect(await store.sealSecrets()).toEqual({ stored: 1, sealed: 1, unreadable: [] });
       expect((await store.target('old')).target.secret).toBe(SECRET);
@@ -79,11 +79,11 @@ describe('WebhooksRepository secrets at rest', () => {
     const path = join(dir, 'aviary.db');
     const database = await openDatabase(`sqlite:///${path}`);
     try {
-      const writer = new WebhooksRepository(database.db, newCipher());
+      const writer = new WebhooksRepository(database.db, newCipher(), database.dialect);
       const hook = await writer.create({ name: 'h', url: 'https://hooks.example.com/', events: EVENTS, secret: SECRET, status: 'ACTIVE' });
       const token = String((await database.db.selectFrom('webhooks').select('secret').executeTakeFirstOrThrow()).secret);
       const otherKey = generateFernetKey();
-      const reader = new WebhooksRepository(database.db, fernetCipher(parseFernetKey(otherKey)!));
+      const reader = new WebhooksRepository(database.db, fernetCipher(parseFernetKey(otherKey)!), database.dialect);
 
       const { target } = await reader.target(hook.webhook_id);
       expect(target.secret).toBeUndefined();

@@ -21,6 +21,8 @@ import type {
 import { WebhookSecretUnreadable, type WebhookSecretCipher } from '../../registry/webhooks/fernet-cipher.js';
 import { decodePageToken, encodePageToken } from '../../tracking/search/page-token.js';
 import type { Database, WebhooksTable } from './schema.js';
+import type { SqlDialectName } from './sql-dialect-name.js';
+import { writeTransaction } from './write-transaction.js';
 
 type Row = Selectable<WebhooksTable>;
 
@@ -28,12 +30,13 @@ export class WebhooksRepository implements WebhookStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly cipher: WebhookSecretCipher,
+    private readonly dialect: SqlDialectName,
   ) {}
 
   async create(input: NewWebhook): Promise<Webhook> {
     const webhookId = randomUUID();
     const now = Date.now();
-    await this.db.transaction().execute(async (tx) => {
+    await writeTransaction(this.db, async (tx) => {
       await tx
         .insertInto('webhooks')
         .values({
@@ -74,7 +77,7 @@ export class WebhooksRepository implements WebhookStore {
 
   async update(webhookId: string, patch: WebhookPatch): Promise<Webhook> {
     await this.row(webhookId);
-    await this.db.transaction().execute(async (tx) => {
+    await writeTransaction(this.db, async (tx) => {
       await tx
         .updateTable('webhooks')
         .set({
@@ -97,7 +100,7 @@ export class WebhooksRepository implements WebhookStore {
 
   async delete(webhookId: string): Promise<void> {
     await this.row(webhookId);
-    await this.db.transaction().execute(async (tx) => {
+    await writeTransaction(this.db, async (tx) => {
       await tx.deleteFrom('webhook_events').where('webhook_id', '=', webhookId).execute();
       await tx.deleteFrom('webhooks').where('webhook_id', '=', webhookId).execute();
     });
@@ -129,23 +132,33 @@ export class WebhooksRepository implements WebhookStore {
       .execute();
     const plain = rows.filter((r) => !r.secret_encrypted);
     if (plain.length > 0) {
-      // secure_delete zeroes the space the plain text leaves, so the file keeps no copy; the
-      // checkpoint moves the rewritten pages out of the write-ahead log into the file.
-      const before = (await sql<{ secure_delete: number }>`PRAGMA secure_delete`.execute(this.db)).rows[0]?.secure_delete;
-      await sql`PRAGMA secure_delete = ON`.execute(this.db);
-      try {
-        await this.db.transaction().execute(async (tx) => {
+      const seal = () =>
+        writeTransaction(this.db, async (tx) => {
           for (const r of plain) {
             await tx.updateTable('webhooks').set(this.sealed(r.secret!)).where('webhook_id', '=', r.webhook_id).where('secret_encrypted', '=', 0).execute();
           }
         });
-        await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(this.db);
-      } finally {
-        await sql.raw(`PRAGMA secure_delete = ${before ? 'ON' : 'OFF'}`).execute(this.db);
-      }
+      // PostgreSQL has no such setting: the old row versions stay in the table's files until VACUUM reuses them.
+      if (this.dialect === 'sqlite') await this.sealSqliteWithoutTrace(seal);
+      else await seal();
     }
     const unreadable = rows.filter((r) => r.secret_encrypted && this.targetOf(r).secretProblem).map((r) => ({ webhookId: r.webhook_id, name: r.name }));
     return { stored: rows.length, sealed: plain.length, unreadable };
+  }
+
+  /**
+   * secure_delete zeroes the space the plain text leaves, so the file keeps no copy; the
+   * checkpoint moves the rewritten pages out of the write-ahead log into the file.
+   */
+  private async sealSqliteWithoutTrace(seal: () => Promise<void>): Promise<void> {
+    const before = (await sql<{ secure_delete: number }>`PRAGMA secure_delete`.execute(this.db)).rows[0]?.secure_delete;
+    await sql`PRAGMA secure_delete = ON`.execute(this.db);
+    try {
+      await seal();
+      await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(this.db);
+    } finally {
+      await sql.raw(`PRAGMA secure_delete = ${before ? 'ON' : 'OFF'}`).execute(this.db);
+    }
   }
 
   /** The columns that store `secret`: a token, or none when it is empty (MLflow's "remove signing"). */

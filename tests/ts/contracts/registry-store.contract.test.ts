@@ -3,10 +3,12 @@
  * MLflow's registry semantics (checked against `mlflow server` 3.17.2 where the REST API shows
  * them) plus what registry-store.ts promises (what mutations return).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CreateModelVersionInput, RegistryStore } from '../../../src/registry/registry-store.js';
 import { startPeerWriter, writeBurst } from './peer-writer.js';
-import { errorCodeOf, IMPLEMENTATIONS, type StoreFixture } from './store-implementations.js';
+import { errorCodeOf, IMPLEMENTATIONS, stopLocalPostgres, type StoreFixture } from './store-implementations.js';
+
+afterAll(stopLocalPostgres);
 
 describe.each(IMPLEMENTATIONS)('RegistryStore contract: $name', (impl) => {
   let fx: StoreFixture;

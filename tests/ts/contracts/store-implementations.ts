@@ -1,7 +1,9 @@
 /**
  * Every implementation of the store interfaces, for the contract suites: each suite runs once
- * per entry. A PostgreSQL store is one more entry: `create` gives a fresh, empty database and
- * the URI under which a second handle (or process) opens the same data.
+ * per entry. `create` gives a fresh, empty database and the URI under which a second handle (or
+ * process) opens the same data. PostgreSQL is a real server: one LocalPostgres per test file,
+ * started at the first PostgreSQL `create`, a new database each time; a suite stops it with
+ * `afterAll(stopLocalPostgres)`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +13,7 @@ import { openDatabase } from '../../../src/store/sql/open-database.js';
 import { sqlRegistryStore } from '../../../src/store/sql/sql-registry-store.js';
 import { sqlTrackingStore } from '../../../src/store/sql/sql-tracking-store.js';
 import type { TrackingStore } from '../../../src/tracking/tracking-store.js';
+import { LocalPostgres } from '../postgres/local-postgres.js';
 
 /** The two stores of one handle on one database, as `openAviary` builds them. */
 export interface Stores {
@@ -38,6 +41,20 @@ export async function openStores(uri: string): Promise<Stores> {
   return { tracking: sqlTrackingStore(database), registry: sqlRegistryStore(database), close: () => database.close() };
 }
 
+let postgres: Promise<LocalPostgres> | undefined;
+
+/** This file's PostgreSQL server, started on first use. */
+export function localPostgres(): Promise<LocalPostgres> {
+  postgres ??= LocalPostgres.start();
+  return postgres;
+}
+
+export async function stopLocalPostgres(): Promise<void> {
+  const started = postgres;
+  postgres = undefined;
+  if (started) await (await started).stop();
+}
+
 export const IMPLEMENTATIONS: StoreImplementation[] = [
   {
     name: 'sqlite in memory',
@@ -60,6 +77,14 @@ export const IMPLEMENTATIONS: StoreImplementation[] = [
           await rm(dir, { recursive: true, force: true });
         },
       };
+    },
+  },
+  {
+    name: 'postgresql',
+    async create() {
+      const sharedUri = await (await localPostgres()).createDatabase();
+      const stores = await openStores(sharedUri);
+      return { stores, sharedUri, dispose: () => stores.close() };
     },
   },
 ];

@@ -3,11 +3,13 @@
  * What is asserted is MLflow's behaviour as its own SQL store has it (checked against
  * `mlflow server` 3.17.2 where the REST API shows it), plus what tracking-store.ts promises.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Metric } from '../../../src/tracking/entities.js';
 import type { TrackingStore } from '../../../src/tracking/tracking-store.js';
 import { startPeerWriter, writeBurst, type WriterReport, type WriterSpec } from './peer-writer.js';
-import { errorCodeOf, IMPLEMENTATIONS, openStores, type StoreFixture } from './store-implementations.js';
+import { errorCodeOf, IMPLEMENTATIONS, openStores, stopLocalPostgres, type StoreFixture } from './store-implementations.js';
+
+afterAll(stopLocalPostgres);
 
 const point = (key: string, value: number, step: number, timestamp: number): Metric => ({ key, value, step, timestamp });
 

@@ -1,19 +1,20 @@
 /** Tracking tables: experiments, runs with their tags, params, metrics and inputs, logged models. */
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely';
+import { generatedId, keyValueIndexColumns } from './dialect-differences.js';
 
 export const trackingTables: Migration = {
   async up(db: Kysely<any>): Promise<void> {
     await db.schema
       .createTable('experiments')
-      .addColumn('experiment_id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('experiment_id', 'integer', generatedId(db))
       .addColumn('name', 'varchar(500)', (c) => c.notNull().unique())
       .addColumn('artifact_location', 'varchar(2000)', (c) => c.notNull())
       .addColumn('lifecycle_stage', 'varchar(32)', (c) => c.notNull())
       .addColumn('creation_time', 'bigint', (c) => c.notNull())
       .addColumn('last_update_time', 'bigint', (c) => c.notNull())
       .execute();
-    await keyValueTable(db, 'experiment_tags', 'experiment_id', 'integer', 'experiments');
+    await keyValueTable(db, 'experiment_tags', 'experiment_id', 'integer', 'experiments', 'text');
 
     await db.schema
       .createTable('runs')
@@ -120,8 +121,8 @@ export const trackingTables: Migration = {
       .on('logged_models')
       .columns(['experiment_id', 'creation_timestamp_ms'])
       .execute();
-    await keyValueTable(db, 'logged_model_tags', 'model_id', 'varchar(64)', 'logged_models');
-    await keyValueTable(db, 'logged_model_params', 'model_id', 'varchar(64)', 'logged_models');
+    await keyValueTable(db, 'logged_model_tags', 'model_id', 'varchar(64)', 'logged_models', 'text');
+    await keyValueTable(db, 'logged_model_params', 'model_id', 'varchar(64)', 'logged_models', 'text');
     await db.schema
       .createTable('logged_model_metrics')
       .addColumn('model_id', 'varchar(64)', (c) => c.notNull().references('logged_models.model_id').onDelete('cascade'))
@@ -151,20 +152,26 @@ export const trackingTables: Migration = {
   },
 };
 
-/** A (owner, key) -> value table with its primary key and a (key, value) index for search. */
+/**
+ * A (owner, key) -> value table with its primary key and a (key, value) index for search.
+ * Values are as long as MLflow lets them be: 8000 for runs, unbounded text (20000 by
+ * validation) for experiments, text for logged models. SQLite ignores the length; PostgreSQL
+ * enforces it.
+ */
 async function keyValueTable(
   db: Kysely<any>,
   table: string,
   owner: string,
   ownerType: 'integer' | 'varchar(32)' | 'varchar(64)',
   ownerTable: string,
+  valueType: 'varchar(8000)' | 'text' = 'varchar(8000)',
 ): Promise<void> {
   await db.schema
     .createTable(table)
     .addColumn(owner, ownerType, (c) => c.notNull().references(`${ownerTable}.${owner}`).onDelete('cascade'))
     .addColumn('key', 'varchar(250)', (c) => c.notNull())
-    .addColumn('value', 'varchar(8000)', (c) => c.notNull())
+    .addColumn('value', valueType, (c) => c.notNull())
     .addPrimaryKeyConstraint(`${table}_pk`, [owner, 'key'])
     .execute();
-  await db.schema.createIndex(`${table}_key_value`).on(table).columns(['key', 'value']).execute();
+  await db.schema.createIndex(`${table}_key_value`).on(table).columns(keyValueIndexColumns(db, ['key', 'value'])).execute();
 }

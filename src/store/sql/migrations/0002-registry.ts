@@ -4,12 +4,13 @@
  */
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely';
+import { generatedId } from './dialect-differences.js';
 
 export const registryTables: Migration = {
   async up(db: Kysely<any>): Promise<void> {
     await db.schema
       .createTable('registered_models')
-      .addColumn('registered_model_id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('registered_model_id', 'integer', generatedId(db))
       .addColumn('name', 'varchar(256)', (c) => c.notNull().unique())
       .addColumn('creation_timestamp', 'bigint', (c) => c.notNull())
       .addColumn('last_updated_timestamp', 'bigint', (c) => c.notNull())

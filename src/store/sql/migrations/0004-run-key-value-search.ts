@@ -8,11 +8,12 @@
  */
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely';
+import { keyValueIndexColumns } from './dialect-differences.js';
 
 export const runKeyValueSearchIndexes: Migration = {
   async up(db: Kysely<any>): Promise<void> {
     for (const table of ['run_params', 'run_tags']) {
-      await db.schema.createIndex(`${table}_key_value_run`).on(table).columns(['key', 'value', 'run_uuid']).execute();
+      await db.schema.createIndex(`${table}_key_value_run`).on(table).columns(keyValueIndexColumns(db, ['key', 'value', 'run_uuid'])).execute();
       await db.schema.dropIndex(`${table}_key_value`).execute();
     }
   },

@@ -3,12 +3,13 @@
  * `aviary server --auth`. Passwords and tokens are stored only as hashes.
  */
 import type { Kysely, Migration } from 'kysely';
+import { generatedId } from './dialect-differences.js';
 
 export const authTables: Migration = {
   async up(db: Kysely<any>): Promise<void> {
     await db.schema
       .createTable('auth_users')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('id', 'integer', generatedId(db))
       .addColumn('username', 'varchar(255)', (c) => c.notNull().unique())
       .addColumn('password_hash', 'varchar(255)', (c) => c.notNull())
       .addColumn('is_admin', 'integer', (c) => c.notNull().defaultTo(0))

@@ -1,6 +1,8 @@
 /**
  * The versioned migrations, in order. A migration, once released, never changes: a schema
- * change is a new file. Names sort in the order they run.
+ * change is a new file. Names sort in the order they run. (PostgreSQL's forms of ids, value
+ * lengths and indexes went into the first ones when PostgreSQL came, see dialect-differences.ts:
+ * on SQLite they create what they always did, but for declared lengths SQLite ignores.)
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import { trackingTables } from './0001-tracking.js';

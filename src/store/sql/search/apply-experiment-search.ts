@@ -58,7 +58,7 @@ function experimentCondition(
     if (key.name !== 'experiment_id') return compareColumn(column, c, dialect);
     if (c.type === 'string') return compareColumn(column, { type: 'number', key, op: c.op === '!=' ? '!=' : '=', value: Number(c.value) }, dialect);
     if (c.type === 'list') {
-      const ids = c.values.map(Number);
+      const ids = c.values.map((id) => dialect.number(Number(id)));
       return sql<SqlBool>`(${column} ${sql.raw(c.op === 'IN' ? 'IN' : 'NOT IN')} (${sql.join(ids)}))`;
     }
     return compareColumn(column, c, dialect);

@@ -11,7 +11,7 @@ const OPERATOR = { '=': '=', '!=': '!=', '>': '>', '>=': '>=', '<': '<', '<=': '
 export function compareColumn(column: Expression<unknown>, c: Comparison, dialect: SearchSqlDialect): Expression<SqlBool> {
   switch (c.type) {
     case 'number':
-      return sql<SqlBool>`(${column} ${sql.raw(OPERATOR[c.op])} ${c.value})`;
+      return sql<SqlBool>`(${column} ${sql.raw(OPERATOR[c.op])} ${dialect.number(c.value)})`;
     case 'string':
       if (c.op === 'LIKE') return dialect.like(column, c.value);
       if (c.op === 'ILIKE') return dialect.ilike(column, c.value);

@@ -8,8 +8,10 @@ import {
   type Expression,
   type SqlBool,
 } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SqlDatabase } from '../open-database.js';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { localPostgres, stopLocalPostgres } from '../../../../tests/ts/contracts/store-implementations.js';
+import { openDatabase, type SqlDatabase } from '../open-database.js';
+import type { SqlDialectName } from '../sql-dialect-name.js';
 import { likeToGlob, searchSqlDialect } from './search-sql-dialect.js';
 import { searchDatabase } from './search-test-fixtures.js';
 
@@ -22,20 +24,28 @@ describe('likeToGlob', () => {
   });
 });
 
-describe('SQLite search dialect', () => {
+/** The same cases on both databases, each a real one: MLflow's LIKE and ILIKE must not depend on which. */
+const DATABASES: { name: SqlDialectName; open: () => Promise<SqlDatabase> }[] = [
+  { name: 'sqlite', open: searchDatabase },
+  { name: 'postgres', open: async () => openDatabase(await (await localPostgres()).createDatabase()) },
+];
+afterAll(stopLocalPostgres);
+
+describe.each(DATABASES)('$name search dialect', ({ name, open }) => {
   let sdb: SqlDatabase;
   beforeEach(async () => {
-    sdb = await searchDatabase();
+    sdb = await open();
   });
   afterEach(async () => {
     await sdb.close();
   });
 
+  // SQLite answers 1 or 0, PostgreSQL true or false.
   const holds = async (condition: Expression<SqlBool>) => {
-    const { rows } = await sdb.db.executeQuery<{ ok: number }>(sql<{ ok: number }>`select (${condition}) as ok`.compile(sdb.db));
-    return rows[0]!.ok === 1;
+    const { rows } = await sdb.db.executeQuery<{ ok: unknown }>(sql<{ ok: unknown }>`select (${condition}) as ok`.compile(sdb.db));
+    return rows[0]!.ok === 1 || rows[0]!.ok === true;
   };
-  const dialect = searchSqlDialect('sqlite');
+  const dialect = searchSqlDialect(name);
 
   it.each([
     ['Hello', 'Hel%', true],
@@ -60,6 +70,17 @@ describe('SQLite search dialect', () => {
     ['Hello', 'world', false],
   ])('%s ILIKE %s is %s', async (value, pattern, expected) => {
     expect(await holds(dialect.ilike(sql.val(value), pattern))).toBe(expected);
+  });
+  it.each([
+    [3, '=', 3, true],
+    [3, '<', 3.5, true],
+    [3, '>', 1e23, false],
+    [1_700_000_000_123, '>', 1_700_000_000_122, true],
+    [0.25, '=', 0.25, true],
+  ])('%s %s %s is %s, whatever the column type', async (value, op, literal, expected) => {
+    const column = Number.isInteger(value) ? sql`cast(${value} as integer)` : sql`cast(${value} as double precision)`;
+    const big = value > 2 ** 31 ? sql`cast(${value} as bigint)` : column;
+    expect(await holds(sql<SqlBool>`(${big} ${sql.raw(op)} ${dialect.number(literal)})`)).toBe(expected);
   });
 });
 

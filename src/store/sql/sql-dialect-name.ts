@@ -1,0 +1,2 @@
+/** The databases the SQL store runs on. What differs between them is chosen by this name. */
+export type SqlDialectName = 'sqlite' | 'postgres';

@@ -1,0 +1,32 @@
+/**
+ * A write transaction, run again when a concurrent one got in its way. SQLite serialises
+ * writers (BEGIN IMMEDIATE), so a transaction that reads, checks, then writes always sees the
+ * last commit. PostgreSQL runs them side by side at READ COMMITTED: two creates of one name
+ * both find it free, and the second's INSERT fails on the unique key (23505); transactions
+ * locking rows in opposite orders deadlock (40P01); a serialization failure (40001) asks for a
+ * retry outright. Run again, the transaction sees the other's commit, and its own check gives
+ * the error SQLite would have given (RESOURCE_ALREADY_EXISTS, with MLflow's message). On SQLite
+ * nothing here ever retries.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sqlStateOf } from './postgres-errors.js';
+import type { Database } from './schema.js';
+
+const RETRIED = new Set(['23505', '40001', '40P01']);
+const ATTEMPTS = 5;
+const FIRST_BACKOFF_MS = 5;
+
+export async function writeTransaction<T>(db: Kysely<Database>, work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute(work);
+    } catch (err) {
+      const state = sqlStateOf(err);
+      if (attempt >= ATTEMPTS || state === undefined || !RETRIED.has(state)) throw err;
+      // Jittered, doubling: the transactions that collided should not collide again in step.
+      const backoff = FIRST_BACKOFF_MS * 2 ** (attempt - 1);
+      await sleep(backoff / 2 + Math.random() * backoff);
+    }
+  }
+}
