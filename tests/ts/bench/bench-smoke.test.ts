@@ -124,6 +124,20 @@ describe('bench --smoke', () => {
     expect(out).not.toMatch(/^(MET|MISSED)/m);
   });
 
+  it('bench/postgres/drivers.ts: pg beside postgres, through Kysely, on a real PostgreSQL', { timeout: TIMEOUT_MS }, async () => {
+    const out = await smoke('bench/postgres/drivers.ts');
+    expectRows(out, [
+      'PostgreSQL ',
+      'workload (median of rounds)',
+      'single-row INSERT, one at a time (rows/s)',
+      'single-row INSERT, 20 in flight (rows/s)',
+      '1000-row INSERT (batches/s)',
+      '100-row SELECT with two joins (queries/s)',
+      '3-statement transaction (transactions/s)',
+    ]);
+    expect(out).toMatch(/^workload \(median of rounds\)\s+pg\s+postgres\s+postgres \/ pg$/m);
+  });
+
   /** The tracking bench's table, every phase in order, after the line naming the database. */
   const trackingRows = (database: string) => [
     `Aviary vs MLflow, both on ${database}:`,
