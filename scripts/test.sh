@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The test command (`npm test`): type check, TypeScript tests (vitest), then the Python
-# compatibility suite (scripts/test-python.sh). Every step runs even when an earlier one
-# fails. The last line is `tests: N passed, N failed`, summed from vitest's JSON report and
-# pytest's JUnit XML; a step that fails without a failed test to show for it (a type error,
+# compatibility suite (scripts/test-python.sh), twice: the server on SQLite, then on a real
+# PostgreSQL. Every step runs even when an earlier one fails. The last line is
+# `tests: N passed, N failed`, summed from vitest's JSON report and both runs' JUnit XML
+# (pytest's); a step that fails without a failed test to show for it (a type error,
 # a runner that crashed, a Python environment that could not be built) counts as one failure.
 # Exits non-zero if anything failed. Reports and logs go to test-output/.
 set -uo pipefail
@@ -10,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 out=test-output
 mkdir -p "$out"
-rm -f "$out/vitest.json" "$out/pytest.xml"
+rm -f "$out/vitest.json" "$out/pytest.xml" "$out/pytest-postgres.xml"
 
 passed=0
 failed=0
@@ -55,20 +56,29 @@ counts=$(node -e '
 ' "$out/vitest.json" 2>/dev/null)
 tally vitest "$rc" "$counts"
 
+# "PASSED FAILED" from a pytest JUnit XML report; empty when it is missing.
+junit_counts() {
+  node -e '
+    const fs = require("node:fs");
+    const file = process.argv[1];
+    if (!fs.existsSync(file)) process.exit(0);
+    const suite = /<testsuite\b[^>]*>/.exec(fs.readFileSync(file, "utf8"));
+    if (!suite) process.exit(0);
+    const n = (k) => Number((new RegExp(`\\b${k}="(\\d+)"`).exec(suite[0]) ?? [0, 0])[1]);
+    const bad = n("failures") + n("errors");
+    console.log(`${n("tests") - bad - n("skipped")} ${bad}`);
+  ' "$1" 2>/dev/null
+}
+
 banner "Python compatibility tests: pytest with the mlflow client"
 bash scripts/test-python.sh --junitxml="$out/pytest.xml" 2>&1 | tee "$out/pytest.log"
 rc=${PIPESTATUS[0]}
-counts=$(node -e '
-  const fs = require("node:fs");
-  const file = process.argv[1];
-  if (!fs.existsSync(file)) process.exit(0);
-  const suite = /<testsuite\b[^>]*>/.exec(fs.readFileSync(file, "utf8"));
-  if (!suite) process.exit(0);
-  const n = (k) => Number((new RegExp(`\\b${k}="(\\d+)"`).exec(suite[0]) ?? [0, 0])[1]);
-  const bad = n("failures") + n("errors");
-  console.log(`${n("tests") - bad - n("skipped")} ${bad}`);
-' "$out/pytest.xml" 2>/dev/null)
-tally pytest "$rc" "$counts"
+tally pytest "$rc" "$(junit_counts "$out/pytest.xml")"
+
+banner "Python compatibility tests again, the server's database on PostgreSQL"
+AVIARY_TEST_BACKEND=postgres bash scripts/test-python.sh --junitxml="$out/pytest-postgres.xml" 2>&1 | tee "$out/pytest-postgres.log"
+rc=${PIPESTATUS[0]}
+tally pytest-pg "$rc" "$(junit_counts "$out/pytest-postgres.xml")"
 
 banner "summary"
 printf '%s\n' "${summary[@]}"

@@ -7,6 +7,10 @@ AVIARY_TEST_AGAINST picks the server:
                     own behaviour
   http://host:port  a server already running there (not started or stopped here; the
                     tests expect Aviary's answers where Aviary and MLflow differ)
+AVIARY_TEST_BACKEND picks the database of a started Aviary:
+  sqlite (default)  the SQLite file in the data folder
+  postgres          a new database on a real PostgreSQL started for the session
+                    (tests/ts/postgres/serve-postgres.ts) and stopped after it
 Each run gets a fresh data folder; the server's output goes to test-output/<name>-server.log.
 """
 
@@ -37,7 +41,13 @@ os.environ.setdefault("DO_NOT_TRACK", "true")
 REPO = Path(__file__).resolve().parents[2]
 OUTPUT = REPO / "test-output"
 TARGET = os.environ.get("AVIARY_TEST_AGAINST", "aviary")
+BACKEND = os.environ.get("AVIARY_TEST_BACKEND", "sqlite")
 START_TIMEOUT_S = {"aviary": 20, "mlflow": 90}
+
+
+def server_log(name: str) -> Path:
+    """Where a started server's output goes: test-output/<name>-server.log, -postgres- on PostgreSQL."""
+    return OUTPUT / (f"{name}-server.log" if BACKEND == "sqlite" else f"{name}-{BACKEND}-server.log")
 
 
 def _free_port() -> int:
@@ -46,13 +56,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _server_command(target: str, port: int, data: Path) -> list[str]:
+def _server_command(target: str, port: int, data: Path, store: list[str]) -> list[str]:
     if target == "aviary":
         bundle = REPO / "dist" / "aviary.js"
         if not bundle.exists():
             pytest.exit(f"{bundle} is missing: run `npm run build` first", returncode=2)
         return ["node", str(REPO / "bin" / "aviary.js"), "server", "--host", "127.0.0.1",
-                "--port", str(port), "--data-dir", str(data)]
+                "--port", str(port), "--data-dir", str(data), *store]
     if target == "mlflow":
         return [sys.executable, "-m", "mlflow", "server", "--host", "127.0.0.1",
                 "--port", str(port), "--workers", "1",
@@ -94,25 +104,81 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
+class LocalPostgres:
+    """A real PostgreSQL for the session, run by tests/ts/postgres/serve-postgres.ts."""
+
+    def __init__(self):
+        OUTPUT.mkdir(exist_ok=True)
+        self.log = OUTPUT / "postgres.log"
+        with open(self.log, "wb") as err:
+            self.proc = subprocess.Popen(["node", "--import", "tsx", "tests/ts/postgres/serve-postgres.ts"],
+                                         cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err,
+                                         text=True, start_new_session=True)
+        if self.proc.stdout.readline().strip() != "ready":
+            self.proc.wait()
+            pytest.fail(f"PostgreSQL did not start: {_log_tail(self.log)}", pytrace=False)
+
+    def database(self) -> str:
+        """The URI of a new empty database."""
+        self.proc.stdin.write("database\n")
+        self.proc.stdin.flush()
+        uri = self.proc.stdout.readline().strip()
+        if not uri.startswith("postgresql://"):
+            pytest.fail(f"no database from serve-postgres: {uri or _log_tail(self.log)}", pytrace=False)
+        return uri
+
+    def stop(self) -> None:
+        self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+
 @pytest.fixture(scope="session")
-def server():
-    """(base URL, data folder or None) of the server under test, for the whole session."""
+def postgres():
+    if BACKEND != "postgres":
+        yield None
+        return
+    server = LocalPostgres()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def store_flags(postgres):
+    """The flags that give a started Aviary its database: a new one per call on PostgreSQL."""
+    if BACKEND not in ("sqlite", "postgres"):
+        raise pytest.UsageError(f"AVIARY_TEST_BACKEND={BACKEND!r}: expected sqlite or postgres")
+    if postgres is not None and TARGET != "aviary":
+        raise pytest.UsageError("AVIARY_TEST_BACKEND=postgres chooses the database of a started Aviary: "
+                                "use it with AVIARY_TEST_AGAINST=aviary")
+    return lambda: ["--backend-store-uri", postgres.database()] if postgres is not None else []
+
+
+@pytest.fixture(scope="session")
+def server(store_flags):
+    """(base URL, data folder or None, backend store URI or None) of the server under test."""
     if re.match(r"https?://", TARGET):
         url = TARGET.rstrip("/")
         _wait_healthy_external(url)
-        yield from _use_tracking_uri(url, None)
+        yield from _use_tracking_uri(url, None, None)
         return
     OUTPUT.mkdir(exist_ok=True)
-    log = OUTPUT / f"{TARGET}-server.log"
+    log = server_log(TARGET)
     with tempfile.TemporaryDirectory(prefix=f"{TARGET}-test-") as data, open(log, "wb") as out:
         port = _free_port()
         url = f"http://127.0.0.1:{port}"
-        proc = subprocess.Popen(_server_command(TARGET, port, Path(data)), cwd=REPO, stdout=out,
+        store = store_flags() if TARGET == "aviary" else []
+        proc = subprocess.Popen(_server_command(TARGET, port, Path(data), store), cwd=REPO, stdout=out,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 start_new_session=True)
         try:
             _wait_healthy(url, proc, log, START_TIMEOUT_S[TARGET])
-            yield from _use_tracking_uri(url, Path(data))
+            yield from _use_tracking_uri(url, Path(data), store[1] if store else None)
         finally:
             _stop(proc)
 
@@ -129,6 +195,12 @@ def server_data_dir(server) -> Path | None:
     return server[1]
 
 
+@pytest.fixture(scope="session")
+def backend_store_uri(server) -> str | None:
+    """The PostgreSQL URI the started server's database is at; None for SQLite in its data folder."""
+    return server[2]
+
+
 def _wait_healthy_external(url: str) -> None:
     try:
         requests.get(f"{url}/health", timeout=5).raise_for_status()
@@ -136,12 +208,12 @@ def _wait_healthy_external(url: str) -> None:
         pytest.fail(f"{url}/health does not answer: {e}", pytrace=False)
 
 
-def _use_tracking_uri(url: str, data: Path | None):
+def _use_tracking_uri(url: str, data: Path | None, store_uri: str | None):
     old = os.environ.get("MLFLOW_TRACKING_URI")
     os.environ["MLFLOW_TRACKING_URI"] = url
     mlflow.set_tracking_uri(url)
     try:
-        yield url, data
+        yield url, data, store_uri
     finally:
         if old is None:
             os.environ.pop("MLFLOW_TRACKING_URI", None)

@@ -20,7 +20,7 @@ import pytest
 import requests
 from mlflow.exceptions import MlflowException, RestException
 
-from conftest import OUTPUT, REPO, TARGET, _free_port, _stop, _wait_healthy, unique_name
+from conftest import OUTPUT, REPO, TARGET, _free_port, _stop, _wait_healthy, server_log, unique_name
 
 pytestmark = pytest.mark.skipif(TARGET != "aviary", reason="starts its own Aviary with --auth")
 
@@ -28,15 +28,15 @@ ADMIN_PASSWORD = "admin-Pw-4e1b9c"
 
 
 @pytest.fixture(scope="module")
-def auth_url():
+def auth_url(store_flags):
     OUTPUT.mkdir(exist_ok=True)
-    log = OUTPUT / "aviary-auth-server.log"
+    log = server_log("aviary-auth")
     with tempfile.TemporaryDirectory(prefix="aviary-auth-test-") as data, open(log, "wb") as out:
         port = _free_port()
         url = f"http://127.0.0.1:{port}"
         env = {**os.environ, "AVIARY_ADMIN_PASSWORD": ADMIN_PASSWORD}
         proc = subprocess.Popen(["node", str(REPO / "bin" / "aviary.js"), "server", "--auth", "--host", "127.0.0.1",
-                                 "--port", str(port), "--data-dir", data], cwd=REPO, stdout=out,
+                                 "--port", str(port), "--data-dir", data, *store_flags()], cwd=REPO, stdout=out,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, start_new_session=True)
         try:
             _wait_healthy(url, proc, log, 20)

@@ -156,7 +156,7 @@ def test_create_list_get_update_delete(client, api, receiver, webhooks):
         assert "secret" not in text
 
 
-def test_secret_is_stored_encrypted_as_mlflow_stores_it(client, receiver, webhooks, server_data_dir):
+def test_secret_is_stored_encrypted_as_mlflow_stores_it(client, receiver, webhooks, server_data_dir, backend_store_uri):
     """The database holds a Fernet token under MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY, never the
     secret: the same key opens it with Python's cryptography, as MLflow's own store would."""
     if server_data_dir is None:
@@ -167,14 +167,22 @@ def test_secret_is_stored_encrypted_as_mlflow_stores_it(client, receiver, webhoo
 
     hook = webhooks(name=unique_name("at-rest"), url=receiver.url("/at-rest"),
                     events=["registered_model.created"], secret=SECRET)
-    db = next(p for p in (server_data_dir / "aviary.db", server_data_dir / "mlflow.db") if p.exists())
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        (stored,) = conn.execute("SELECT secret FROM webhooks WHERE webhook_id = ?",
-                                 (hook.webhook_id,)).fetchone()
+    if backend_store_uri is not None:
+        import psycopg2
+
+        with psycopg2.connect(backend_store_uri) as conn, conn.cursor() as cur:
+            cur.execute("SELECT secret FROM webhooks WHERE webhook_id = %s", (hook.webhook_id,))
+            (stored,) = cur.fetchone()
+        conn.close()
+    else:
+        db = next(p for p in (server_data_dir / "aviary.db", server_data_dir / "mlflow.db") if p.exists())
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            (stored,) = conn.execute("SELECT secret FROM webhooks WHERE webhook_id = ?",
+                                     (hook.webhook_id,)).fetchone()
+        raw = b"".join(p.read_bytes() for p in server_data_dir.glob(db.name + "*"))
+        assert SECRET.encode() not in raw
     assert SECRET not in stored
     assert Fernet(ENCRYPTION_KEY.encode()).decrypt(stored.encode()).decode() == SECRET
-    raw = b"".join(p.read_bytes() for p in server_data_dir.glob(db.name + "*"))
-    assert SECRET.encode() not in raw
 
 
 def test_list_pages(client, receiver, webhooks):
