@@ -64,13 +64,13 @@ export async function openAviary(config: AviaryConfig, log: Logger): Promise<Avi
   const webhookPolicy = config.webhookPolicy ?? webhookPolicyFromEnv(process.env); // before anything opens: it may throw
   if (webhookPolicy.allowPrivateHosts) log.warn('webhooks: loopback, private and link-local destinations are allowed (meant for local development only)');
   const secretKey = webhookSecretKey(process.env, webhookKeyFileBeside(config.backendStoreUri));
+  const database = await openDatabase(config.backendStoreUri);
   if (isPostgresUri(config.backendStoreUri) && !process.env[ENCRYPTION_KEY_VARIABLE]) {
     log.warn(
       `webhooks: ${ENCRYPTION_KEY_VARIABLE} is not set, so webhook secrets are encrypted with a key only this process knows: ` +
         'other processes sharing the database, and this one after a restart, cannot read them. Set it, the same in every process.',
     );
   }
-  const database = await openDatabase(config.backendStoreUri);
   const tracking = new TrackingService(sqlTrackingStore(database));
   const registry = new RegistryService(sqlRegistryStore(database), tracking, new RegistryEvents(log));
   const webhookStore = new WebhooksRepository(database.db, secretKey.cipher, database.dialect);
