@@ -1,11 +1,12 @@
 /**
  * What only the PostgreSQL store has to get right, on a real server: several processes opening
  * one new database at once, MLflow's URI forms, a refused connection named without its
- * password, MLflow's LIKE (case-sensitive) beside ILIKE, the limits PostgreSQL enforces and
+ * password (also by `aviary server`, a real process: node scripts/build.mjs --cli first), MLflow's LIKE (case-sensitive) beside ILIKE, the limits PostgreSQL enforces and
  * SQLite did not, and concurrent writers meeting on one unique name.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliProcess } from '../../../src/cli/testing/run-cli-process.js';
 import { openDatabase } from '../../../src/store/sql/open-database.js';
 import { LocalPostgres } from '../postgres/local-postgres.js';
 import { startPeerWriter } from './peer-writer.js';
@@ -77,6 +78,15 @@ describe('opening a PostgreSQL store', () => {
     expect(message).toContain('check the user name and password in the URI');
     expect(message).not.toContain('not-the-password-9f3');
     expect(message).not.toContain(server.password);
+  });
+
+  it('stops `aviary server` with exit 1 and one line, the password left out', async () => {
+    const uri = await server.createDatabase();
+    const wrong = uri.replace(`:${server.password}@`, ':not-the-password-5c1@');
+    const run = await runCliProcess(['server', '--port', '0', '--backend-store-uri', wrong], { timeoutMs: 60_000 });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^aviary: cannot start the server: cannot open the PostgreSQL database postgresql:\/\/aviary:\*\*\*@127\.0\.0\.1:\d+\/\w+: password authentication failed for user "aviary": check the user name and password in the URI\n$/);
+    expect(`${run.stdout}${run.stderr}`).not.toContain('not-the-password-5c1');
   });
 
   it('says what to do about a missing database and a port nobody listens on', async () => {
