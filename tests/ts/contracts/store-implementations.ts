@@ -42,6 +42,8 @@ export async function openStores(uri: string): Promise<Stores> {
 }
 
 let postgres: Promise<LocalPostgres> | undefined;
+let template: Promise<string> | undefined;
+let copies = 0;
 
 /** This file's PostgreSQL server, started on first use. */
 export function localPostgres(): Promise<LocalPostgres> {
@@ -52,7 +54,25 @@ export function localPostgres(): Promise<LocalPostgres> {
 export async function stopLocalPostgres(): Promise<void> {
   const started = postgres;
   postgres = undefined;
+  template = undefined;
   if (started) await (await started).stop();
+}
+
+/**
+ * The URI of a new database with the schema in place: a copy of one migrated once per file
+ * (CREATE DATABASE ... TEMPLATE), cheaper than migrating each time. Tests of migrating itself
+ * take `(await localPostgres()).createDatabase()` instead.
+ */
+export async function migratedPostgresDatabase(): Promise<string> {
+  const server = await localPostgres();
+  template ??= (async () => {
+    const uri = await server.createDatabase();
+    await (await openDatabase(uri)).close();
+    return new URL(uri).pathname.slice(1);
+  })();
+  const name = `copy_${process.pid}_${++copies}`;
+  await server.query(`create database ${name} template ${await template}`);
+  return server.uri(name);
 }
 
 export const IMPLEMENTATIONS: StoreImplementation[] = [
@@ -82,7 +102,7 @@ export const IMPLEMENTATIONS: StoreImplementation[] = [
   {
     name: 'postgresql',
     async create() {
-      const sharedUri = await (await localPostgres()).createDatabase();
+      const sharedUri = await migratedPostgresDatabase();
       const stores = await openStores(sharedUri);
       return { stores, sharedUri, dispose: () => stores.close() };
     },

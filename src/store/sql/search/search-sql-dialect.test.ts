@@ -9,7 +9,7 @@ import {
   type SqlBool,
 } from 'kysely';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { localPostgres, stopLocalPostgres } from '../../../../tests/ts/contracts/store-implementations.js';
+import { migratedPostgresDatabase, stopLocalPostgres } from '../../../../tests/ts/contracts/store-implementations.js';
 import { openDatabase, type SqlDatabase } from '../open-database.js';
 import type { SqlDialectName } from '../sql-dialect-name.js';
 import { likeToGlob, searchSqlDialect } from './search-sql-dialect.js';
@@ -27,7 +27,7 @@ describe('likeToGlob', () => {
 /** The same cases on both databases, each a real one: MLflow's LIKE and ILIKE must not depend on which. */
 const DATABASES: { name: SqlDialectName; open: () => Promise<SqlDatabase> }[] = [
   { name: 'sqlite', open: searchDatabase },
-  { name: 'postgres', open: async () => openDatabase(await (await localPostgres()).createDatabase()) },
+  { name: 'postgres', open: async () => openDatabase(await migratedPostgresDatabase()) },
 ];
 afterAll(stopLocalPostgres);
 

@@ -1,8 +1,10 @@
 /**
- * Rows for the search tests, written straight into a migrated in-memory database. Only the
- * columns search reads matter; the rest get plain defaults. Used by tests only.
+ * Rows for the search tests, written straight into a migrated database. Only the columns search
+ * reads matter; the rest get plain defaults. Used by tests only.
  */
+import { migratedPostgresDatabase, stopLocalPostgres } from '../../../../tests/ts/contracts/store-implementations.js';
 import { openDatabase, type SqlDatabase } from '../open-database.js';
+import type { SqlDialectName } from '../sql-dialect-name.js';
 
 export interface RunSeed {
   id: string;
@@ -20,9 +22,15 @@ export interface RunSeed {
   datasets?: { name: string; digest: string; context?: string }[];
 }
 
-export async function searchDatabase(): Promise<SqlDatabase> {
+/** A migrated empty database: SQLite in memory, or a new database on this test file's PostgreSQL. */
+export async function searchDatabase(dialect: SqlDialectName = 'sqlite'): Promise<SqlDatabase> {
+  if (dialect === 'postgres') return openDatabase(await migratedPostgresDatabase());
   return openDatabase('sqlite:///:memory:');
 }
+
+/** The databases a search test runs on, each a real one; a file using postgres stops it with afterAll(stopLocalPostgres). */
+export const SEARCH_DIALECTS: readonly SqlDialectName[] = ['sqlite', 'postgres'];
+export { stopLocalPostgres };
 
 export async function insertRun({ db }: SqlDatabase, seed: RunSeed): Promise<void> {
   const experimentId = seed.experimentId ?? 0;
