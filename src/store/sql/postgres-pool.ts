@@ -11,7 +11,8 @@
  *   unreachable server fails with a message instead of hanging.
  * - BIGINT (int8) columns come back as numbers: they hold epoch milliseconds, steps and counts,
  *   which the store reads as numbers, as SQLite hands them. A pool's own parsers, so nothing
- *   else in the process (the alert store keeps 64-bit ids as BigInt) is affected.
+ *   else in the process is affected; another store gives its own (the alert store keeps
+ *   64-bit ids as BigInt) and its own size.
  */
 import pg from 'pg';
 import { postgresConnectionString } from './database-uri.js';
@@ -21,19 +22,26 @@ const DEFAULT_CONNECT_TIMEOUT_S = 10;
 const SQLALCHEMY_POOL_SIZE = 5;
 const SQLALCHEMY_MAX_OVERFLOW = 10;
 
-export function postgresPool(uri: string, env: NodeJS.ProcessEnv = process.env): pg.Pool {
+export interface PoolOptions {
+  /** Connections at most, instead of MLflow's variables. */
+  readonly max?: number;
+  /** Parsers of a column type's text by type oid, before the pool's own. */
+  readonly parsers?: Readonly<Record<number, (text: string) => unknown>>;
+}
+
+export function postgresPool(uri: string, env: NodeJS.ProcessEnv = process.env, options: PoolOptions = {}): pg.Pool {
   const url = new URL(postgresConnectionString(uri));
   const timeout = url.searchParams.get('connect_timeout');
   url.searchParams.delete('connect_timeout');
   if (url.searchParams.has('sslmode')) url.searchParams.set('uselibpqcompat', 'true');
   const pool = new pg.Pool({
     connectionString: url.toString(),
-    max: poolSize(env),
+    max: options.max ?? poolSize(env),
     connectionTimeoutMillis: 1000 * (timeout === null ? DEFAULT_CONNECT_TIMEOUT_S : Number(timeout)),
     fallback_application_name: 'aviary',
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        options.parsers?.[oid] ?? (oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser,
     },
   });
   // An idle connection the server closed (a restart, an administrator) is dropped by the pool;

@@ -1,12 +1,13 @@
 /**
- * Opening the alert store's PostgreSQL database: a `pg` pool behind Kysely's PostgreSQL dialect,
- * its schema brought up to date. The pool's type parsers keep 64-bit integers exact (int8 as
- * BigInt) and hand JSONB over as text, read by jsonb-text.ts (pg's JSON.parse would round ids).
- * Failures name the store by its URI with the password redacted, and say what to check.
+ * Opening the alert store's PostgreSQL database: a pool as the tracking store's (postgres-pool.ts:
+ * sslmode as libpq reads it, connect_timeout) behind Kysely's PostgreSQL dialect, its schema
+ * brought up to date. Its type parsers keep 64-bit integers exact (int8 as BigInt) and hand
+ * JSONB over as text, read by jsonb-text.ts (pg's JSON.parse would round ids). Failures name
+ * the store by its URI with the password redacted, and say what to check.
  */
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
 import { postgresConnectionString, redactUri } from '../../../store/sql/database-uri.js';
+import { postgresPool } from '../../../store/sql/postgres-pool.js';
 import { migrateAlertStore } from './alert-store-migrations.js';
 import type { AlertTables } from './alert-tables.js';
 
@@ -16,13 +17,8 @@ const JSONB = 3802;
 /** A broker writes one batch at a time; a server's pages read a few at once. */
 const POOL_SIZE = 4;
 
-const types = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === INT8) return (text: string) => BigInt(text);
-    if (oid === JSONB || oid === JSON_OID) return (text: string) => text;
-    return pg.types.getTypeParser(oid, format ?? 'text');
-  },
-} as pg.CustomTypesConfig;
+const asText = (text: string) => text;
+const PARSERS = { [INT8]: (text: string) => BigInt(text), [JSON_OID]: asText, [JSONB]: asText };
 
 export interface AlertDatabase {
   readonly db: Kysely<AlertTables>;
@@ -35,9 +31,7 @@ export interface AlertDatabase {
 
 export async function openAlertDatabase(uri: string): Promise<AlertDatabase> {
   const where = redactUri(uri);
-  const pool = new pg.Pool({ connectionString: postgresConnectionString(uri), max: POOL_SIZE, idleTimeoutMillis: 30_000, types });
-  // An idle connection the server ended (a restart, a timeout) is dropped by the pool; the next query opens another.
-  pool.on('error', () => {});
+  const pool = postgresPool(uri, process.env, { max: POOL_SIZE, parsers: PARSERS });
   const db = new Kysely<AlertTables>({ dialect: new PostgresDialect({ pool }) });
   const explain = (err: unknown) => explainError(err, where, passwordOf(uri));
   try {
@@ -78,6 +72,6 @@ function explainError(thrown: unknown, where: string, password: string | undefin
   let message = err instanceof Error ? err.message : String(err);
   if (password) message = message.split(password).join('***');
   if (message.includes(where)) return Object.assign(new Error(message), typeof code === 'string' ? { code } : {});
-  const hint = typeof code === 'string' ? HINTS[code] : undefined;
+  const hint = typeof code === 'string' ? HINTS[code] : /timeout exceeded when trying to connect/.test(message) ? 'is the host reachable from here? (?connect_timeout=<seconds> waits longer)' : undefined;
   return Object.assign(new Error(`alert store ${where}: ${message}${hint ? `: ${hint}` : ''}`), typeof code === 'string' ? { code } : {});
 }
