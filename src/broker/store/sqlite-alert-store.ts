@@ -54,7 +54,7 @@ export class SqliteAlertStore implements AlertStore {
 
   private get writer(): AlertWriterThread | undefined {
     if (this.closed) throw new Error(`${this.description} is closed`);
-    if (this.threaded) this.writerThread ??= new AlertWriterThread(this.path);
+    if (this.threaded) this.writerThread ??= new AlertWriterThread({ path: this.path });
     return this.writerThread;
   }
 

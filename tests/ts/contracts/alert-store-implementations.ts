@@ -45,9 +45,9 @@ export async function stopAlertStorePostgres(): Promise<void> {
   await (await started)?.stop();
 }
 
-async function postgresDatabase(): Promise<AlertStoreFixture> {
+async function postgresDatabase(writerThread: boolean): Promise<AlertStoreFixture> {
   const sharedUri = await (await (postgres ??= LocalPostgres.start())).createDatabase();
-  const store = await openAlertStore(sharedUri);
+  const store = await openAlertStore(sharedUri, { writerThread });
   return { store, sharedUri, dispose: () => store.close() };
 }
 
@@ -68,5 +68,6 @@ export const ALERT_STORE_IMPLEMENTATIONS: AlertStoreImplementation[] = [
   },
   { name: 'sqlite file', create: () => sqliteFile(false) },
   { name: 'sqlite file, writer thread', create: () => sqliteFile(true) },
-  { name: 'postgresql', create: postgresDatabase },
+  { name: 'postgresql', create: () => postgresDatabase(false) },
+  { name: 'postgresql, writer thread', create: () => postgresDatabase(true) },
 ];

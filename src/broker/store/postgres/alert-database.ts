@@ -29,15 +29,21 @@ export interface AlertDatabase {
   close(): Promise<void>;
 }
 
-export async function openAlertDatabase(uri: string): Promise<AlertDatabase> {
+export interface OpenOptions {
+  /** Bring the schema up to date (default); a second handle in a process that did need not. */
+  readonly migrate?: boolean;
+  readonly poolSize?: number;
+}
+
+export async function openAlertDatabase(uri: string, options: OpenOptions = {}): Promise<AlertDatabase> {
   const where = redactUri(uri);
-  const pool = postgresPool(uri, process.env, { max: POOL_SIZE, parsers: PARSERS });
+  const pool = postgresPool(uri, process.env, { max: options.poolSize ?? POOL_SIZE, parsers: PARSERS });
   const db = new Kysely<AlertTables>({ dialect: new PostgresDialect({ pool }) });
   const explain = (err: unknown) => explainError(err, where, passwordOf(uri));
   try {
     // Reached first, so that a refused connection is told as such, not as a failed migration.
     await sql`SELECT 1`.execute(db);
-    await migrateAlertStore(db as Kysely<unknown>, where);
+    if (options.migrate !== false) await migrateAlertStore(db as Kysely<unknown>, where);
   } catch (err) {
     await db.destroy();
     throw explain(err);

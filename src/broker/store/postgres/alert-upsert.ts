@@ -7,11 +7,14 @@
  * dead letter. Rows go in (survey, alert id) order, so two writers lock shared alerts in the
  * same order; a deadlock nevertheless is retried (retry-transaction.ts).
  */
+import { deserialize } from 'node:v8';
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import { parseExactJson } from '../../../common/exact-json-parse.js';
 import type { Survey } from '../../alert.js';
 import type { EnrichedAlert, ModuleScores } from '../../enriched-alert.js';
 import type { WriteResult } from '../alert-store.js';
-import { keyColumnsOf } from '../key-columns.js';
+import { keyColumnsOf, type KeyColumns } from '../key-columns.js';
+import { CUTOUT_BYTES_COLUMN, PAYLOAD_COLUMN, SOURCE_FILE_COLUMN, STORED_AT_COLUMN, type AlertWriteRow } from '../sqlite/alert-store-writes.js';
 import { alertKey, objectConflictReason, payloadWithoutCutouts, presentCutouts } from '../stored-alert-parts.js';
 import { positionIn } from '../stored-dead-letter.js';
 import type { AlertTables, CutoutsTable } from './alert-tables.js';
@@ -44,32 +47,68 @@ export interface ScoredBy {
 
 /** The rows of a batch, built before the transaction opens. */
 export function alertWrites(alerts: readonly EnrichedAlert[], storedAt: string): AlertWrite[] {
-  return alerts.map((enriched, index) => {
-    const { alert } = enriched;
-    const key = [alert.survey, alert.alertId] as const;
-    const payload = toJsonb(payloadWithoutCutouts(alert.payload));
-    return {
-      index,
-      key,
-      row: {
-        ...keyColumnsOf(alert),
-        ...scoreColumns(enriched.scores, storedAt),
-        payload: payload.text,
-        payload_nonfinite: payload.nonFinite ? JSON.stringify(payload.nonFinite) : null,
-        source_file: alert.origin.file,
-        stored_at: storedAt,
-      },
-      cutouts: presentCutouts(alert.cutouts).map(([kind, c]) => ({
-        survey: alert.survey,
-        alert_id: alert.alertId,
-        kind,
-        encoding: c.encoding,
-        file_name: c.fileName ?? null,
-        bytes: Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength),
-      })),
-      position: positionIn(alert.origin),
-    };
+  return alerts.map(({ alert, scores }, index) => {
+    const cutouts = presentCutouts(alert.cutouts).map(([kind, c]) => ({ kind, encoding: c.encoding, fileName: c.fileName ?? null, bytes: c.bytes }));
+    return alertWrite(index, keyColumnsOf(alert), payloadWithoutCutouts(alert.payload), scores, cutouts, { file: alert.origin.file, position: positionIn(alert.origin) }, storedAt);
   });
+}
+
+/**
+ * The same rows, from the writer thread's message (sqlite/alert-store-writes.ts: the columns in
+ * ALERT_COLUMNS order, the payload serialized by V8, outputs as exact JSON).
+ */
+export function alertWritesOfRows(rows: readonly AlertWriteRow[]): AlertWrite[] {
+  return rows.map((row, index) => {
+    const v = row.values;
+    const keys: KeyColumns = {
+      survey: v[0] as string, alert_id: v[1] as bigint, object_id: v[2] as string | null, time: v[3] as number, ra: v[4] as number,
+      dec: v[5] as number, band: v[6] as string | null, magnitude: v[7] as number | null, flux: v[8] as number | null,
+    };
+    const scores: ModuleScores[] = row.scores.map((s) => ({ module: s[2] as string, model: s[3] as string, version: s[4] as string | null, outputs: parseExactJson(s[5] as string) as ModuleScores['outputs'] }));
+    const cutouts = row.cutouts.map((c) => ({ kind: c[2] as string, encoding: c[3] as string, fileName: c[4] as string | null, bytes: c[CUTOUT_BYTES_COLUMN] as Uint8Array }));
+    const payload = deserialize(v[PAYLOAD_COLUMN] as Uint8Array) as Record<string, unknown>;
+    return alertWrite(index, keys, payload, scores, cutouts, { file: v[SOURCE_FILE_COLUMN] as string, position: row.position }, v[STORED_AT_COLUMN] as string);
+  });
+}
+
+interface CutoutValues {
+  readonly kind: string;
+  readonly encoding: string;
+  readonly fileName: string | null;
+  readonly bytes: Uint8Array;
+}
+
+function alertWrite(
+  index: number,
+  keys: KeyColumns,
+  payload: Record<string, unknown>,
+  scores: readonly ModuleScores[],
+  cutouts: readonly CutoutValues[],
+  origin: { readonly file: string; readonly position: string },
+  storedAt: string,
+): AlertWrite {
+  const json = toJsonb(payload);
+  return {
+    index,
+    key: [keys.survey as Survey, keys.alert_id],
+    row: {
+      ...keys,
+      ...scoreColumns(scores, storedAt),
+      payload: json.text,
+      payload_nonfinite: json.nonFinite ? JSON.stringify(json.nonFinite) : null,
+      source_file: origin.file,
+      stored_at: storedAt,
+    },
+    cutouts: cutouts.map((c) => ({
+      survey: keys.survey,
+      alert_id: keys.alert_id,
+      kind: c.kind,
+      encoding: c.encoding,
+      file_name: c.fileName,
+      bytes: Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength),
+    })),
+    position: origin.position,
+  };
 }
 
 /** `scores` ({"<module>": outputs}) and `scored_by` ({"<module>": ScoredBy}) of the modules written. */

@@ -5,6 +5,7 @@
  * apart. Writes are atomic upserts (alert-upsert.ts); searches page by keyset and run the
  * filter here on the broker's record (keyset-search.ts); histograms are computed in SQL.
  */
+import { serialize } from 'node:v8';
 import { sql } from 'kysely';
 import type { Cutout, Cutouts, Survey } from '../../alert.js';
 import type { EnrichedAlert, ModuleDeadLetter } from '../../enriched-alert.js';
@@ -16,22 +17,39 @@ import { liveRunStatuses } from '../live-run-status.js';
 import { checkedBins } from '../score-histograms.js';
 import { objectKey } from '../stored-alert-parts.js';
 import { moduleDeadLetter, sourceDeadLetter, toStoredDeadLetter, type DeadLetterRow } from '../stored-dead-letter.js';
+import { alertWriteRows } from '../sqlite/alert-store-writes.js';
+import { AlertWriterThread } from '../sqlite/alert-writer-thread.js';
 import { openAlertDatabase, type AlertDatabase } from './alert-database.js';
 import { ALERT_COLUMNS, toStoredAlert, type AlertRow } from './alert-rows.js';
 import { alertWrites, upsertAlerts } from './alert-upsert.js';
 import { queryScoreHistograms } from './score-histogram-query.js';
 
+export interface PostgresAlertStoreOptions {
+  /**
+   * Turn alerts into JSONB and send them on a worker thread with its own connections: the main
+   * thread, the broker's serial bottleneck, then only serializes the payloads (measured in
+   * bench/broker/store-write.ts).
+   */
+  readonly writerThread?: boolean;
+}
+
 export class PostgresAlertStore implements AlertStore {
   readonly description: string;
   private closed = false;
+  /** Started at the first write: a store that is only read (the server, `aviary alerts`) runs no thread. */
+  private writerThread?: AlertWriterThread;
 
-  private constructor(private readonly database: AlertDatabase) {
-    this.description = `alerts in PostgreSQL ${database.where}`;
+  private constructor(
+    private readonly database: AlertDatabase,
+    private readonly uri: string,
+    private readonly threaded: boolean,
+  ) {
+    this.description = `alerts in PostgreSQL ${database.where}${threaded ? ' (written by a writer thread)' : ''}`;
   }
 
   /** Connects and brings the schema up to date (several processes may do so at once). */
-  static async open(uri: string): Promise<PostgresAlertStore> {
-    return new PostgresAlertStore(await openAlertDatabase(uri));
+  static async open(uri: string, options: PostgresAlertStoreOptions = {}): Promise<PostgresAlertStore> {
+    return new PostgresAlertStore(await openAlertDatabase(uri), uri, options.writerThread === true);
   }
 
   private get db() {
@@ -42,6 +60,12 @@ export class PostgresAlertStore implements AlertStore {
   async writeAlerts(alerts: readonly EnrichedAlert[]): Promise<WriteResult> {
     if (alerts.length === 0) return { inserted: 0, updated: 0, refused: 0 };
     const storedAt = new Date().toISOString();
+    if (this.threaded) {
+      if (this.closed) throw new Error(`${this.description} is closed`);
+      this.writerThread ??= new AlertWriterThread({ postgresUri: this.uri });
+      const writer = this.writerThread;
+      return this.run(() => writer.writeAlerts(alertWriteRows(alerts, storedAt, serialize)));
+    }
     const writes = alertWrites(alerts, storedAt);
     return this.run(() => upsertAlerts(this.db, writes, storedAt));
   }
@@ -175,7 +199,11 @@ export class PostgresAlertStore implements AlertStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.database.close();
+    try {
+      await this.writerThread?.close();
+    } finally {
+      await this.database.close();
+    }
   }
 
   /** A query, its failure as one line naming the store (the password never in it). */

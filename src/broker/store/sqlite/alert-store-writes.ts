@@ -31,8 +31,8 @@ export interface AlertWriteRow {
 
 const OBJECT_ID_COLUMN = 2;
 export const PAYLOAD_COLUMN = 9;
-const SOURCE_FILE_COLUMN = 11;
-const STORED_AT_COLUMN = 12;
+export const SOURCE_FILE_COLUMN = 11;
+export const STORED_AT_COLUMN = 12;
 export const CUTOUT_BYTES_COLUMN = 5;
 
 /** The rows of a batch; `payloadBytes` encodes each payload (cutouts removed). */

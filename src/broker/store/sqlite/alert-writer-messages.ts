@@ -19,6 +19,16 @@ export type WriterReply =
   | { readonly id: number; readonly ok: true; readonly result?: WriteResult }
   | { readonly id: number; readonly ok: false; readonly message: string; readonly code?: string };
 
+/** What the thread opens: the SQLite file, or a PostgreSQL database (its URI). */
+export type AlertWriterOptions = { readonly path: string } | { readonly postgresUri: string };
+
+/** A store's writes as the thread runs them, one at a time. */
+export interface StoreWriter {
+  writeAlerts(rows: AlertWriteRow[]): WriteResult | Promise<WriteResult>;
+  write(write: OtherWrite): void | Promise<void>;
+  close(): void | Promise<void>;
+}
+
 /** Copies every payload and cutout of the rows into one ArrayBuffer, the rows then pointing into it. */
 export function packAlertRows(rows: readonly AlertWriteRow[]): ArrayBuffer {
   const parts = rows.flatMap((row) => [row.values[PAYLOAD_COLUMN] as Uint8Array, ...row.cutouts.map((c) => c[CUTOUT_BYTES_COLUMN] as Uint8Array)]);

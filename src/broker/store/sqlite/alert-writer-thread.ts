@@ -8,8 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { WriteResult } from '../alert-store.js';
 import type { AlertWriteRow, OtherWrite } from './alert-store-writes.js';
-import { packAlertRows, type WriterReply, type WriterRequest } from './alert-writer-messages.js';
-import type { AlertWriterOptions } from './alert-writer-worker.js';
+import { packAlertRows, type AlertWriterOptions, type WriterReply, type WriterRequest } from './alert-writer-messages.js';
 
 type Pending = { resolve: (reply: WriterReply) => void; reject: (err: Error) => void; settled: Promise<unknown> };
 type Request = { kind: 'alerts'; rows: readonly AlertWriteRow[] } | OtherWrite | { kind: 'close' };
@@ -23,8 +22,8 @@ export class AlertWriterThread {
   /** Set by close(): the thread then keeps the process alive until it has exited. */
   private closing = false;
 
-  constructor(path: string) {
-    this.worker = startWorker({ path });
+  constructor(options: AlertWriterOptions) {
+    this.worker = startWorker(options);
     this.worker.unref();
     this.worker.on('message', (reply: WriterReply) => this.settle(reply));
     this.worker.on('error', (err) => this.fail(new Error(`the alert writer thread failed: ${err.message}`)));
