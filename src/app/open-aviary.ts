@@ -76,7 +76,7 @@ export async function openAviary(config: AviaryConfig, log: Logger): Promise<Avi
   const webhookStore = new WebhooksRepository(database.db, secretKey.cipher, database.dialect);
   await checkWebhookSecrets(webhookStore, secretKey.source, log);
   const sender = new WebhookSender({ policy: webhookPolicy, resolve: config.webhookResolver });
-  const dispatcher = new WebhookDispatcher(webhookStore, registry, sender, log).attach(registry.events);
+  const dispatcher = new WebhookDispatcher(webhookStore, sender, log).attach(registry.events);
   const alerts = new LazyAlertStore(config.alertStoreUri ?? alertStoreBeside(config.backendStoreUri));
   return {
     tracking,
@@ -84,7 +84,7 @@ export async function openAviary(config: AviaryConfig, log: Logger): Promise<Avi
     webhooks: new WebhookService(webhookStore, sender, webhookPolicy, config.webhookResolver),
     artifacts: new LocalArtifactRepository(config.artifactsDestination),
     alerts,
-    // Deliveries under way may still read the registry: they finish (or are aborted) first.
+    // Deliveries under way may still read the webhooks table: they finish (or are aborted) first.
     close: async () => {
       await dispatcher.close();
       await database.close();

@@ -5,6 +5,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from '../common/logger.js';
+import type { KeyValue } from './entities.js';
 
 interface At {
   /** Epoch milliseconds when the change was committed. */
@@ -15,13 +16,23 @@ interface At {
 
 export type RegistryEvent = At &
   (
-    | { readonly type: 'registered_model.created'; readonly name: string }
+    /** Created entities carry their tags and description, so a webhook's payload needs no read back. */
+    | { readonly type: 'registered_model.created'; readonly name: string; readonly tags: readonly KeyValue[]; readonly description?: string }
     | { readonly type: 'registered_model.renamed'; readonly name: string; readonly newName: string }
     | { readonly type: 'registered_model.updated'; readonly name: string }
     | { readonly type: 'registered_model.deleted'; readonly name: string }
     | { readonly type: 'registered_model.tag_set'; readonly name: string; readonly key: string; readonly value: string }
     | { readonly type: 'registered_model.tag_deleted'; readonly name: string; readonly key: string }
-    | { readonly type: 'model_version.created'; readonly name: string; readonly version: string; readonly source: string; readonly runId?: string; readonly modelId?: string }
+    | {
+        readonly type: 'model_version.created';
+        readonly name: string;
+        readonly version: string;
+        readonly source: string;
+        readonly runId?: string;
+        readonly modelId?: string;
+        readonly tags: readonly KeyValue[];
+        readonly description?: string;
+      }
     | { readonly type: 'model_version.updated'; readonly name: string; readonly version: string }
     | { readonly type: 'model_version.deleted'; readonly name: string; readonly version: string }
     | { readonly type: 'model_version.stage_changed'; readonly name: string; readonly version: string; readonly stage: string }

@@ -3,6 +3,7 @@
  * then the store; every committed change is announced on the event stream.
  */
 import { MlflowError } from '../common/mlflow-error.js';
+import type { RunInfo } from '../tracking/entities.js';
 import type { TrackingService } from '../tracking/tracking-service.js';
 import { STAGES, type KeyValue, type ModelVersion, type Page, type RegisteredModel, type Stage } from './entities.js';
 import { joinArtifactUri, parseModelUri } from './model-uri.js';
@@ -34,7 +35,7 @@ export class RegistryService {
     validateModelName(name);
     input.tags.forEach(validateRegistryTag);
     const model = await this.store.createRegisteredModel(name, input);
-    this.emit({ type: 'registered_model.created', name });
+    this.emit({ type: 'registered_model.created', name, tags: model.tags, description: model.description });
     return model;
   }
 
@@ -97,8 +98,8 @@ export class RegistryService {
   }): Promise<ModelVersion> {
     validateModelName(input.name);
     input.tags.forEach(validateRegistryTag);
-    const lineage = await this.resolveSource(input.source, input.runId, input.modelId);
-    const userId = lineage.runId ? await this.userOfRun(lineage.runId) : undefined;
+    const { sourceRun, ...lineage } = await this.resolveSource(input.source, input.runId, input.modelId);
+    const userId = sourceRun ? sourceRun.user_id || undefined : lineage.runId ? await this.userOfRun(lineage.runId) : undefined;
     const version = await this.store.createModelVersion({ ...input, ...lineage, userId });
     this.emit({
       type: 'model_version.created',
@@ -107,6 +108,8 @@ export class RegistryService {
       source: version.source,
       runId: version.run_id,
       modelId: version.model_id,
+      tags: version.tags,
+      description: version.description,
     });
     return version;
   }
@@ -119,7 +122,7 @@ export class RegistryService {
     source: string,
     runId: string | undefined,
     modelId: string | undefined,
-  ): Promise<{ storageLocation: string; runId?: string; modelId?: string }> {
+  ): Promise<{ storageLocation: string; runId?: string; modelId?: string; /** The run of a runs:/ source, read once for both. */ sourceRun?: RunInfo }> {
     const refuse = (why: string) => MlflowError.invalid(`Invalid model version source: '${source}'. ${why}`);
     if (source.split(/[/\\]/).some((s) => s === '..' || s === '.')) {
       throw refuse('An absolute path without relative path references must be supplied.');
@@ -131,8 +134,8 @@ export class RegistryService {
     switch (uri.kind) {
       case 'run': {
         if (runId && runId !== uri.runId) throw refuse(`The run in the source does not match run_id '${runId}'.`);
-        const run = await this.tracking.getRun(uri.runId);
-        return { storageLocation: joinArtifactUri(run.info.artifact_uri, uri.path), runId: uri.runId, modelId };
+        const run = await this.tracking.getRunInfo(uri.runId);
+        return { storageLocation: joinArtifactUri(run.artifact_uri, uri.path), runId: uri.runId, modelId, sourceRun: run };
       }
       case 'logged-model': {
         if (modelId && modelId !== uri.modelId) throw refuse(`The logged model in the source does not match model_id '${modelId}'.`);
@@ -156,7 +159,7 @@ export class RegistryService {
   /** Who made a version: the user of its source run (MLflow's client sends no user for versions). */
   private async userOfRun(runId: string): Promise<string | undefined> {
     try {
-      return (await this.tracking.getRun(runId)).info.user_id || undefined;
+      return (await this.tracking.getRunInfo(runId)).user_id || undefined;
     } catch (err) {
       if (err instanceof MlflowError && err.code === 'RESOURCE_DOES_NOT_EXIST') return undefined;
       throw err;
@@ -245,7 +248,7 @@ export class RegistryService {
    */
   resolveModelUri(uri: string): Promise<ResolvedModelUri> {
     return resolveModelUri(uri, {
-      getRun: (runId) => this.tracking.getRun(runId),
+      getRun: async (runId) => ({ info: await this.tracking.getRunInfo(runId) }),
       getLoggedModel: (modelId) => this.tracking.getLoggedModel(modelId),
       getModelVersion: (name, version) => this.getModelVersion(name, version),
       getVersionByAlias: (name, alias) => this.getVersionByAlias(name, alias),

@@ -90,6 +90,11 @@ export class TrackingService {
     return this.store.getRun(runId);
   }
 
+  getRunInfo(runId: string): Promise<RunInfo> {
+    validateRunId(runId);
+    return this.store.getRunInfo(runId);
+  }
+
   updateRun(runId: string, update: { status?: RunStatus; endTime?: number; runName?: string }): Promise<RunInfo> {
     validateRunId(runId);
     return this.store.updateRun(runId, update);

@@ -55,6 +55,8 @@ export interface TrackingStore {
 
   createRun(input: CreateRunInput): Promise<Run>;
   getRun(runId: string): Promise<Run>;
+  /** A run's info alone, without its data: one query, for callers that need no metrics, params or tags. */
+  getRunInfo(runId: string): Promise<RunInfo>;
   updateRun(runId: string, update: { status?: RunStatus; endTime?: number; runName?: string }): Promise<RunInfo>;
   deleteRun(runId: string): Promise<void>;
   restoreRun(runId: string): Promise<void>;

@@ -13,7 +13,6 @@ import type { Logger } from '../../common/logger.js';
 import { startRecordingReceiver, type ReceivedRequest, type RecordingReceiver } from './recording-receiver.js';
 import type { WebhookDestinationPolicy } from './webhook-destination-policy.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
-import type { RegistryReader } from './webhook-payload.js';
 import { WebhookSender } from './webhook-sender.js';
 import type { WebhookEvent, WebhookStore } from './webhook-store.js';
 
@@ -218,11 +217,10 @@ describe('WebhookDispatcher.close', () => {
     await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(hang.address() as AddressInfo).port}/`;
     const store = { activeTargets: async () => [{ webhookId: 'w1', name: 'hang', url, secret: SECRET }] } as unknown as WebhookStore;
-    const reader = {} as RegistryReader;
     const lines: string[] = [];
     const log: Logger = { info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
     const sender = new WebhookSender({ timeoutMs: 60_000, policy: LOCAL_RECEIVERS });
-    const dispatcher = new WebhookDispatcher(store, reader, sender, log, { closeTimeoutMs: 200 });
+    const dispatcher = new WebhookDispatcher(store, sender, log, { closeTimeoutMs: 200 });
     try {
       dispatcher.dispatch({ type: 'alias.deleted', name: 'm', alias: 'a', version: '1', timestamp: Date.now() });
       await new Promise((r) => setTimeout(r, 50));
@@ -253,7 +251,7 @@ describe('WebhookDispatcher with the default destination policy', () => {
     });
     const lines: string[] = [];
     const log: Logger = { info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
-    const dispatcher = new WebhookDispatcher(store, {} as RegistryReader, sender, log);
+    const dispatcher = new WebhookDispatcher(store, sender, log);
     dispatcher.dispatch({ type: 'alias.deleted', name: 'm', alias: 'a', version: '1', timestamp: Date.now() });
     await dispatcher.close();
     expect(lookups).toEqual(['hooks.example.com']); // refused at the first attempt, never retried

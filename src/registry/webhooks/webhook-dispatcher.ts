@@ -8,7 +8,7 @@
  */
 import type { Logger } from '../../common/logger.js';
 import type { RegistryEvent, RegistryEvents } from '../registry-events.js';
-import { webhookMessageOf, type RegistryReader, type WebhookMessage } from './webhook-payload.js';
+import { webhookMessageOf, type WebhookMessage } from './webhook-payload.js';
 import type { WebhookSender } from './webhook-sender.js';
 import type { WebhookStore, WebhookTarget } from './webhook-store.js';
 
@@ -32,7 +32,6 @@ export class WebhookDispatcher {
 
   constructor(
     private readonly store: WebhookStore,
-    private readonly reader: RegistryReader,
     private readonly sender: WebhookSender,
     private readonly log: Logger,
     options: WebhookDispatcherOptions = {},
@@ -77,10 +76,9 @@ export class WebhookDispatcher {
   }
 
   private async fanOut(event: RegistryEvent, message: WebhookMessage): Promise<void> {
-    // Both reads start now, before the caller's next change can land, so a created entity is
-    // read back as it was created (MLflow sends the request's own tags and description).
-    const [targets, payload] = await Promise.all([this.store.activeTargets(message.event), message.payload(this.reader)]);
+    const targets = await this.store.activeTargets(message.event);
     if (targets.length === 0) return;
+    const payload = message.payload;
     const name = `${message.event.entity}.${message.event.action}`.toLowerCase();
     await Promise.all(
       targets.map((target) =>

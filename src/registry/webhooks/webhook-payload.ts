@@ -5,81 +5,59 @@
  * delivered. One addition: an alias removed because its version was deleted is announced as
  * model_version_alias.deleted too (MLflow stays silent), so receivers never keep a stale alias.
  */
-import type { ModelVersion, RegisteredModel } from '../entities.js';
 import type { RegistryEvent } from '../registry-events.js';
 import type { WebhookEvent } from './webhook-store.js';
 
 export type WebhookPayload = Readonly<Record<string, unknown>>;
 
-/** The registry as payloads read it: created entities are read back for their tags and description. */
-export interface RegistryReader {
-  getRegisteredModel(name: string): Promise<RegisteredModel>;
-  getModelVersion(name: string, version: string): Promise<ModelVersion>;
-}
-
 export interface WebhookMessage {
   readonly event: WebhookEvent;
-  /** Built only when some webhook listens, since it may read the registry. */
-  payload(reader: RegistryReader): Promise<WebhookPayload>;
+  /** Built from the event alone (created entities carry their tags and description): no read of the registry. */
+  readonly payload: WebhookPayload;
 }
 
 const tagsOf = (tags: readonly { key: string; value: string }[]) => Object.fromEntries(tags.map((t) => [t.key, t.value]));
-
-/** The entity read back, or undefined when it is already gone again (the event's own fields then suffice). */
-async function readBack<T>(read: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await read();
-  } catch {
-    return undefined;
-  }
-}
 
 export function webhookMessageOf(e: RegistryEvent): WebhookMessage | undefined {
   switch (e.type) {
     case 'registered_model.created':
       return {
         event: { entity: 'REGISTERED_MODEL', action: 'CREATED' },
-        payload: async (reader) => {
-          const model = await readBack(() => reader.getRegisteredModel(e.name));
-          // MLflow passes the request's description through unchanged: "" when none was given.
-          return { name: e.name, tags: tagsOf(model?.tags ?? []), description: model?.description ?? '' };
-        },
+        // MLflow passes the request's description through unchanged: "" when none was given.
+        payload: { name: e.name, tags: tagsOf(e.tags), description: e.description ?? '' },
       };
     case 'model_version.created':
       return {
         event: { entity: 'MODEL_VERSION', action: 'CREATED' },
-        payload: async (reader) => {
-          const version = await readBack(() => reader.getModelVersion(e.name, e.version));
-          return {
-            name: e.name,
-            version: e.version,
-            source: e.source,
-            run_id: e.runId || null,
-            tags: tagsOf(version?.tags ?? []),
-            description: version?.description || null,
-          };
+        payload: {
+          name: e.name,
+          version: e.version,
+          source: e.source,
+          run_id: e.runId || null,
+          tags: tagsOf(e.tags),
+          description: e.description || null,
         },
       };
     case 'model_version.tag_set':
       return {
         event: { entity: 'MODEL_VERSION_TAG', action: 'SET' },
-        payload: async () => ({ name: e.name, version: e.version, key: e.key, value: e.value }),
+        payload: { name: e.name, version: e.version, key: e.key, value: e.value },
       };
     case 'model_version.tag_deleted':
       return {
         event: { entity: 'MODEL_VERSION_TAG', action: 'DELETED' },
-        payload: async () => ({ name: e.name, version: e.version, key: e.key }),
+        payload: { name: e.name, version: e.version, key: e.key },
       };
     case 'alias.set':
       // A move is one event: MLflow announces the alias at its new version only.
       return {
         event: { entity: 'MODEL_VERSION_ALIAS', action: 'CREATED' },
-        payload: async () => ({ name: e.name, alias: e.alias, version: e.version }),
+        payload: { name: e.name, alias: e.alias, version: e.version },
       };
     case 'alias.deleted':
       return {
         event: { entity: 'MODEL_VERSION_ALIAS', action: 'DELETED' },
-        payload: async () => ({ name: e.name, alias: e.alias }),
+        payload: { name: e.name, alias: e.alias },
       };
     default:
       return undefined;

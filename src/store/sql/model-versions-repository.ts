@@ -6,7 +6,7 @@ import type { CreateModelVersionInput, RegistrySearch } from '../../registry/reg
 import { decodePageToken, encodePageToken } from '../../tracking/search/page-token.js';
 import type { RegisteredModelsRepository } from './registered-models-repository.js';
 import { MAX_INTEGER_ID } from './ids.js';
-import { loadVersions, type VersionRow } from './registry-loader.js';
+import { byKey, loadVersions, versionOf, type VersionRow } from './registry-loader.js';
 import type { Database } from './schema.js';
 import { applyModelVersionSearch } from './search/index.js';
 import type { SqlDialectName } from './sql-dialect-name.js';
@@ -46,11 +46,25 @@ export class ModelVersionsRepository {
   }
 
   async create(input: CreateModelVersionInput): Promise<ModelVersion> {
-    const id = await this.models.idOf(input.name);
     const now = Date.now();
+    const tags = [...new Map(input.tags.map((t) => [t.key, t.value]))].map(([key, value]) => ({ key, value }));
+    const row = {
+      creation_timestamp: now,
+      last_updated_timestamp: now,
+      user_id: input.userId ?? null,
+      current_stage: 'None',
+      description: input.description ?? null,
+      source: input.source,
+      storage_location: input.storageLocation,
+      run_id: input.runId ?? null,
+      run_link: input.runLink ?? null,
+      model_id: input.modelId ?? null,
+      status: 'READY',
+      status_message: null,
+    };
     const version = await writeTransaction(this.db, async (tx) => {
       // The counter lives on the model row, so numbers grow even after deletions and two writers never share one.
-      const { last_version } = await tx
+      const model = await tx
         .updateTable('registered_models')
         // The model's "created by" is the user of its first version when it had none.
         .set((eb) => ({
@@ -58,38 +72,26 @@ export class ModelVersionsRepository {
           last_updated_timestamp: now,
           user_id: eb.fn.coalesce('user_id', eb.val(input.userId ?? null)),
         }))
-        .where('registered_model_id', '=', id)
-        .returning('last_version')
-        .executeTakeFirstOrThrow();
+        .where('name', '=', input.name)
+        .returning(['registered_model_id', 'last_version'])
+        .executeTakeFirst();
+      if (!model) throw MlflowError.notFound(`Registered Model with name=${input.name} not found`);
+      const { registered_model_id: id, last_version } = model;
       await tx
         .insertInto('model_versions')
-        .values({
-          registered_model_id: id,
-          version: last_version,
-          creation_timestamp: now,
-          last_updated_timestamp: now,
-          user_id: input.userId ?? null,
-          current_stage: 'None',
-          description: input.description ?? null,
-          source: input.source,
-          storage_location: input.storageLocation,
-          run_id: input.runId ?? null,
-          run_link: input.runLink ?? null,
-          model_id: input.modelId ?? null,
-          status: 'READY',
-          status_message: null,
-        })
+        .values({ registered_model_id: id, version: last_version, ...row })
         .execute();
-      const tags = [...new Map(input.tags.map((t) => [t.key, t.value]))];
       if (tags.length > 0) {
         await tx
           .insertInto('model_version_tags')
-          .values(tags.map(([key, value]) => ({ registered_model_id: id, version: last_version, key, value })))
+          .values(tags.map((t) => ({ registered_model_id: id, version: last_version, ...t })))
           .execute();
       }
       return last_version;
     });
-    return this.get(input.name, String(version));
+    // What was just written, not read back (a round trip each on PostgreSQL): a new number never
+    // had an alias, and its tags come in key order as a read by primary key gives them.
+    return versionOf({ name: input.name, version, ...row }, byKey(tags), []);
   }
 
   async get(name: string, version: string): Promise<ModelVersion> {

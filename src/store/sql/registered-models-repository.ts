@@ -4,7 +4,7 @@ import { MlflowError } from '../../common/mlflow-error.js';
 import type { KeyValue, Page, RegisteredModel } from '../../registry/entities.js';
 import type { RegistrySearch } from '../../registry/registry-store.js';
 import { decodePageToken, encodePageToken } from '../../tracking/search/page-token.js';
-import { loadRegisteredModels } from './registry-loader.js';
+import { byKey, loadRegisteredModels, registeredModelOf } from './registry-loader.js';
 import type { Database, RegisteredModelsTable } from './schema.js';
 import { applyRegisteredModelSearch } from './search/index.js';
 import type { SqlDialectName } from './sql-dialect-name.js';
@@ -34,27 +34,23 @@ export class RegisteredModelsRepository {
 
   async create(name: string, input: { tags: KeyValue[]; description?: string; userId?: string }): Promise<RegisteredModel> {
     const now = Date.now();
+    const row = { name, creation_timestamp: now, last_updated_timestamp: now, description: input.description ?? null, user_id: input.userId ?? null };
+    const tags = [...new Map(input.tags.map((t) => [t.key, t.value]))].map(([key, value]) => ({ key, value }));
     await writeTransaction(this.db, async (tx) => {
       const clash = await tx.selectFrom('registered_models').select('registered_model_id').where('name', '=', name).executeTakeFirst();
       if (clash) throw MlflowError.alreadyExists(`Registered Model (name=${name}) already exists.`);
       const { registered_model_id } = await tx
         .insertInto('registered_models')
-        .values({
-          name,
-          creation_timestamp: now,
-          last_updated_timestamp: now,
-          description: input.description ?? null,
-          user_id: input.userId ?? null,
-          last_version: 0,
-        })
+        .values({ ...row, last_version: 0 })
         .returning('registered_model_id')
         .executeTakeFirstOrThrow();
-      const tags = [...new Map(input.tags.map((t) => [t.key, t.value]))];
       if (tags.length > 0) {
-        await tx.insertInto('registered_model_tags').values(tags.map(([key, value]) => ({ registered_model_id, key, value }))).execute();
+        await tx.insertInto('registered_model_tags').values(tags.map((t) => ({ registered_model_id, ...t }))).execute();
       }
     });
-    return this.get(name);
+    // What was just written, not read back (a round trip each on PostgreSQL): a new model has
+    // no versions or aliases, and its tags come in key order as a read by primary key gives them.
+    return registeredModelOf(row, [], byKey(tags), []);
   }
 
   async get(name: string): Promise<RegisteredModel> {

@@ -3,7 +3,7 @@
  * a registered-models page (with latest versions per stage, tags and aliases) costs four.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { ModelVersion, RegisteredModel, Stage } from '../../registry/entities.js';
+import type { KeyValue, ModelVersion, RegisteredModel, Stage } from '../../registry/entities.js';
 import type { Database, ModelVersionsTable, RegisteredModelAliasesTable, RegisteredModelsTable } from './schema.js';
 
 export type VersionRow = Selectable<ModelVersionsTable> & { name: string };
@@ -27,25 +27,30 @@ export async function loadVersions(
   const aliasesOf = group(aliases, (a) => key(a.registered_model_id, a.version));
   return rows.map((r) => {
     const k = key(r.registered_model_id, r.version);
-    const v: ModelVersion = {
-      name: r.name,
-      version: String(r.version),
-      creation_timestamp: r.creation_timestamp,
-      last_updated_timestamp: r.last_updated_timestamp,
-      current_stage: r.current_stage as Stage,
-      source: r.source,
-      status: r.status as ModelVersion['status'],
-      tags: (tagsOf.get(k) ?? []).map(({ key: tk, value }) => ({ key: tk, value })),
-      aliases: (aliasesOf.get(k) ?? []).map((a) => a.alias).sort(),
-    };
-    if (r.user_id) v.user_id = r.user_id;
-    if (r.description) v.description = r.description;
-    if (r.run_id) v.run_id = r.run_id;
-    if (r.run_link) v.run_link = r.run_link;
-    if (r.model_id) v.model_id = r.model_id;
-    if (r.status_message) v.status_message = r.status_message;
-    return v;
+    return versionOf(r, tagsOf.get(k) ?? [], (aliasesOf.get(k) ?? []).map((a) => a.alias));
   });
+}
+
+/** One version in MLflow's shape, from its row, its tags and its aliases. */
+export function versionOf(r: Omit<VersionRow, 'registered_model_id'>, tags: readonly KeyValue[], aliases: readonly string[]): ModelVersion {
+  const v: ModelVersion = {
+    name: r.name,
+    version: String(r.version),
+    creation_timestamp: r.creation_timestamp,
+    last_updated_timestamp: r.last_updated_timestamp,
+    current_stage: r.current_stage as Stage,
+    source: r.source,
+    status: r.status as ModelVersion['status'],
+    tags: tags.map(({ key: tk, value }) => ({ key: tk, value })),
+    aliases: [...aliases].sort(),
+  };
+  if (r.user_id) v.user_id = r.user_id;
+  if (r.description) v.description = r.description;
+  if (r.run_id) v.run_id = r.run_id;
+  if (r.run_link) v.run_link = r.run_link;
+  if (r.model_id) v.model_id = r.model_id;
+  if (r.status_message) v.status_message = r.status_message;
+  return v;
 }
 
 export async function loadRegisteredModels(db: Kysely<Database>, rows: Selectable<RegisteredModelsTable>[]): Promise<RegisteredModel[]> {
@@ -72,19 +77,39 @@ export async function loadRegisteredModels(db: Kysely<Database>, rows: Selectabl
   const latest = group(await loadVersions(db, latestRows as VersionRow[], aliases), (v) => v.name);
   const tagsOf = group(tags, (t) => t.registered_model_id);
   const aliasesOf = group(aliases, (a) => a.registered_model_id);
-  return rows.map((r) => {
-    const m: RegisteredModel = {
-      name: r.name,
-      creation_timestamp: r.creation_timestamp,
-      last_updated_timestamp: r.last_updated_timestamp,
-      latest_versions: (latest.get(r.name) ?? []).sort((a, b) => Number(a.version) - Number(b.version)),
-      tags: (tagsOf.get(r.registered_model_id) ?? []).map(({ key, value }) => ({ key, value })),
-      aliases: (aliasesOf.get(r.registered_model_id) ?? []).map((a) => ({ alias: a.alias, version: String(a.version) })),
-    };
-    if (r.user_id) m.user_id = r.user_id;
-    if (r.description) m.description = r.description;
-    return m;
-  });
+  return rows.map((r) =>
+    registeredModelOf(
+      r,
+      (latest.get(r.name) ?? []).sort((a, b) => Number(a.version) - Number(b.version)),
+      tagsOf.get(r.registered_model_id) ?? [],
+      (aliasesOf.get(r.registered_model_id) ?? []).map((a) => ({ alias: a.alias, version: String(a.version) })),
+    ),
+  );
+}
+
+/** One registered model in MLflow's shape, from its row and what hangs off it. */
+export function registeredModelOf(
+  r: Omit<Selectable<RegisteredModelsTable>, 'registered_model_id' | 'last_version'>,
+  latestVersions: ModelVersion[],
+  tags: readonly KeyValue[],
+  aliases: RegisteredModel['aliases'],
+): RegisteredModel {
+  const m: RegisteredModel = {
+    name: r.name,
+    creation_timestamp: r.creation_timestamp,
+    last_updated_timestamp: r.last_updated_timestamp,
+    latest_versions: latestVersions,
+    tags: tags.map(({ key, value }) => ({ key, value })),
+    aliases,
+  };
+  if (r.user_id) m.user_id = r.user_id;
+  if (r.description) m.description = r.description;
+  return m;
+}
+
+/** Tags in key order, as a read through their primary key lists them. */
+export function byKey(tags: readonly KeyValue[]): KeyValue[] {
+  return [...tags].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 function group<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {

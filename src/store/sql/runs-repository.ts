@@ -80,6 +80,10 @@ export class RunsRepository {
     return (await loadRuns(this.db, [await this.row(runId)]))[0]!;
   }
 
+  async info(runId: string): Promise<RunInfo> {
+    return runInfoOf(await this.row(runId));
+  }
+
   async update(runId: string, update: { status?: RunStatus; endTime?: number; runName?: string }): Promise<RunInfo> {
     const row = await this.requireActive(runId);
     const next = {

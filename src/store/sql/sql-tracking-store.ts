@@ -25,6 +25,7 @@ export function sqlTrackingStore(database: SqlDatabase): TrackingStore {
 
     createRun: (input) => runs.create(input),
     getRun: (id) => runs.get(id),
+    getRunInfo: (id) => runs.info(id),
     updateRun: (id, update) => runs.update(id, update),
     deleteRun: (id) => runs.setLifecycle(id, 'deleted'),
     restoreRun: (id) => runs.setLifecycle(id, 'active'),
