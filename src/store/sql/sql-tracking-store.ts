@@ -10,7 +10,7 @@ export function sqlTrackingStore(database: SqlDatabase): TrackingStore {
   const { db, dialect } = database;
   const experiments = new ExperimentsRepository(db, dialect);
   const runs = new RunsRepository(db, experiments, dialect);
-  const runData = new RunDataRepository(db, runs);
+  const runData = new RunDataRepository(db, runs, dialect);
   const models = new LoggedModelsRepository(db, experiments, dialect);
   return {
     createExperiment: (name, location, tags) => experiments.create(name, location, tags),

@@ -17,10 +17,22 @@ const RETRIED = new Set(['23505', '40001', '40P01']);
 const ATTEMPTS = 5;
 const FIRST_BACKOFF_MS = 5;
 
-export async function writeTransaction<T>(db: Kysely<Database>, work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+export function writeTransaction<T>(db: Kysely<Database>, work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return retried(() => db.transaction().execute(work));
+}
+
+/**
+ * One statement that is atomic on its own (PostgreSQL runs it in a transaction of its own),
+ * run again as a transaction would be: it saves BEGIN and COMMIT, two round trips.
+ */
+export function writeStatement<T>(run: () => Promise<T>): Promise<T> {
+  return retried(run);
+}
+
+async function retried<T>(run: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute(work);
+      return await run();
     } catch (err) {
       const state = sqlStateOf(err);
       if (attempt >= ATTEMPTS || state === undefined || !RETRIED.has(state)) throw err;
