@@ -24,6 +24,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { describeMachine, load1, machineLine, packageVersion, waitForQuiet } from '../common/machine.js';
+import { writeResultsSection } from '../common/results-section.js';
 import { decodePhase, type DecodeSet } from './decode.js';
 import { endToEndRun, setUpModules, type EndToEndRun, type ModuleSetup } from './end-to-end.js';
 import { cachedSets, replicatedAlerts } from './replicate.js';
@@ -184,7 +185,9 @@ async function main(): Promise<void> {
     // A smoke run's numbers say nothing about speed: its report goes where test output goes.
     const out = smoke ? join(repo, 'test-output', 'bench-broker-smoke.md') : join(here, 'results.md');
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, markdown);
+    // results.md also holds store-write.ts's section: only this bench's own is rewritten.
+    if (smoke) writeFileSync(out, markdown);
+    else writeResultsSection(out, '# Broker benchmark', markdown);
     say(`${smoke ? `smoke run (${((performance.now() - began) / 1000).toFixed(1)} s), not a measurement; ` : ''}written to ${out}`);
   } finally {
     await setup?.server.close();

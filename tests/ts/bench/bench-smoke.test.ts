@@ -57,10 +57,12 @@ describe('bench --smoke', () => {
     expectRows(out, ['100 ZTF alerts', 'case', 'toExactJson(payload)', 'toExactJson(finkAlertDict), python', 'finkAlertDict', 'filterRecord + 2 filters']);
   });
 
-  it('bench/broker/store-write.ts', { timeout: TIMEOUT_MS }, async () => {
+  it('bench/broker/store-write.ts: SQLite and PostgreSQL, each from the main thread and from a writer thread', { timeout: TIMEOUT_MS }, async () => {
     const out = await smoke('bench/broker/store-write.ts');
-    expectRows(out, ['hand-over of 50 alerts', 'in-thread ', 'writer thread ', 'mode (medians, µs/alert)', 'in-thread', 'writer thread']);
-    expect(out).toMatch(/^in-thread\s+[\d.]+\s+[\d.]+\s+150$/m);
+    const modes = ['SQLite, main thread', 'SQLite, writer thread', 'PostgreSQL, main thread', 'PostgreSQL, writer thread'];
+    expectRows(out, ['hand-over of 50 alerts', ...modes.map((m) => `${m} `), 'mode ', ...modes, 'store (after a round)', 'SQLite', 'PostgreSQL', 'PostgreSQL payload column', 'text', 'json', 'jsonb']);
+    for (const mode of modes) expect(out).toMatch(new RegExp(`^${mode}\\s+1\\s+[\\d.]+\\s+[\\d.]+\\s+[\\d,]+\\s+150$`, 'm'));
+    expect(out).toMatch(/^PostgreSQL\s+[\d,]+\s+4\.0\s/m);
   });
 
   it('bench/kafka/clients.ts: each Kafka client candidate produces and consumes real alerts on a real Kafka', { timeout: TIMEOUT_MS }, async () => {
