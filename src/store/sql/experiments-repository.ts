@@ -58,11 +58,16 @@ export class ExperimentsRepository {
   }
 
   async get(experimentId: string): Promise<Experiment> {
+    return (await this.hydrate([await this.row(experimentId)]))[0]!;
+  }
+
+  /** The experiment's row alone, without its tags. */
+  async row(experimentId: string): Promise<Selectable<ExperimentsTable>> {
     const id = parseExperimentId(experimentId);
     if (id > MAX_INTEGER_ID) throw MlflowError.notFound(`No Experiment with id=${experimentId} exists`);
     const row = await this.db.selectFrom('experiments').selectAll().where('experiment_id', '=', id).executeTakeFirst();
     if (!row) throw MlflowError.notFound(`No Experiment with id=${experimentId} exists`);
-    return (await this.hydrate([row]))[0]!;
+    return row;
   }
 
   async getByName(name: string): Promise<Experiment | undefined> {

@@ -6,7 +6,8 @@ import type { CreateModelVersionInput, RegistrySearch } from '../../registry/reg
 import { decodePageToken, encodePageToken } from '../../tracking/search/page-token.js';
 import type { RegisteredModelsRepository } from './registered-models-repository.js';
 import { MAX_INTEGER_ID } from './ids.js';
-import { byKey, loadVersions, versionOf, type VersionRow } from './registry-loader.js';
+import { byKey } from './key-order.js';
+import { loadVersions, versionOf, type VersionRow } from './registry-loader.js';
 import type { Database } from './schema.js';
 import { applyModelVersionSearch } from './search/index.js';
 import type { SqlDialectName } from './sql-dialect-name.js';

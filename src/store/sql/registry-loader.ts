@@ -107,11 +107,6 @@ export function registeredModelOf(
   return m;
 }
 
-/** Tags in key order, as a read through their primary key lists them. */
-export function byKey(tags: readonly KeyValue[]): KeyValue[] {
-  return [...tags].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-}
-
 function group<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
   const out = new Map<K, T[]>();
   for (const item of items) {
