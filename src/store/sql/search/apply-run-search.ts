@@ -28,7 +28,7 @@ export function applyRunSearch<O>(
   const joins = planRunJoins(comparisons, order);
   const eb = expressionBuilder<Database, 'runs'>();
   let query = joinRunKeys(qb, joins);
-  const conditions = comparisons.map((c) => runCondition(eb, c, dialect));
+  const conditions = comparisons.map((c) => runCondition(eb, c, dialect, joins));
   if (conditions.length > 0) query = query.where(eb.and(conditions));
   for (const term of runOrderTerms(eb, order, joins)) query = query.orderBy(term.expr, term.direction);
   return query;

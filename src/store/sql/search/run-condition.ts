@@ -1,12 +1,14 @@
 /**
  * A `search_runs` comparison as a WHERE condition on `runs`. Metrics, params, tags and datasets
  * are correlated EXISTS subqueries on `runs.run_uuid`, so a run never appears twice and the store's
- * LIMIT/OFFSET count runs. Metrics compare the latest value of each metric (`latest_metrics`).
+ * LIMIT/OFFSET count runs. Metrics compare the latest value of each metric (`latest_metrics`); a
+ * metric the order sorts on too is compared on the row run-joins.ts joined for both.
  */
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { RunAttribute, RunComparison } from '../../../tracking/search/run-search.js';
 import type { Database } from '../schema.js';
 import { compareColumn, compareMetric } from './compare-column.js';
+import { findJoin, joinedColumn, type RunJoin } from './run-joins.js';
 import type { SearchSqlDialect } from './search-sql-dialect.js';
 
 export type RunsExpressionBuilder = ExpressionBuilder<Database, 'runs'>;
@@ -24,12 +26,19 @@ export const RUN_COLUMNS = {
 /** The tag MLflow puts on a run's dataset input to say what it was used for ("training", "eval"...). */
 export const DATASET_CONTEXT_TAG = 'mlflow.data.context';
 
-export function runCondition(eb: RunsExpressionBuilder, c: RunComparison, dialect: SearchSqlDialect): Expression<SqlBool> {
+export function runCondition(
+  eb: RunsExpressionBuilder,
+  c: RunComparison,
+  dialect: SearchSqlDialect,
+  joins: readonly RunJoin[] = [],
+): Expression<SqlBool> {
   const { key } = c;
   switch (key.entity) {
     case 'attribute':
       return compareColumn(eb.ref(RUN_COLUMNS[key.name]), c, dialect);
-    case 'metric':
+    case 'metric': {
+      const join = findJoin(joins, key);
+      if (join?.filtered) return compareMetric(joinedColumn(join, 'value'), joinedColumn(join, 'is_nan'), c, dialect);
       return eb.exists(
         eb
           .selectFrom('latest_metrics as lm')
@@ -38,6 +47,7 @@ export function runCondition(eb: RunsExpressionBuilder, c: RunComparison, dialec
           .where('lm.key', '=', key.name)
           .where((m) => compareMetric(m.ref('lm.value'), m.ref('lm.is_nan'), c, dialect)),
       );
+    }
     case 'param':
     case 'tag': {
       const rows = eb
