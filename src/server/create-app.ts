@@ -40,7 +40,7 @@ export function createApp(
 /** Every route, behind the auth gate when `auth` is given (`aviary server --auth`); /metrics serves `metrics` (default: the server's, without request counts). */
 export function createRouter(aviary: Aviary, options: { version: string; webRoot?: string; auth?: AuthService; metrics?: MetricsRegistry }): Router {
   const { tracking, registry, artifacts } = aviary;
-  const runArtifactUri = async (runId: string) => (await tracking.getRun(runId)).info.artifact_uri;
+  const runArtifactUri = async (runId: string) => (await tracking.getRunInfo(runId)).artifact_uri;
   const router = new Router()
     .mount(API_PREFIXES, [
       ...experimentRoutes(tracking),

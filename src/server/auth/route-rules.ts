@@ -57,7 +57,7 @@ function experimentOfPath(path: string): string | undefined {
 
 export function routeRules(tracking: TrackingService, auth: AuthService): Map<string, Rule> {
   const fromInput: ExperimentOf = (ctx) => fieldOf(ctx, 'experiment_id');
-  const fromRun: ExperimentOf = async (ctx) => (await tracking.getRun(await fieldOf(ctx, 'run_id', 'run_uuid'))).info.experiment_id;
+  const fromRun: ExperimentOf = async (ctx) => (await tracking.getRunInfo(await fieldOf(ctx, 'run_id', 'run_uuid'))).experiment_id;
   const fromName: ExperimentOf = async (ctx) => (await tracking.getExperimentByName(await fieldOf(ctx, 'experiment_name'))).experiment_id;
   const fromLoggedModel: ExperimentOf = async (ctx) => (await tracking.getLoggedModel(ctx.req.params.model_id ?? '')).info.experiment_id;
   const fromUrlPath: ExperimentOf = async (ctx) => experimentOfPath(safeArtifactPathFromUrl(ctx.req.params.path ?? ''));
@@ -121,7 +121,7 @@ export function routeRules(tracking: TrackingService, auth: AuthService): Map<st
       run: async (ctx) => {
         const input = await inputOf(ctx);
         const ids = Array.isArray(input.run_ids) ? input.run_ids.map(String) : typeof input.run_ids === 'string' ? [input.run_ids] : [];
-        for (const id of new Set(ids)) await requireOn(ctx, 'experiment', (await tracking.getRun(id)).info.experiment_id, 'read');
+        for (const id of new Set(ids)) await requireOn(ctx, 'experiment', (await tracking.getRunInfo(id)).experiment_id, 'read');
         return ctx.next();
       },
     }],
@@ -196,7 +196,7 @@ export function routeRules(tracking: TrackingService, auth: AuthService): Map<st
         await requireOn(ctx, 'registered_model', await fieldOf(ctx, 'name'), 'update');
         const input = await inputOf(ctx);
         // A version made from a run exposes that run's files: the run must be readable too.
-        if (typeof input.run_id === 'string' && input.run_id !== '') await requireOn(ctx, 'experiment', (await tracking.getRun(input.run_id)).info.experiment_id, 'read');
+        if (typeof input.run_id === 'string' && input.run_id !== '') await requireOn(ctx, 'experiment', (await tracking.getRunInfo(input.run_id)).experiment_id, 'read');
         return ctx.next();
       },
     }],
