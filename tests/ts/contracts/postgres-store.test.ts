@@ -109,6 +109,29 @@ describe('opening a PostgreSQL store', () => {
   });
 });
 
+describe('a PostgreSQL server with TLS', () => {
+  it('is reached encrypted with sslmode=require, and with the certificate checked with verify-full', async () => {
+    const tlsServer = await LocalPostgres.start({ tls: true });
+    try {
+      const uri = await tlsServer.createDatabase();
+      for (const query of ['sslmode=require', `sslmode=verify-full&sslrootcert=${encodeURIComponent(tlsServer.certificate)}`]) {
+        await withStores(`${uri}?${query}`, async ({ tracking }) => {
+          expect((await tracking.getExperiment('0')).name).toBe('Default');
+        });
+      }
+      // Encrypted: PostgreSQL's own view of the sessions says so.
+      const encrypted = await withStores(`${uri}?sslmode=require`, async () =>
+        (await tlsServer.query(`select count(*)::int as n from pg_stat_ssl join pg_stat_activity using (pid) where ssl and datname = '${new URL(uri).pathname.slice(1)}'`)).rows[0].n as number,
+      );
+      expect(encrypted).toBeGreaterThan(0);
+      // verify-full refuses a certificate it was not told to trust.
+      expect(await failureOf(openDatabase(`${uri}?sslmode=verify-full`))).toMatch(/^cannot open the PostgreSQL database/);
+    } finally {
+      await tlsServer.stop();
+    }
+  });
+});
+
 describe('the PostgreSQL store', () => {
   it('answers TEMPORARILY_UNAVAILABLE (503) while its server is down, and survives it', async () => {
     const own = await LocalPostgres.start();

@@ -60,11 +60,17 @@ export class LocalPostgres {
     return `postgresql://${POSTGRES_USER}:${this.password}@127.0.0.1:${this.port}/${database}`;
   }
 
+  /** The certificate a client trusts (sslrootcert), when started with `tls`. */
+  get certificate(): string {
+    return join(this.dir, 'server.crt');
+  }
+
   get pid(): number | undefined {
     return this.child.pid;
   }
 
-  static async start(): Promise<LocalPostgres> {
+  /** `tls`: also serve TLS, with a self-signed certificate for 127.0.0.1 (its file: `dir`/server.crt, for sslrootcert). */
+  static async start(options: { tls?: boolean } = {}): Promise<LocalPostgres> {
     const bin = await postgresBin();
     const { uid, gid, asRoot } = await owner();
     const dir = await mkdtemp(join(tmpdir(), 'aviary-postgres-'));
@@ -87,8 +93,9 @@ export class LocalPostgres {
       throw new Error(`initdb failed in ${data}${stderr ? `: ${stderr.split('\n').pop()}` : ''}`);
     }
     const port = await freePort();
+    const tls = options.tls ? await selfSignedCertificate(dir, as) : [];
     // A test cluster: durability traded for speed (nothing here must survive a crash of the machine).
-    const settings = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`, '-c', 'logging_collector=off'];
+    const settings = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`, '-c', 'logging_collector=off', ...tls];
     const child = spawn(join(bin, 'postgres'), ['-D', data, '-p', String(port), ...settings], { ...as, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -154,6 +161,18 @@ export class LocalPostgres {
     }
     await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/** A self-signed certificate for 127.0.0.1 in `dir` (server.crt, server.key), and the settings serving it. */
+async function selfSignedCertificate(dir: string, as: { uid: number; gid: number }): Promise<string[]> {
+  const cert = join(dir, 'server.crt');
+  const key = join(dir, 'server.key');
+  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert]);
+  // PostgreSQL refuses a key readable by others, or not owned by the server's user.
+  await chmod(key, 0o600);
+  await chown(key, as.uid, as.gid).catch(() => {});
+  await chown(cert, as.uid, as.gid).catch(() => {});
+  return ['-c', 'ssl=on', '-c', `ssl_cert_file=${cert}`, '-c', `ssl_key_file=${key}`];
 }
 
 function freePort(): Promise<number> {
