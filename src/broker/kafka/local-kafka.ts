@@ -35,6 +35,18 @@ export async function kafkaLibs(): Promise<string> {
   }
 }
 
+/**
+ * A cluster id: 16 random bytes, base64url without padding (Kafka's Uuid). One starting with '-'
+ * would read as an option to the storage tool (1 start in 64 failed so): Kafka's own Uuid
+ * draws again in that case, and so does this.
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 export class LocalKafka {
   private constructor(
     private readonly child: ChildProcess,
@@ -71,8 +83,7 @@ export class LocalKafka {
     await writeFile(properties, serverProperties(port, controllerPort, join(dir, 'data'), options.partitions ?? 1, options.scram ? saslPort : undefined));
     await writeFile(join(dir, 'log4j2.properties'), LOG4J2);
     const classpath = `${libs}/*`;
-    // A cluster id is 16 random bytes, base64url without padding (Kafka's Uuid).
-    const clusterId = randomBytes(16).toString('base64url');
+    const clusterId = newClusterId();
     const users = options.scram ? ['--add-scram', `SCRAM-SHA-512=[name=${options.scram.username},password=${options.scram.password}]`] : [];
     await run('java', ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties, ...users], { maxBuffer: 1 << 22 });
     const log = createWriteStream(join(dir, 'kafka.log'));
