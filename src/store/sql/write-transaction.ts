@@ -13,12 +13,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sqlStateOf } from './postgres-errors.js';
 import type { Database } from './schema.js';
 
-const RETRIED = new Set(['23505', '40001', '40P01']);
+/** PostgreSQL gave the transaction up so that another could go on: run whole again, it may succeed. */
+export const CONTENTION: ReadonlySet<string> = new Set(['40001', '40P01']);
+/** What the tracking store retries: contention, and a unique key taken by a concurrent create. */
+const RETRIED: ReadonlySet<string> = new Set([...CONTENTION, '23505']);
 const ATTEMPTS = 5;
 const FIRST_BACKOFF_MS = 5;
 
 export function writeTransaction<T>(db: Kysely<Database>, work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
-  return retried(() => db.transaction().execute(work));
+  return retryOnSqlState(() => db.transaction().execute(work), RETRIED);
 }
 
 /**
@@ -26,16 +29,17 @@ export function writeTransaction<T>(db: Kysely<Database>, work: (tx: Transaction
  * run again as a transaction would be: it saves BEGIN and COMMIT, two round trips.
  */
 export function writeStatement<T>(run: () => Promise<T>): Promise<T> {
-  return retried(run);
+  return retryOnSqlState(run, RETRIED);
 }
 
-async function retried<T>(run: () => Promise<T>): Promise<T> {
+/** Runs `run` again (up to 5 attempts, jittered doubling backoff) while it fails with one of `states`. */
+export async function retryOnSqlState<T>(run: () => Promise<T>, states: ReadonlySet<string>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await run();
     } catch (err) {
       const state = sqlStateOf(err);
-      if (attempt >= ATTEMPTS || state === undefined || !RETRIED.has(state)) throw err;
+      if (attempt >= ATTEMPTS || state === undefined || !states.has(state)) throw err;
       // Jittered, doubling: the transactions that collided should not collide again in step.
       const backoff = FIRST_BACKOFF_MS * 2 ** (attempt - 1);
       await sleep(backoff / 2 + Math.random() * backoff);

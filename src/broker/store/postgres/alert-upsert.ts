@@ -5,7 +5,7 @@
  * rewritten (its cutouts replaced, the written modules' scores replaced, other modules' kept);
  * one stored under another object is left alone (the update's WHERE) and refused as a source
  * dead letter. Rows go in (survey, alert id) order, so two writers lock shared alerts in the
- * same order; a deadlock nevertheless is retried (retry-transaction.ts).
+ * same order; a deadlock nevertheless is retried (retryOnSqlState).
  */
 import { deserialize } from 'node:v8';
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
@@ -18,8 +18,8 @@ import { CUTOUT_BYTES_COLUMN, PAYLOAD_COLUMN, SOURCE_FILE_COLUMN, STORED_AT_COLU
 import { alertKey, objectConflictReason, payloadWithoutCutouts, presentCutouts } from '../stored-alert-parts.js';
 import { positionIn } from '../stored-dead-letter.js';
 import type { AlertTables, CutoutsTable } from './alert-tables.js';
+import { CONTENTION, retryOnSqlState } from '../../../store/sql/write-transaction.js';
 import { toJsonb } from './jsonb-text.js';
-import { retryTransaction } from './retry-transaction.js';
 
 /** Rows per statement: PostgreSQL takes at most 65,535 parameters (15 an alert, 6 a cutout). */
 const ALERTS_PER_STATEMENT = 1000;
@@ -124,14 +124,16 @@ function scoreColumns(scores: readonly ModuleScores[], storedAt: string): { scor
 }
 
 export function upsertAlerts(db: Kysely<AlertTables>, writes: readonly AlertWrite[], storedAt: string): Promise<WriteResult> {
-  return retryTransaction(() =>
-    db.transaction().execute(async (trx) => {
-      const tally = { inserted: 0, updated: 0, refusals: [] as { index: number; reason: string }[] };
-      for (const round of rounds(writes)) await writeRound(trx, round, storedAt, tally);
-      const { inserted, updated, refusals } = tally;
-      refusals.sort((a, b) => a.index - b.index);
-      return refusals.length > 0 ? { inserted, updated, refused: refusals.length, refusals } : { inserted, updated, refused: 0 };
-    }),
+  return retryOnSqlState(
+    () =>
+      db.transaction().execute(async (trx) => {
+        const tally = { inserted: 0, updated: 0, refusals: [] as { index: number; reason: string }[] };
+        for (const round of rounds(writes)) await writeRound(trx, round, storedAt, tally);
+        const { inserted, updated, refusals } = tally;
+        refusals.sort((a, b) => a.index - b.index);
+        return refusals.length > 0 ? { inserted, updated, refused: refusals.length, refusals } : { inserted, updated, refused: 0 };
+      }),
+    CONTENTION,
   );
 }
 
