@@ -83,7 +83,7 @@ describe('Kafka over SASL/SCRAM', () => {
     const result = await runWithPassword(PASSWORD, 'good');
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout) as { alertsRead: number; filters: { name: string; matched: number }[] };
-    expect(summary.alertsRead).toBe(files.length);
+    expect(summary.alertsRead, result.stderr).toBe(files.length);
     const matched = summary.filters.find((f) => f.name === 'bright')!.matched;
     const reference = readFileSync(join(work, 'out-good/bright.jsonl'), 'utf8').trim().split('\n').length;
     expect(matched).toBe(reference);

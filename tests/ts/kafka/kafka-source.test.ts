@@ -11,10 +11,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Admin, Producer } from '@platformatic/kafka';
+import { Admin, Consumer, Producer } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBrokerConfig } from '../../../src/broker/config/load-broker-config.js';
 import { runBroker } from '../../../src/broker/pipeline/run-broker.js';
+import type { AlertSourceItem } from '../../../src/broker/sources/alert-source.js';
 import { KafkaAlertSource } from '../../../src/broker/sources/kafka/kafka-alert-source.js';
 import { parseKafkaUri } from '../../../src/broker/sources/kafka/kafka-uri.js';
 import { MemoryAlertStore } from '../../../src/broker/store/memory-alert-store.js';
@@ -64,6 +65,14 @@ async function run(store: MemoryAlertStore, uri: string, metrics?: MetricsRegist
   const source = new KafkaAlertSource(parseKafkaUri(uri), { idleTimeoutMs: IDLE_MS });
   const summary = await runBroker({ config, source, store, builder: noEnvironments, ...(metrics ? { metrics } : {}) });
   return { ...summary, rebalanced: source.groupJoins > 1 };
+}
+
+async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for a rebalance');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Exactly `expected` reads, unless the group rebalanced: then what was read and not yet committed is read again (at least once). */
@@ -131,6 +140,34 @@ describe('a Kafka source', () => {
     expectReads(first, 31);
     expect([await store.countAlerts(), first.sourceDeadLetters]).toEqual([31, 0]);
     expect((await run(store, uri)).alertsRead).toBe(0);
+  });
+
+  it('hands out nothing twice when a rebalance gives a partition back while its messages are in the pipeline', { timeout: 120_000 }, async () => {
+    const topic = 'rebalance-back';
+    await createTopic(topic, 1);
+    await produce(topic, files.slice(0, 10).map((f) => readFileSync(join(RAW, f))));
+    const group = 'rebalance-back';
+    const source = new KafkaAlertSource(parseKafkaUri(`kafka://${kafka.bootstrap}/${topic}?group=${group}`), { idleTimeoutMs: IDLE_MS });
+    const items = source[Symbol.asyncIterator]();
+    const read: AlertSourceItem[] = [];
+    for (let i = 0; i < 4; i++) read.push((await items.next()).value as AlertSourceItem);
+    // Two delivered and committed, two still in the pipeline when the group rebalances.
+    await source.acknowledge(read.slice(0, 2).map((item) => item.origin));
+    // Another member joins and leaves: two rebalances, after which the partition is this source's again.
+    const other = new Consumer({ clientId: 'test', bootstrapBrokers: [kafka.bootstrap], groupId: group, sessionTimeout: 10_000, heartbeatInterval: 500 });
+    await other.joinGroup({});
+    await until(() => source.groupJoins >= 2);
+    await other.close(true);
+    await until(() => source.groupJoins >= 3);
+    for (;;) {
+      const next = await items.next();
+      if (next.done) break;
+      read.push(next.value);
+    }
+    const offsets = read.map((item) => item.origin.kafka!.offset);
+    expect(offsets).toEqual([...Array(10).keys()].map(String));
+    await source.acknowledge(read.slice(2).map((item) => item.origin));
+    expect(source.status().partitions.map((p) => p.committedOffset)).toEqual(["10"]);
   });
 
   it('runs as `aviary broker run --source kafka://`: exit 0 at --idle-timeout and on SIGTERM, a restart resuming where it stopped', { timeout: 240_000 }, async () => {

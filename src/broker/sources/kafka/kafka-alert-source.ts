@@ -64,6 +64,8 @@ export class KafkaAlertSource implements AlertSource {
   private stream?: { close(): Promise<void> };
   /** Per "topic/partition", the messages read and not yet committed, by offset (in read order). */
   private readonly unacknowledged = new Map<string, Map<string, Unacknowledged>>();
+  /** Per "topic/partition", the offset after the last message whose items were all acknowledged here (committed or not). */
+  private readonly doneBelow = new Map<string, bigint>();
   private readonly logger: Logger;
   private joins = 0;
   private markJoined!: () => void;
@@ -95,7 +97,7 @@ export class KafkaAlertSource implements AlertSource {
       this.markJoined();
       const parts = (event.assignments ?? []).map((a) => `${a.topic} [${a.partitions.join(',')}]`).join(', ') || 'none';
       this.progress.assign(event.assignments ?? []);
-      // A join after the first is a rebalance: what was read and not yet committed is read again (stored once).
+      // A join after the first is a rebalance: the group reads again from the last commit; what this process still holds is skipped (alreadyHeld).
       this.logger.info(`Kafka: ${this.joins === 1 ? 'joined' : 'rejoined'} group ${group}, partitions ${parts}`);
     });
     const stream = await consumer.consume({ autocommit: false, topics, mode: 'committed', fallbackMode: start, maxWaitTime: MAX_WAIT_MS, maxBytesPerPartition: MAX_BYTES_PER_PARTITION }).catch(this.failure('join group ' + group + ' at'));
@@ -111,6 +113,7 @@ export class KafkaAlertSource implements AlertSource {
         const next = await this.nextMessage(messages);
         if (next === undefined || next.done) return;
         const message = next.value;
+        if (this.alreadyHeld(message)) continue;
         // A message's items are all known before the first is handed out: it is committed once every one is acknowledged.
         const items: AlertSourceItem[] = [];
         for await (const item of readKafkaMessage(message, serverList, this.options.formats)) items.push(item);
@@ -188,6 +191,7 @@ export class KafkaAlertSource implements AlertSource {
       byOffset.delete(offset);
       if (offset === last.offset) break;
     }
+    this.doneBelow.set(key, BigInt(last.offset) + 1n);
     try {
       await last.entry.commit();
       const slash = key.lastIndexOf('/');
@@ -227,6 +231,29 @@ export class KafkaAlertSource implements AlertSource {
     await this.stream?.close().catch(() => {});
     if (this.consumer) await this.consumer.close().catch(() => {});
     this.unacknowledged.clear();
+  }
+
+  /**
+   * A message read again after a rebalance gave its partition back to this process (the group
+   * re-reads from the last commit): one still in the pipeline is committed when it is delivered,
+   * and one already delivered was committed or, if that commit was refused by the rebalance, is
+   * committed again now (at the last such one, which covers those before it). Neither is handed
+   * out twice: outputs would carry it twice.
+   */
+  private alreadyHeld(message: Raw): boolean {
+    const key = `${message.topic}/${message.partition}`;
+    if (this.unacknowledged.get(key)?.has(message.offset.toString())) return true;
+    const done = this.doneBelow.get(key);
+    if (done === undefined || message.offset >= done) return false;
+    if (message.offset + 1n === done) {
+      void Promise.resolve()
+        .then(() => message.commit())
+        .then(
+          () => this.progress.committed(message.topic, message.partition, done),
+          (err: unknown) => this.logger.warn(`Kafka: could not commit ${key} after offset ${message.offset}: ${kafkaErrorReason(err)}`),
+        );
+    }
+    return true;
   }
 
   private remember(message: Raw, items: number): void {
