@@ -18,10 +18,22 @@ export interface ModuleScores {
   readonly outputs: Readonly<Record<string, OutputValue>>;
 }
 
+/**
+ * What a module's shadow alias (`shadow: [challenger]`) said of the alert: the version the alias
+ * pointed at and its outputs, named as the module's own. Stored apart from the module's outputs;
+ * filters see it only through `module@alias.output`, sinks never.
+ */
+export interface ShadowScores extends ModuleScores {
+  /** The alias followed, e.g. challenger. */
+  readonly alias: string;
+}
+
 export interface EnrichedAlert {
   readonly alert: Alert;
   /** One entry per module that scored this alert, in the config's order. */
   readonly scores: readonly ModuleScores[];
+  /** One entry per shadow alias that scored this alert (absent when the run has none). */
+  readonly shadows?: readonly ShadowScores[];
 }
 
 /** An alert a module could not score: dead-lettered for that module only. */

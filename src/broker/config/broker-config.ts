@@ -17,6 +17,11 @@
  *       timeout: 60s                    # per batch in a worker (default 60s; at most 1h)
  *       workers: 1                      # Python worker processes (default 1; at most 32)
  *       network: false                  # let its workers reach the network (default: the model sandbox gives none)
+ *       shadow: [challenger]            # aliases of the same registered model that score every alert too,
+ *                                       #   stored apart: filters read them only as snia@challenger.snia_score
+ *       labels: {file: night/_labels.jsonl, positive: snia}
+ *                                       # the truth for the comparison: a labels file as `aviary simulate`
+ *                                       #   writes, or {field: is_snia, positive: true} (an alert field)
  *   filters:
  *     - name: early_snia
  *       expression: snia_score > 0.7 and drb > 0.5 and ndethist <= 20
@@ -65,9 +70,22 @@ export interface ModuleConfig {
   readonly workers: number;
   /** Its Python workers may reach the network (default false: the model sandbox gives them none). */
   readonly network?: boolean;
+  /** Aliases of the module's registered model scored as shadows (default none). */
+  readonly shadow?: readonly string[];
+  /** Where the comparison finds the truth of an alert (default: none, no label metrics). */
+  readonly labels?: LabelSource;
   /** Absent for a config built in code. */
   readonly at?: ModulePositions;
 }
+
+/**
+ * The truth for a module's comparison: a labels file as `aviary simulate` writes (one JSON line an
+ * alert: its ids and `class`), or an alert field. An alert is positive when its class (or the
+ * field's value, compared as text) equals `positive`.
+ */
+export type LabelSource =
+  | { readonly file: string; readonly positive: string }
+  | { readonly field: string; readonly positive: string };
 
 export type FileSinkFormat = 'jsonl' | 'avro';
 export type KafkaSinkFormat = 'fink' | 'container' | 'confluent';

@@ -10,7 +10,7 @@
  */
 import type { StreamStatus } from '../sources/stream-status.js';
 import type { Alert, Cutouts, Survey } from '../alert.js';
-import type { EnrichedAlert, ModuleDeadLetter, ModuleScores } from '../enriched-alert.js';
+import type { EnrichedAlert, ModuleDeadLetter, ModuleScores, OutputValue, ShadowScores } from '../enriched-alert.js';
 import type { AlertFilter } from '../filters/alert-filter.js';
 import type { DeadLetter } from '../sources/alert-source.js';
 
@@ -28,6 +28,8 @@ export interface StoredAlert {
   readonly flux: number | null;
   /** Every module's latest scores of the alert, each module once, in the order the modules first scored it. */
   readonly scores: readonly StoredModuleScores[];
+  /** Every shadow alias's latest outputs for the alert (module and alias once each), apart from the modules' own; absent when none. */
+  readonly shadows?: readonly StoredShadowScores[];
   /** The alert as decoded, cutouts removed; 64-bit integers as BigInt. */
   readonly payload: Readonly<Record<string, unknown>>;
   /** The file the alert was read from. */
@@ -40,6 +42,32 @@ export interface StoredAlert {
 export interface StoredModuleScores extends ModuleScores {
   /** ISO time of the write that stored these outputs (a later run of other modules keeps it). */
   readonly scoredAt: string;
+}
+
+/** A shadow alias's outputs as stored, with when they were written. */
+export interface StoredShadowScores extends ShadowScores {
+  readonly scoredAt: string;
+}
+
+/** One alert scored by both a module and one of its shadow aliases, as the comparison reads it. */
+export interface ComparisonRow {
+  readonly survey: Survey;
+  readonly alertId: bigint;
+  readonly objectId: string | bigint | null;
+  readonly time: number;
+  readonly champion: { readonly version: string | null; readonly outputs: Readonly<Record<string, OutputValue>> };
+  readonly shadow: { readonly version: string | null; readonly outputs: Readonly<Record<string, OutputValue>> };
+  /** With `labelField`: the field's value as a filter reads it (a flat-dict name or a dotted path); undefined when absent. */
+  readonly label?: unknown;
+}
+
+export interface ComparisonRowsOptions {
+  readonly module: string;
+  readonly alias: string;
+  /** Most rows, the most recently stored first (default 100,000). */
+  readonly limit?: number;
+  /** An alert field holding the truth, read into each row's `label`. */
+  readonly labelField?: string;
 }
 
 export interface WriteResult {
@@ -129,6 +157,33 @@ export interface ModuleStatus {
   readonly reason?: string;
   /** Every version that scored during the run (a followed alias can move), oldest first. */
   readonly versions?: readonly ModuleVersionUsage[];
+  /** The module's shadow aliases, in the config's order. */
+  readonly shadows?: readonly ShadowStatus[];
+  /** The latest move of the followed alias that the swap check refused: the module kept its version. */
+  readonly swapRefused?: SwapRefusal;
+}
+
+/** A shadow alias of a module: what it scores with and how it is doing; it never affects the module. */
+export interface ShadowStatus {
+  readonly alias: string;
+  /** The version scoring now; null until one loaded. */
+  readonly version: string | null;
+  /** failed: its version could not load (or the alias does not exist): it scores nothing until the alias moves. */
+  readonly state: 'loading' | 'building-environment' | 'ready' | 'degraded' | 'failed' | 'closed';
+  readonly scored: number;
+  readonly deadLettered: number;
+  readonly reason?: string;
+  readonly versions?: readonly ModuleVersionUsage[];
+  readonly swapRefused?: SwapRefusal;
+}
+
+/** An alias move the broker would not follow: the new version failed the check on recently stored alerts. */
+export interface SwapRefusal {
+  readonly version: string;
+  /** One line, e.g. "3 of 200 alerts raise in pre_processing: KeyError: 'magpsf' (candid 1234)". */
+  readonly reason: string;
+  /** ISO time of the check. */
+  readonly at: string;
 }
 
 /** Every state a module reports, for those who list them all (metrics give each a series). */
@@ -182,6 +237,8 @@ export interface AlertStore {
    * modules' order then by output name. Outputs with no finite number (text, booleans) are left out.
    */
   scoreHistograms(options: ScoreHistogramOptions): Promise<ScoreHistogram[]>;
+  /** The alerts both the module and its shadow alias scored (each side's latest outputs), most recently stored first. */
+  comparisonRows(options: ComparisonRowsOptions): Promise<ComparisonRow[]>;
   close(): Promise<void>;
 }
 
