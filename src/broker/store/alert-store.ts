@@ -8,6 +8,7 @@
  * refused (see `WriteResult.refused`). Cutouts are kept apart from the row (the UI fetches them
  * one by one); the payload is stored without them.
  */
+import type { LabelSource } from '../config/broker-config.js';
 import type { StreamStatus } from '../sources/stream-status.js';
 import type { Alert, Cutouts, Survey } from '../alert.js';
 import type { EnrichedAlert, ModuleDeadLetter, ModuleScores, OutputValue, ShadowScores } from '../enriched-alert.js';
@@ -161,6 +162,8 @@ export interface ModuleStatus {
   readonly shadows?: readonly ShadowStatus[];
   /** The latest move of the followed alias that the swap check refused: the module kept its version. */
   readonly swapRefused?: SwapRefusal;
+  /** Where the comparison finds the truth (the config's `labels:`). */
+  readonly labels?: LabelSource;
 }
 
 /** A shadow alias of a module: what it scores with and how it is doing; it never affects the module. */
