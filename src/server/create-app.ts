@@ -14,6 +14,7 @@ import { httpMetrics } from './metrics/http-metrics.js';
 import { serverMetrics } from './metrics/server-metrics.js';
 import { loggedModelRoutes } from './routes/logged-model-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
+import { moduleRoutes } from './routes/module-routes.js';
 import { modelVersionRoutes } from './routes/model-version-routes.js';
 import { registeredModelRoutes } from './routes/registered-model-routes.js';
 import { runRoutes } from './routes/run-routes.js';
@@ -51,7 +52,7 @@ export function createRouter(aviary: Aviary, options: { version: string; webRoot
       ...webhookRoutes(aviary.webhooks),
     ])
     .mount(ARTIFACT_PREFIXES, artifactServiceRoutes(artifacts))
-    .mount([''], [...runArtifactRoutes(artifacts, runArtifactUri, API_PREFIXES), ...systemRoutes(options.version), ...alertRoutes(aviary.alerts), ...metricsRoutes(options.metrics ?? serverMetrics(aviary, options.version))])
+    .mount([''], [...runArtifactRoutes(artifacts, runArtifactUri, API_PREFIXES), ...systemRoutes(options.version), ...alertRoutes(aviary.alerts), ...moduleRoutes(aviary.alerts, registry), ...metricsRoutes(options.metrics ?? serverMetrics(aviary, options.version))])
     .fallbackForGet(uiHandler(options.webRoot ?? defaultWebRoot()));
   return mountAuth(router, aviary, API_PREFIXES, options.auth);
 }

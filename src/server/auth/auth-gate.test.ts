@@ -80,7 +80,7 @@ describe('auth gate', () => {
 
   it('has a rule for every mounted route', () => {
     const router = createRouter(aviary, { version: 'test', auth: auth.service });
-    const table = routeRules(aviary.tracking, auth.service);
+    const table = routeRules(aviary.tracking, auth.service, aviary.alerts);
     const routes = router.list();
     expect(routes.length).toBeGreaterThan(100);
     expect(routes.filter((r) => !table.has(ruleKey(r.method, r.pattern)))).toEqual([]);

@@ -13,7 +13,7 @@ export const API3_PREFIXES = ['/api/3.0/mlflow', '/ajax-api/3.0/mlflow'] as cons
 
 export function mountAuth(router: Router, aviary: Aviary, apiPrefixes: readonly string[], auth: AuthService | undefined): Router {
   if (!auth) return router.mount([''], [whoamiWithoutAuth()]);
-  const gate = new AuthGate(auth, routeRules(aviary.tracking, auth), aviary.registry.events);
+  const gate = new AuthGate(auth, routeRules(aviary.tracking, auth, aviary.alerts), aviary.registry.events);
   return router
     .mount(apiPrefixes, userRoutes(auth, gate, aviary.tracking, aviary.registry))
     .mount(API3_PREFIXES, userPermissionRoutes(auth, aviary.tracking, aviary.registry))

@@ -9,6 +9,8 @@ import { allows, type Action } from '../../auth/permission.js';
 import { safeArtifactPath, safeArtifactPathFromUrl } from '../../artifacts/safe-artifact-path.js';
 import type { TrackingService } from '../../tracking/tracking-service.js';
 import type { AuthService } from '../../auth/auth-service.js';
+import { comparedModuleFromRuns } from '../../broker/comparison/compared-module.js';
+import type { AlertStore } from '../../broker/store/alert-store.js';
 import { filteredSearch } from './filtered-search.js';
 import { denied, fieldOf, inputOf, requireAdmin, requireOn, type Rule, type RuleContext } from './rule.js';
 
@@ -18,10 +20,10 @@ const PUBLIC: Rule = { isPublic: () => true, run: (ctx) => ctx.next() };
 const AUTHENTICATED: Rule = { run: (ctx) => ctx.next() };
 const ADMIN: Rule = { run: (ctx) => (requireAdmin(ctx), ctx.next()) };
 /** The broker's data is not per experiment: the default permission decides. */
-const readableByDefault: Rule['run'] = (ctx) => {
+function requireAlertReader(ctx: RuleContext): void {
   if (!ctx.user.isAdmin && !allows(ctx.config.defaultPermission, 'read')) requireAdmin(ctx);
-  return ctx.next();
-};
+}
+const readableByDefault: Rule['run'] = (ctx) => (requireAlertReader(ctx), ctx.next());
 const ALERTS: Rule = { isPublic: (config) => config.publicAlerts, run: readableByDefault };
 /**
  * Metrics show the broker runs (configs, modules, filters) and the server's traffic: for those
@@ -55,7 +57,19 @@ function experimentOfPath(path: string): string | undefined {
   return /^\d+$/.test(first) ? first : undefined;
 }
 
-export function routeRules(tracking: TrackingService, auth: AuthService): Map<string, Rule> {
+/** Promoting a module's shadow moves an alias of its registered model: MANAGE on that model, as setting the alias needs. */
+function onModuleModel(alerts: AlertStore): Rule {
+  return {
+    run: async (ctx) => {
+      requireAlertReader(ctx);
+      const module = await comparedModuleFromRuns(alerts, ctx.req.params.module ?? '');
+      await requireOn(ctx, 'registered_model', module.modelName, 'manage');
+      return ctx.next();
+    },
+  };
+}
+
+export function routeRules(tracking: TrackingService, auth: AuthService, alerts: AlertStore): Map<string, Rule> {
   const fromInput: ExperimentOf = (ctx) => fieldOf(ctx, 'experiment_id');
   const fromRun: ExperimentOf = async (ctx) => (await tracking.getRunInfo(await fieldOf(ctx, 'run_id', 'run_uuid'))).experiment_id;
   const fromName: ExperimentOf = async (ctx) => (await tracking.getExperimentByName(await fieldOf(ctx, 'experiment_name'))).experiment_id;
@@ -225,6 +239,8 @@ export function routeRules(tracking: TrackingService, auth: AuthService): Map<st
     ['GET /api/aviary/broker/runs', ALERTS],
     ['GET /api/aviary/dead-letters', ALERTS],
     ['GET /api/aviary/broker/score-histograms', ALERTS],
+    ['GET /api/aviary/modules/:module/comparison', ALERTS],
+    ['POST /api/aviary/modules/:module/promote', onModuleModel(alerts)],
 
     // Users and grants (the handlers check the rest: a user's own record, MANAGE on the resource)
     ['POST mlflow:/users/create', ADMIN],

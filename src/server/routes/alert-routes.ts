@@ -4,16 +4,15 @@
  * broker runs, dead letters and the histograms of the modules' scores. Bodies are written with
  * `toExactJson`, so 64-bit ids travel as unquoted exact digits.
  */
-import type { ServerResponse } from 'node:http';
 import type { Survey } from '../../broker/alert.js';
 import { FilterSyntaxError } from '../../broker/filters/alert-filter.js';
 import { parseFilter } from '../../broker/filters/parse-filter.js';
 import type { AlertStore } from '../../broker/store/alert-store.js';
 import { objectView, storedAlertView } from '../../broker/store/alert-views.js';
 import { CUTOUT_KINDS, type CutoutKind } from '../../broker/store/stored-alert-parts.js';
-import { toExactJson } from '../../common/exact-json.js';
 import { MlflowError } from '../../common/mlflow-error.js';
 import { RESPONDED, type ApiRequest, type Route } from '../router.js';
+import { sendExact } from './send-exact.js';
 
 const MAX_ID = 2n ** 63n - 1n;
 const DEFAULT_BINS = 20;
@@ -94,13 +93,6 @@ async function getObject(alerts: AlertStore, r: ApiRequest): Promise<typeof RESP
   const found = await alerts.alertsOfObject(objectId);
   if (found.length === 0) throw new MlflowError('RESOURCE_DOES_NOT_EXIST', `No stored alert of object '${objectId}'`);
   return sendExact(r.res, objectView(objectId, found));
-}
-
-function sendExact(res: ServerResponse, body: unknown): typeof RESPONDED {
-  const text = toExactJson(body);
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-  return RESPONDED;
 }
 
 /** The store's refusals of a request (a page size out of range, a cursor it did not give) are the caller's error. */
