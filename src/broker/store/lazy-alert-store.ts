@@ -37,6 +37,7 @@ export class LazyAlertStore implements AlertStore {
   saveRunStatus: AlertStore['saveRunStatus'] = async (status) => (await this.store()).saveRunStatus(status);
   runStatuses: AlertStore['runStatuses'] = async (limit) => (await this.store()).runStatuses(limit);
   scoreHistograms: AlertStore['scoreHistograms'] = async (options) => (await this.store()).scoreHistograms(options);
+  comparisonRows: AlertStore['comparisonRows'] = async (options) => (await this.store()).comparisonRows(options);
 
   /** The runs, without creating the store: none while it is unopened and its file does not exist (a server scraped for metrics that never held alerts). */
   async runStatusesIfStored(limit?: number): Promise<BrokerRunStatus[]> {

@@ -5,8 +5,9 @@
 import type { Cutouts, Survey } from '../alert.js';
 import type { EnrichedAlert, ModuleDeadLetter } from '../enriched-alert.js';
 import type { DeadLetter } from '../sources/alert-source.js';
-import type { AlertPage, AlertStore, BrokerRunStatus, ScoreHistogram, ScoreHistogramOptions, SearchOptions, StoredAlert, StoredDeadLetter, WriteResult } from './alert-store.js';
+import type { AlertPage, AlertStore, BrokerRunStatus, ComparisonRow, ComparisonRowsOptions, ScoreHistogram, ScoreHistogramOptions, SearchOptions, StoredAlert, StoredDeadLetter, WriteResult } from './alert-store.js';
 import { compareKeys, decodeCursor, encodeCursor, MAX_ROWS_SCANNED, pageSize } from './alert-page-cursor.js';
+import { comparisonLimit, labelOf } from './comparison-rows.js';
 import { liveRunStatuses } from './live-run-status.js';
 import { histogramsOfScores } from './score-histograms.js';
 import { moduleDeadLetter, sourceDeadLetter } from './stored-dead-letter.js';
@@ -119,6 +120,23 @@ export class MemoryAlertStore implements AlertStore {
       for (const { stored } of alerts.values()) for (const [position, s] of stored.scores.entries()) yield { ...s, position };
     }
     return histogramsOfScores(scores(), options);
+  }
+
+  async comparisonRows(options: ComparisonRowsOptions): Promise<ComparisonRow[]> {
+    const limit = comparisonLimit(options.limit);
+    const both: { stored: StoredAlert; scoredAt: string; row: ComparisonRow }[] = [];
+    for (const { stored } of this.alerts.values()) {
+      const shadow = stored.shadows?.find((s) => s.module === options.module && s.alias === options.alias);
+      const champion = stored.scores.find((s) => s.module === options.module);
+      if (!shadow || !champion) continue;
+      const { survey, alertId, objectId, time } = stored;
+      const row = { survey, alertId, objectId, time, champion: { version: champion.version, outputs: champion.outputs }, shadow: { version: shadow.version, outputs: shadow.outputs } };
+      both.push({ stored, scoredAt: shadow.scoredAt, row });
+    }
+    // The SQL stores' order: the shadow's write newest first, then (survey, alert id) descending.
+    both.sort((a, b) => (a.scoredAt !== b.scoredAt ? (a.scoredAt < b.scoredAt ? 1 : -1) : -compareKeys(a.stored, b.stored)));
+    const field = options.labelField;
+    return both.slice(0, limit).map(({ stored, row }) => (field === undefined ? row : { ...row, label: labelOf(stored.payload, stored.sourceFile, field) }));
   }
 
   async close(): Promise<void> {}

@@ -8,15 +8,16 @@ import { serialize } from 'node:v8';
 import type { Cutout, Cutouts, Survey } from '../alert.js';
 import type { EnrichedAlert, ModuleDeadLetter } from '../enriched-alert.js';
 import type { DeadLetter } from '../sources/alert-source.js';
-import type { AlertPage, AlertStore, BrokerRunStatus, ScoreHistogram, ScoreHistogramOptions, SearchOptions, StoredAlert, StoredDeadLetter, WriteResult } from './alert-store.js';
+import type { AlertPage, AlertStore, BrokerRunStatus, ComparisonRow, ComparisonRowsOptions, ScoreHistogram, ScoreHistogramOptions, SearchOptions, StoredAlert, StoredDeadLetter, WriteResult } from './alert-store.js';
 import { pageSize, type PageCursor } from './alert-page-cursor.js';
 import { BEFORE_EVERY_ID, searchByKeyset } from './keyset-search.js';
 import { liveRunStatuses } from './live-run-status.js';
 import { toStoredDeadLetter, type DeadLetterRow } from './stored-dead-letter.js';
 import { histogramsOfScores } from './score-histograms.js';
-import { toStoredAlert, type AlertRow, type ScoreRow } from './sqlite/alert-rows.js';
+import { toStoredAlert, type AlertRow, type ScoreRow, type ShadowRow } from './sqlite/alert-rows.js';
 import { alertWriteRows, moduleDeadLetterRows, runStatusRow, sourceDeadLetterRows, writeAlertRows, writeOtherRows, type OtherWrite } from './sqlite/alert-store-writes.js';
 import { AlertWriterThread } from './sqlite/alert-writer-thread.js';
+import { queryComparisonRows } from './sqlite/comparison-rows-query.js';
 import { encodePayload } from './sqlite/payload-codec.js';
 import { scanScoreOutputs } from './sqlite/score-outputs-scan.js';
 import { SqliteAlertStatements } from './sqlite/sqlite-alert-statements.js';
@@ -121,6 +122,10 @@ export class SqliteAlertStore implements AlertStore {
     return histogramsOfScores(scanScoreOutputs(this.db, options.module), options);
   }
 
+  async comparisonRows(options: ComparisonRowsOptions): Promise<ComparisonRow[]> {
+    return queryComparisonRows(this.db, options);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -150,6 +155,7 @@ export class SqliteAlertStore implements AlertStore {
   }
 
   private withScores(row: AlertRow): StoredAlert {
-    return toStoredAlert(row, this.sql.scores.all(row.survey, row.alert_id) as ScoreRow[]);
+    const key = [row.survey, row.alert_id] as const;
+    return toStoredAlert(row, this.sql.scores.all(...key) as ScoreRow[], this.sql.shadows.all(...key) as ShadowRow[]);
   }
 }

@@ -4,8 +4,9 @@
  * and SQL stores agree on what a stored alert is.
  */
 import type { Alert, Cutout, Cutouts, Survey } from '../alert.js';
-import type { EnrichedAlert, ModuleScores } from '../enriched-alert.js';
-import type { StoredAlert, StoredModuleScores } from './alert-store.js';
+import type { EnrichedAlert, ModuleScores, ShadowScores } from '../enriched-alert.js';
+import type { StoredAlert, StoredModuleScores, StoredShadowScores } from './alert-store.js';
+import { compareText } from './score-histograms.js';
 
 export const CUTOUT_FIELDS = { science: 'cutoutScience', template: 'cutoutTemplate', difference: 'cutoutDifference' } as const;
 export type CutoutKind = keyof typeof CUTOUT_FIELDS;
@@ -34,6 +35,7 @@ export function toStoredAlert(enriched: EnrichedAlert, storedAt: string, before?
     magnitude: alert.magnitude?.value ?? null,
     flux: alert.flux?.value ?? null,
     scores: mergedScores(before?.scores ?? [], enriched.scores, storedAt),
+    ...shadowsOf(mergedShadows(before?.shadows ?? [], enriched.shadows ?? [], storedAt)),
     payload: payloadWithoutCutouts(alert.payload),
     sourceFile: alert.origin.file,
     storedAt,
@@ -51,6 +53,21 @@ export function mergedScores(stored: readonly StoredModuleScores[], written: rea
   }
   return merged;
 }
+
+/** The stored shadows with the written (module, alias) pairs' replaced, in (module, alias) order as the SQL stores read them. */
+export function mergedShadows(stored: readonly StoredShadowScores[], written: readonly ShadowScores[], scoredAt: string): StoredShadowScores[] {
+  if (written.length === 0) return [...stored];
+  const merged = new Map(stored.map((s) => [shadowKey(s), s]));
+  for (const shadow of written) merged.set(shadowKey(shadow), { ...shadow, scoredAt });
+  return [...merged.values()].sort((a, b) => compareText(a.module, b.module) || compareText(a.alias, b.alias));
+}
+
+/** `shadows` when there are any: a stored alert without shadows has no such field. */
+export function shadowsOf(shadows: readonly StoredShadowScores[]): { shadows?: readonly StoredShadowScores[] } {
+  return shadows.length > 0 ? { shadows } : {};
+}
+
+const shadowKey = (s: ShadowScores) => `${s.module}\u0000${s.alias}`;
 
 /**
  * Why an alert is refused when its id is stored under another object (undefined when the object

@@ -28,9 +28,9 @@ describe('the alert store schema', () => {
     const store = await openAlertStore(uri);
     await store.writeAlerts(enrich(ztf));
     await store.close();
-    // Back to version 1 as an older Aviary left it: no scored_at column.
+    // Back to version 1 as an older Aviary left it: no scored_at column, no shadow_scores.
     const db = new Sqlite(file);
-    db.exec('ALTER TABLE alert_scores DROP COLUMN scored_at; UPDATE schema_version SET version = 1;');
+    db.exec('ALTER TABLE alert_scores DROP COLUMN scored_at; DROP TABLE shadow_scores; UPDATE schema_version SET version = 1;');
     db.close();
 
     const reopened = await openAlertStore(uri);

@@ -96,6 +96,31 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute(db);
     },
   },
+  '0002_shadow_scores': {
+    // A module's shadow aliases score the alert too, kept apart from `scores` so that nothing
+    // reading the module's outputs sees them. outputs_nonfinite as payload_nonfinite. The index
+    // serves the comparison: one (module, alias), newest first.
+    up: async (db) => {
+      await sql
+        .raw(
+          `CREATE TABLE shadow_scores (
+             survey text NOT NULL,
+             alert_id bigint NOT NULL,
+             module text NOT NULL,
+             alias text NOT NULL,
+             model text NOT NULL,
+             version text,
+             outputs jsonb NOT NULL,
+             outputs_nonfinite jsonb,
+             scored_at timestamptz NOT NULL,
+             PRIMARY KEY (survey, alert_id, module, alias),
+             FOREIGN KEY (survey, alert_id) REFERENCES alerts ON DELETE CASCADE
+           );
+           CREATE INDEX shadow_scores_alias ON shadow_scores (module, alias, scored_at);`,
+        )
+        .execute(db);
+    },
+  },
 };
 
 export const ALERT_MIGRATION_TABLE = 'alert_store_migrations';

@@ -21,6 +21,20 @@ export interface AlertsTable extends KeyColumns {
   stored_at: Timestamp;
 }
 
+/** A shadow alias's latest outputs for an alert, apart from the module's own in `alerts.scores`. */
+export interface ShadowScoresTable {
+  survey: string;
+  alert_id: bigint;
+  module: string;
+  alias: string;
+  model: string;
+  version: string | null;
+  outputs: JsonbText;
+  /** Where the outputs held NaN or an infinity (stored there as null); NULL when nowhere. */
+  outputs_nonfinite: ColumnType<string | null, string | null, string | null>;
+  scored_at: Timestamp;
+}
+
 export interface CutoutsTable {
   survey: string;
   alert_id: bigint;
@@ -61,6 +75,7 @@ export interface BrokerRunsTable {
 export interface AlertTables {
   alerts: AlertsTable;
   cutouts: CutoutsTable;
+  shadow_scores: ShadowScoresTable;
   module_dead_letters: ModuleDeadLettersTable;
   source_dead_letters: SourceDeadLettersTable;
   broker_runs: BrokerRunsTable;

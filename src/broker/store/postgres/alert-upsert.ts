@@ -2,7 +2,8 @@
  * A batch of enriched alerts written in one transaction, safe with other brokers writing at
  * once. Each alert is one INSERT ... ON CONFLICT DO UPDATE, which PostgreSQL runs atomically
  * per row, whoever else writes: a new alert is inserted; a stored one of the same object is
- * rewritten (its cutouts replaced, the written modules' scores replaced, other modules' kept);
+ * rewritten (its cutouts replaced, the written modules' scores and shadow aliases' outputs
+ * replaced, the others kept);
  * one stored under another object is left alone (the update's WHERE) and refused as a source
  * dead letter. Rows go in (survey, alert id) order, so two writers lock shared alerts in the
  * same order; a deadlock nevertheless is retried (retryOnSqlState).
@@ -11,19 +12,20 @@ import { deserialize } from 'node:v8';
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import { parseExactJson } from '../../../common/exact-json-parse.js';
 import type { Survey } from '../../alert.js';
-import type { EnrichedAlert, ModuleScores } from '../../enriched-alert.js';
+import type { EnrichedAlert, ModuleScores, ShadowScores } from '../../enriched-alert.js';
 import type { WriteResult } from '../alert-store.js';
 import { keyColumnsOf, type KeyColumns } from '../key-columns.js';
 import { CUTOUT_BYTES_COLUMN, PAYLOAD_COLUMN, SOURCE_FILE_COLUMN, STORED_AT_COLUMN, type AlertWriteRow } from '../sqlite/alert-store-writes.js';
 import { alertKey, objectConflictReason, payloadWithoutCutouts, presentCutouts } from '../stored-alert-parts.js';
 import { positionIn } from '../stored-dead-letter.js';
-import type { AlertTables, CutoutsTable } from './alert-tables.js';
+import type { AlertTables, CutoutsTable, ShadowScoresTable } from './alert-tables.js';
 import { CONTENTION, retryOnSqlState } from '../../../store/sql/write-transaction.js';
 import { toJsonb } from './jsonb-text.js';
 
-/** Rows per statement: PostgreSQL takes at most 65,535 parameters (15 an alert, 6 a cutout). */
+/** Rows per statement: PostgreSQL takes at most 65,535 parameters (15 an alert, 6 a cutout, 9 a shadow's outputs). */
 const ALERTS_PER_STATEMENT = 1000;
 const CUTOUTS_PER_STATEMENT = 3000;
+const SHADOWS_PER_STATEMENT = 5000;
 
 export interface AlertWrite {
   /** Its place in the batch. */
@@ -31,6 +33,8 @@ export interface AlertWrite {
   readonly key: readonly [Survey, bigint];
   readonly row: Insertable<AlertTables['alerts']>;
   readonly cutouts: readonly Insertable<CutoutsTable>[];
+  /** Its shadow aliases' outputs; absent when it has none. */
+  readonly shadows?: readonly Insertable<ShadowScoresTable>[];
   /** Where in its file the alert was read: the dead letter's position if it is refused. */
   readonly position: string;
 }
@@ -47,9 +51,10 @@ export interface ScoredBy {
 
 /** The rows of a batch, built before the transaction opens. */
 export function alertWrites(alerts: readonly EnrichedAlert[], storedAt: string): AlertWrite[] {
-  return alerts.map(({ alert, scores }, index) => {
+  return alerts.map(({ alert, scores, shadows }, index) => {
     const cutouts = presentCutouts(alert.cutouts).map(([kind, c]) => ({ kind, encoding: c.encoding, fileName: c.fileName ?? null, bytes: c.bytes }));
-    return alertWrite(index, keyColumnsOf(alert), payloadWithoutCutouts(alert.payload), scores, cutouts, { file: alert.origin.file, position: positionIn(alert.origin) }, storedAt);
+    const origin = { file: alert.origin.file, position: positionIn(alert.origin) };
+    return alertWrite(index, keyColumnsOf(alert), payloadWithoutCutouts(alert.payload), { scores, shadows }, cutouts, origin, storedAt);
   });
 }
 
@@ -65,9 +70,10 @@ export function alertWritesOfRows(rows: readonly AlertWriteRow[]): AlertWrite[] 
       dec: v[5] as number, band: v[6] as string | null, magnitude: v[7] as number | null, flux: v[8] as number | null,
     };
     const scores: ModuleScores[] = row.scores.map((s) => ({ module: s[2] as string, model: s[3] as string, version: s[4] as string | null, outputs: parseExactJson(s[5] as string) as ModuleScores['outputs'] }));
+    const shadows = row.shadows?.map((s): ShadowScores => ({ module: s[2] as string, alias: s[3] as string, model: s[4] as string, version: s[5] as string | null, outputs: parseExactJson(s[6] as string) as ShadowScores['outputs'] }));
     const cutouts = row.cutouts.map((c) => ({ kind: c[2] as string, encoding: c[3] as string, fileName: c[4] as string | null, bytes: c[CUTOUT_BYTES_COLUMN] as Uint8Array }));
     const payload = deserialize(v[PAYLOAD_COLUMN] as Uint8Array) as Record<string, unknown>;
-    return alertWrite(index, keys, payload, scores, cutouts, { file: v[SOURCE_FILE_COLUMN] as string, position: row.position }, v[STORED_AT_COLUMN] as string);
+    return alertWrite(index, keys, payload, { scores, shadows }, cutouts, { file: v[SOURCE_FILE_COLUMN] as string, position: row.position }, v[STORED_AT_COLUMN] as string);
   });
 }
 
@@ -82,7 +88,7 @@ function alertWrite(
   index: number,
   keys: KeyColumns,
   payload: Record<string, unknown>,
-  scores: readonly ModuleScores[],
+  { scores, shadows }: { readonly scores: readonly ModuleScores[]; readonly shadows?: readonly ShadowScores[] | undefined },
   cutouts: readonly CutoutValues[],
   origin: { readonly file: string; readonly position: string },
   storedAt: string,
@@ -107,8 +113,22 @@ function alertWrite(
       file_name: c.fileName,
       bytes: Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength),
     })),
+    ...(shadows?.length && { shadows: shadowRows(keys, shadows, storedAt) }),
     position: origin.position,
   };
+}
+
+/** One row per (module, alias), the last written winning (ON CONFLICT cannot touch a row twice in one statement). */
+function shadowRows(keys: KeyColumns, shadows: readonly ShadowScores[], storedAt: string): Insertable<ShadowScoresTable>[] {
+  const rows = new Map<string, Insertable<ShadowScoresTable>>();
+  for (const s of shadows) {
+    const json = toJsonb(s.outputs);
+    rows.set(`${s.module}\u0000${s.alias}`, {
+      survey: keys.survey, alert_id: keys.alert_id, module: s.module, alias: s.alias, model: s.model, version: s.version,
+      outputs: json.text, outputs_nonfinite: json.nonFinite ? JSON.stringify(json.nonFinite) : null, scored_at: storedAt,
+    });
+  }
+  return [...rows.values()];
 }
 
 /** `scores` ({"<module>": outputs}) and `scored_by` ({"<module>": ScoredBy}) of the modules written. */
@@ -205,6 +225,25 @@ async function writeRound(trx: Transaction<AlertTables>, round: readonly AlertWr
   }
   const cutouts = round.filter((w) => written.has(alertKey(...w.key))).flatMap((w) => w.cutouts);
   for (const chunk of chunks(cutouts, CUTOUTS_PER_STATEMENT)) await trx.insertInto('cutouts').values(chunk).execute();
+  const shadows = round.filter((w) => w.shadows && written.has(alertKey(...w.key))).flatMap((w) => w.shadows!);
+  for (const chunk of chunks(shadows, SHADOWS_PER_STATEMENT)) await upsertShadows(trx, chunk);
+}
+
+/** The written (module, alias) pairs' outputs replaced, an alert's other shadows kept. */
+async function upsertShadows(trx: Transaction<AlertTables>, rows: readonly Insertable<ShadowScoresTable>[]): Promise<void> {
+  await trx
+    .insertInto('shadow_scores')
+    .values(rows)
+    .onConflict((conflict) =>
+      conflict.columns(['survey', 'alert_id', 'module', 'alias']).doUpdateSet((eb) => ({
+        model: eb.ref('excluded.model'),
+        version: eb.ref('excluded.version'),
+        outputs: eb.ref('excluded.outputs'),
+        outputs_nonfinite: eb.ref('excluded.outputs_nonfinite'),
+        scored_at: eb.ref('excluded.scored_at'),
+      })),
+    )
+    .execute();
 }
 
 /** Each refused alert as a source dead letter naming both object ids. */

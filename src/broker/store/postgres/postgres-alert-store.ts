@@ -1,8 +1,8 @@
 /**
  * The alert store on PostgreSQL: several brokers and servers on one database. Tables are laid
  * out for SQL users as well (README, "Alerts in PostgreSQL"): key columns, each module's outputs
- * in `scores` (JSONB keyed by module), the payload as JSONB with exact 64-bit ids, cutouts
- * apart. Writes are atomic upserts (alert-upsert.ts); searches page by keyset and run the
+ * in `scores` (JSONB keyed by module), shadow aliases' outputs in `shadow_scores`, the payload
+ * as JSONB with exact 64-bit ids, cutouts apart. Writes are atomic upserts (alert-upsert.ts); searches page by keyset and run the
  * filter here on the broker's record (keyset-search.ts); histograms are computed in SQL.
  */
 import { serialize } from 'node:v8';
@@ -10,7 +10,8 @@ import { sql } from 'kysely';
 import type { Cutout, Cutouts, Survey } from '../../alert.js';
 import type { EnrichedAlert, ModuleDeadLetter } from '../../enriched-alert.js';
 import type { DeadLetter } from '../../sources/alert-source.js';
-import type { AlertPage, AlertStore, BrokerRunStatus, ScoreHistogram, ScoreHistogramOptions, SearchOptions, StoredAlert, StoredDeadLetter, WriteResult } from '../alert-store.js';
+import type { AlertPage, AlertStore, BrokerRunStatus, ComparisonRow, ComparisonRowsOptions, ScoreHistogram, ScoreHistogramOptions, SearchOptions, StoredAlert, StoredDeadLetter, WriteResult } from '../alert-store.js';
+import { comparisonLimit } from '../comparison-rows.js';
 import { pageSize } from '../alert-page-cursor.js';
 import { searchByKeyset } from '../keyset-search.js';
 import { liveRunStatuses } from '../live-run-status.js';
@@ -20,7 +21,8 @@ import { moduleDeadLetter, sourceDeadLetter, toStoredDeadLetter, type DeadLetter
 import { alertWriteRows } from '../sqlite/alert-store-writes.js';
 import { AlertWriterThread } from '../sqlite/alert-writer-thread.js';
 import { openAlertDatabase, type AlertDatabase } from './alert-database.js';
-import { ALERT_COLUMNS, toStoredAlert, type AlertRow } from './alert-rows.js';
+import { ALERT_COLUMNS, SHADOWS_COLUMN, toStoredAlert, type AlertRow } from './alert-rows.js';
+import { queryComparisonRows } from './comparison-rows-query.js';
 import { alertWrites, upsertAlerts } from './alert-upsert.js';
 import { queryScoreHistograms } from './score-histogram-query.js';
 
@@ -91,7 +93,7 @@ export class PostgresAlertStore implements AlertStore {
     const row = await this.run(() =>
       this.db
         .selectFrom('alerts')
-        .select(ALERT_COLUMNS)
+        .select([...ALERT_COLUMNS, SHADOWS_COLUMN])
         .where('alert_id', '=', alertId)
         .$if(survey !== undefined, (q) => q.where('survey', '=', survey!))
         .orderBy(sql`survey = 'ztf'`, 'desc')
@@ -103,7 +105,7 @@ export class PostgresAlertStore implements AlertStore {
 
   async alertsOfObject(objectId: string | bigint): Promise<StoredAlert[]> {
     const rows = await this.run(() =>
-      this.db.selectFrom('alerts').select(ALERT_COLUMNS).where('object_id', '=', String(objectId)).orderBy('time').orderBy('survey').orderBy('alert_id').execute(),
+      this.db.selectFrom('alerts').select([...ALERT_COLUMNS, SHADOWS_COLUMN]).where('object_id', '=', String(objectId)).orderBy('time').orderBy('survey').orderBy('alert_id').execute(),
     );
     return rows.map(toStoredAlert);
   }
@@ -115,7 +117,7 @@ export class PostgresAlertStore implements AlertStore {
           this.run(() =>
             this.db
               .selectFrom('alerts')
-              .select(ALERT_COLUMNS)
+              .select([...ALERT_COLUMNS, SHADOWS_COLUMN])
               .where((eb) => eb(eb.refTuple('survey', 'alert_id'), '>', eb.tuple(cursor.survey, cursor.alertId)))
               .$if(survey !== undefined, (q) => q.where('survey', '=', survey!))
               .orderBy('survey')
@@ -194,6 +196,11 @@ export class PostgresAlertStore implements AlertStore {
   async scoreHistograms(options: ScoreHistogramOptions): Promise<ScoreHistogram[]> {
     checkedBins(options); // a RangeError as it is, before any query
     return this.run(() => queryScoreHistograms(this.db, options));
+  }
+
+  async comparisonRows(options: ComparisonRowsOptions): Promise<ComparisonRow[]> {
+    comparisonLimit(options.limit); // a RangeError as it is, before any query
+    return this.run(() => queryComparisonRows(this.db, options));
   }
 
   async close(): Promise<void> {

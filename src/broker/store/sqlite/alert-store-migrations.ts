@@ -74,6 +74,21 @@ const MIGRATIONS: readonly string[] = [
   // scores, so that was their time.
   `ALTER TABLE alert_scores ADD COLUMN scored_at TEXT;
    UPDATE alert_scores SET scored_at = (SELECT stored_at FROM alerts WHERE alerts.survey = alert_scores.survey AND alerts.alert_id = alert_scores.alert_id);`,
+  // A module's shadow aliases score the alert too, kept apart from the module's own outputs so
+  // that nothing reading alert_scores sees them. The index serves the comparison: one (module,
+  // alias), newest first.
+  `CREATE TABLE shadow_scores (
+     survey TEXT NOT NULL,
+     alert_id INTEGER NOT NULL,
+     module TEXT NOT NULL,
+     alias TEXT NOT NULL,
+     model TEXT NOT NULL,
+     version TEXT,
+     outputs TEXT NOT NULL,
+     scored_at TEXT NOT NULL,
+     PRIMARY KEY (survey, alert_id, module, alias)
+   );
+   CREATE INDEX shadow_scores_alias ON shadow_scores (module, alias, scored_at);`,
 ];
 
 export const ALERT_SCHEMA_VERSION = MIGRATIONS.length;

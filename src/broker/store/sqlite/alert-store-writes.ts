@@ -16,13 +16,15 @@ import type { SqliteConnection } from './sqlite-connection.js';
 
 export type SqlValue = string | number | bigint | null | Uint8Array;
 
-/** One alert's rows: the alerts row (ALERT_COLUMNS order), its scores and its cutouts. */
+/** One alert's rows: the alerts row (ALERT_COLUMNS order), its scores, its shadows' outputs and its cutouts. */
 export interface AlertWriteRow {
   readonly key: readonly [Survey, bigint];
   /** ALERT_COLUMNS in order; PAYLOAD_COLUMN holds the payload's bytes. */
   readonly values: SqlValue[];
   /** survey, alert id, module, model, version, outputs, scored at (the upsertScore statement's order). */
   readonly scores: readonly SqlValue[][];
+  /** survey, alert id, module, alias, model, version, outputs, scored at (upsertShadow's order); absent when the alert has none. */
+  readonly shadows?: readonly SqlValue[][];
   /** survey, alert id, kind, encoding, file name, bytes (CUTOUT_BYTES_COLUMN). */
   readonly cutouts: readonly SqlValue[][];
   /** Where in its file the alert was read: the dead letter's position if the alert is refused. */
@@ -47,6 +49,7 @@ export function alertWriteRows(alerts: readonly EnrichedAlert[], storedAt: strin
         payloadBytes(payloadWithoutCutouts(alert.payload)), PAYLOAD_ENCODING, alert.origin.file, storedAt,
       ],
       scores: enriched.scores.map((s) => [...key, s.module, s.model, s.version, outputsText(s.outputs), storedAt]),
+      ...(enriched.shadows?.length && { shadows: enriched.shadows.map((s) => [...key, s.module, s.alias, s.model, s.version, outputsText(s.outputs), storedAt]) }),
       cutouts: presentCutouts(alert.cutouts).map(([kind, c]) => [...key, kind, c.encoding, c.fileName ?? null, c.bytes]),
       position: positionIn(alert.origin),
     };
@@ -55,8 +58,8 @@ export function alertWriteRows(alerts: readonly EnrichedAlert[], storedAt: strin
 
 /**
  * One transaction: new alerts inserted; stored ones (same survey, id and object) rewritten with
- * their cutouts, the written modules' scores replaced and other modules' kept; an id stored
- * under another object refused, as a source dead letter.
+ * their cutouts, the written modules' scores (and shadow aliases' outputs) replaced and the
+ * others kept; an id stored under another object refused, as a source dead letter.
  */
 export function writeAlertRows(db: SqliteConnection, sql: SqliteAlertStatements, rows: readonly AlertWriteRow[]): WriteResult {
   let inserted = 0;
@@ -82,6 +85,7 @@ export function writeAlertRows(db: SqliteConnection, sql: SqliteAlertStatements,
         sql.insertAlert.run(...row.values);
       }
       for (const score of row.scores) sql.upsertScore.run(...score, ...row.key);
+      if (row.shadows) for (const shadow of row.shadows) sql.upsertShadow.run(...shadow);
       for (const cutout of row.cutouts) sql.insertCutout.run(...cutout);
     }
   }).immediate();

@@ -10,12 +10,14 @@ export class SqliteAlertStatements {
   readonly updateAlert: Statement;
   readonly deleteCutouts: Statement;
   readonly upsertScore: Statement;
+  readonly upsertShadow: Statement;
   readonly insertCutout: Statement;
   readonly alertById: Statement;
   readonly alertsOfObject: Statement;
   readonly alertsAfter: Statement;
   readonly surveyAlertsAfter: Statement;
   readonly scores: Statement;
+  readonly shadows: Statement;
   readonly cutouts: Statement;
   readonly countAlerts: Statement;
   readonly insertModuleDeadLetter: Statement;
@@ -41,12 +43,18 @@ export class SqliteAlertStatements {
        VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(position) + 1, 0) FROM alert_scores WHERE survey = ? AND alert_id = ?))
        ON CONFLICT (survey, alert_id, module) DO UPDATE SET model = excluded.model, version = excluded.version, outputs = excluded.outputs, scored_at = excluded.scored_at`,
     );
+    // survey, alert id, module, alias, model, version, outputs, scored_at.
+    this.upsertShadow = db.prepare(
+      `INSERT INTO shadow_scores (survey, alert_id, module, alias, model, version, outputs, scored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (survey, alert_id, module, alias) DO UPDATE SET model = excluded.model, version = excluded.version, outputs = excluded.outputs, scored_at = excluded.scored_at`,
+    );
     this.insertCutout = db.prepare('INSERT INTO cutouts (survey, alert_id, kind, encoding, file_name, bytes) VALUES (?, ?, ?, ?, ?, ?)');
     this.alertById = db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE survey = ? AND alert_id = ?`);
     this.alertsOfObject = db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE object_id = ? ORDER BY time, survey, alert_id`);
     this.alertsAfter = db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE (survey, alert_id) > (?, ?) ORDER BY survey, alert_id LIMIT ?`);
     this.surveyAlertsAfter = db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE survey = ? AND alert_id > ? ORDER BY alert_id LIMIT ?`);
     this.scores = db.prepare('SELECT module, model, version, outputs, scored_at FROM alert_scores WHERE survey = ? AND alert_id = ? ORDER BY position');
+    this.shadows = db.prepare('SELECT module, alias, model, version, outputs, scored_at FROM shadow_scores WHERE survey = ? AND alert_id = ? ORDER BY module, alias');
     this.cutouts = db.prepare('SELECT kind, encoding, file_name, bytes FROM cutouts WHERE survey = ? AND alert_id = ?');
     this.countAlerts = db.prepare('SELECT count(*) FROM alerts');
     this.insertModuleDeadLetter = db.prepare(
