@@ -1,12 +1,13 @@
 /**
  * The alert store boundary: enriched alerts kept for the CLI, the HTTP API and the UI. SQLite
- * (embedded, `<data dir>/alerts.db`) implements it now; PostgreSQL will implement the same
- * interface and pass the same contract suite. Writes are idempotent by (survey, alert id): a
- * replay replaces the alert's row, never adds a second one. Scores belong to (alert, module): a
- * write replaces the scores of the modules it carries and keeps every other module's (another
- * broker config's), with their versions and times. An id already stored under another object is
- * refused (see `WriteResult.refused`). Cutouts are kept apart from the row (the UI fetches them
- * one by one); the payload is stored without them.
+ * (embedded, `<data dir>/alerts.db`), PostgreSQL and memory implement it and pass one contract
+ * suite. Writes are idempotent by (survey, alert id): a replay replaces the alert's row, never
+ * adds a second one. Scores belong to (alert, module): a write replaces the scores of the
+ * modules it carries and keeps every other module's (another broker config's), with their
+ * versions and times. A shadow alias's outputs belong to (alert, module, alias) the same way,
+ * kept apart from the scores. An id already stored under another object is refused (see
+ * `WriteResult.refused`). Cutouts are kept apart from the row (the UI fetches them one by one);
+ * the payload is stored without them.
  */
 import type { LabelSource } from '../config/broker-config.js';
 import type { StreamStatus } from '../sources/stream-status.js';

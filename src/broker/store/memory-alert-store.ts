@@ -1,6 +1,7 @@
 /**
  * The alert store in memory: for tests and for broker runs that keep nothing. Same contract as
- * the SQLite store (idempotent by survey and alert id, scores by module, keyset pages, cutouts apart).
+ * the SQLite store (idempotent by survey and alert id, scores by module, shadows by module and
+ * alias, keyset pages, cutouts apart).
  */
 import type { Cutouts, Survey } from '../alert.js';
 import type { EnrichedAlert, ModuleDeadLetter } from '../enriched-alert.js';
