@@ -7,6 +7,7 @@ import { BrokerPage } from './features/broker/broker-page.js';
 import { ComparePage } from './features/compare/compare-page.js';
 import { ExperimentsPage } from './features/experiments/experiments-page.js';
 import { ModelPage } from './features/models/model-page.js';
+import { ModulePage } from './features/module/module-page.js';
 import { ModelsPage } from './features/models/models-page.js';
 import { RunPage } from './features/run/run-page.js';
 import { RunsPage } from './features/runs/runs-page.js';
@@ -28,7 +29,7 @@ export function App() {
         <Link to={paths.models()} className={page.kind === 'models' || page.kind === 'model' ? 'active' : undefined}>
           Models
         </Link>
-        <Link to={paths.broker()} className={page.kind === 'broker' ? 'active' : undefined}>
+        <Link to={paths.broker()} className={page.kind === 'broker' || page.kind === 'module' ? 'active' : undefined}>
           Broker
         </Link>
         <Link to={paths.alerts()} className={['alerts', 'alert', 'object'].includes(page.kind) ? 'active' : undefined}>
@@ -44,6 +45,7 @@ export function App() {
         {page.kind === 'models' && <ModelsPage />}
         {page.kind === 'model' && <ModelPage key={page.name} name={page.name} />}
         {page.kind === 'broker' && <BrokerPage />}
+        {page.kind === 'module' && <ModulePage key={page.name} name={page.name} />}
         {page.kind === 'alerts' && <AlertsPage />}
         {page.kind === 'alert' && <AlertPage key={page.alertId} alertId={page.alertId} />}
         {page.kind === 'object' && <ObjectPage key={page.objectId} objectId={page.objectId} />}

@@ -29,6 +29,31 @@ export interface ModuleStatus {
   deadLettered: number;
   reason?: string;
   versions?: ModuleVersionUsage[];
+  /** The shadow aliases scoring beside the module, in the config's order. */
+  shadows?: ShadowStatus[];
+  /** The latest move of the followed alias the swap check refused: the module kept its version. */
+  swapRefused?: SwapRefusal;
+  /** Where the comparison finds the truth (the config's `labels:`). */
+  labels?: { file: string; positive: string } | { field: string; positive: string };
+}
+
+export interface ShadowStatus {
+  alias: string;
+  version: string | null;
+  /** failed: its version could not load (or the alias does not exist). */
+  state: ModuleState | 'failed';
+  scored: number;
+  deadLettered: number;
+  reason?: string;
+  versions?: ModuleVersionUsage[];
+  swapRefused?: SwapRefusal;
+}
+
+export interface SwapRefusal {
+  version: string;
+  reason: string;
+  /** ISO time of the check. */
+  at: string;
 }
 
 export interface FilterStatus {

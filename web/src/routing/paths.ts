@@ -10,6 +10,8 @@ export const paths = {
   models: () => '/models',
   model: (name: string) => `/models/${encodeURIComponent(name)}`,
   broker: () => '/broker',
+  /** A broker module: its status, its shadows against it, and promotion. */
+  module: (name: string, params?: Record<string, string>) => `/broker/modules/${encodeURIComponent(name)}${query(params)}`,
   /** Alert search: by object id or a filter expression. */
   alerts: (params?: Record<string, string>) => `/alerts${query(params)}`,
   /** An alert by its exact id (digits; never a JS number). */
@@ -27,6 +29,7 @@ export type Page =
   | { kind: 'models' }
   | { kind: 'model'; name: string }
   | { kind: 'broker' }
+  | { kind: 'module'; name: string }
   | { kind: 'alerts' }
   | { kind: 'alert'; alertId: string }
   | { kind: 'object'; objectId: string }
@@ -46,6 +49,7 @@ export function pageOf(path: string): Page {
   if (head === 'models' && parts.length === 1) return { kind: 'models' };
   if (head === 'models' && parts.length === 2) return { kind: 'model', name: id! };
   if (head === 'broker' && parts.length === 1) return { kind: 'broker' };
+  if (head === 'broker' && parts.length === 3 && id === 'modules') return { kind: 'module', name: sub! };
   if (head === 'alerts' && parts.length === 1) return { kind: 'alerts' };
   if (head === 'alerts' && parts.length === 2) return { kind: 'alert', alertId: id! };
   if (head === 'objects' && parts.length === 2) return { kind: 'object', objectId: id! };

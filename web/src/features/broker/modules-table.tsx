@@ -1,14 +1,26 @@
-import type { ModuleStatus } from '../../api/broker-api.js';
+import type { ModuleStatus, ShadowStatus } from '../../api/broker-api.js';
+import { Link } from '../../routing/link.js';
+import { paths } from '../../routing/paths.js';
 
-const STATE_LABELS: Record<ModuleStatus['state'], string> = {
+const STATE_LABELS: Record<ShadowStatus['state'], string> = {
   loading: 'loading',
   'building-environment': 'building environment',
   ready: 'ready',
   degraded: 'degraded',
+  failed: 'failed',
   closed: 'closed',
 };
 
-/** The run's modules: model, version (every one used, when an alias moved), state, counts. */
+/** A module's (or shadow's) state as a coloured badge. */
+export function ModuleStateBadge({ state }: { state: ShadowStatus['state'] }) {
+  return (
+    <span className={`module-state module-state-${state}`} data-state={state}>
+      {STATE_LABELS[state] ?? state}
+    </span>
+  );
+}
+
+/** The run's modules: model, version (every one used, when an alias moved), state, counts; each links to its module page. */
 export function ModulesTable({ modules }: { modules: readonly ModuleStatus[] }) {
   if (modules.length === 0) return <p className="empty">This run has no modules.</p>;
   return (
@@ -28,7 +40,9 @@ export function ModulesTable({ modules }: { modules: readonly ModuleStatus[] }) 
       <tbody>
         {modules.map((m) => (
           <tr key={m.name} data-testid="module-row" data-module={m.name}>
-            <td data-col="name">{m.name}</td>
+            <td data-col="name">
+              <Link to={paths.module(m.name)}>{m.name}</Link>
+            </td>
             <td data-col="model" title={m.model}>
               {m.modelName}
             </td>
@@ -44,11 +58,16 @@ export function ModulesTable({ modules }: { modules: readonly ModuleStatus[] }) 
                 </ul>
               )}
             </td>
-            <td data-col="alias">{m.alias ? <span className="alias">@{m.alias}</span> : '—'}</td>
+            <td data-col="alias">
+              {m.alias ? <span className="alias">@{m.alias}</span> : '—'}
+              {m.shadows && m.shadows.length > 0 && (
+                <div className="module-shadows" data-testid="module-shadows">
+                  shadow {m.shadows.map((s) => `@${s.alias}${s.version ? ` v${s.version}` : ''}`).join(', ')}
+                </div>
+              )}
+            </td>
             <td data-col="state">
-              <span className={`module-state module-state-${m.state}`} data-state={m.state}>
-                {STATE_LABELS[m.state] ?? m.state}
-              </span>
+              <ModuleStateBadge state={m.state} />
             </td>
             <td data-col="scored" className="num">
               {m.scored.toLocaleString('en-US')}
@@ -56,7 +75,14 @@ export function ModulesTable({ modules }: { modules: readonly ModuleStatus[] }) 
             <td data-col="dead-lettered" className="num">
               {m.deadLettered.toLocaleString('en-US')}
             </td>
-            <td data-col="reason">{m.reason ?? ''}</td>
+            <td data-col="reason">
+              {m.swapRefused && (
+                <div className="error-inline" data-testid="module-swap-refused">
+                  swap refused: {m.swapRefused.reason}
+                </div>
+              )}
+              {m.reason ?? ''}
+            </td>
           </tr>
         ))}
       </tbody>

@@ -3,10 +3,10 @@ import { formatValue } from '../../components/format.js';
 
 /** A run's state, times, throughput and latency. */
 export function RunSummary({ run }: { run: BrokerRunStatus }) {
-  const facts: [string, string, string][] = [
+  const facts: Fact[] = [
     ['started', 'Started', formatInstant(run.startedAt)],
     ['updated', 'Updated', formatInstant(run.updatedAt)],
-    ...(run.finishedAt ? [['finished', 'Finished', formatInstant(run.finishedAt)] as [string, string, string]] : []),
+    ...(run.finishedAt ? [['finished', 'Finished', formatInstant(run.finishedAt)] as Fact] : []),
     ['alerts-read', 'Alerts read', run.alertsRead.toLocaleString('en-US')],
     ['alerts-stored', 'Alerts stored', run.alertsStored.toLocaleString('en-US')],
     ['alerts-per-second', 'Alerts/s', formatValue(Math.round(run.alertsPerSecond * 10) / 10)],
@@ -26,15 +26,25 @@ export function RunSummary({ run }: { run: BrokerRunStatus }) {
           {run.error}
         </div>
       )}
-      <dl className="broker-facts">
-        {facts.map(([key, label, value]) => (
-          <div key={key} data-fact={key}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <FactList facts={facts} />
     </section>
+  );
+}
+
+/** A figure: its key (data-fact), label, text, and the exact number it shows (data-value), if one. */
+export type Fact = readonly [key: string, label: string, text: string, value?: number | null];
+
+/** Figures side by side, each found by its key. */
+export function FactList({ facts }: { facts: readonly Fact[] }) {
+  return (
+    <dl className="broker-facts">
+      {facts.map(([key, label, text, value]) => (
+        <div key={key} data-fact={key} data-value={value === undefined ? undefined : (value ?? '')}>
+          <dt>{label}</dt>
+          <dd>{text}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }
 
