@@ -37,13 +37,14 @@ export async function comparedModuleFromRuns(store: AlertStore, name: string): P
     }
     for (const m of run.modules) known.add(m.name);
   }
-  throw unknownModule(name, [...known], runs.length === 0 ? 'no broker run is stored' : 'the stored broker runs');
+  if (runs.length === 0) throw MlflowError.notFound(`unknown module '${name}': no broker run is stored yet (run \`aviary broker run\` first, or give the broker config)`);
+  throw unknownModule(name, [...known], 'the stored broker runs have');
 }
 
 /** RESOURCE_DOES_NOT_EXIST naming the config's modules when it has no such module. */
 export function comparedModuleFromConfig(config: BrokerConfig, file: string, name: string): ComparedModule {
   const module = config.modules.find((m) => m.name === name);
-  if (!module) throw unknownModule(name, config.modules.map((m) => m.name), file);
+  if (!module) throw unknownModule(name, config.modules.map((m) => m.name), `${file} has`);
   const uri = module.model.startsWith('models:') ? parseModelUri(module.model) : undefined;
   const modelName = uri && 'name' in uri ? uri.name : module.model;
   return {
@@ -56,6 +57,5 @@ export function comparedModuleFromConfig(config: BrokerConfig, file: string, nam
 }
 
 function unknownModule(name: string, known: readonly string[], where: string): MlflowError {
-  const list = known.length === 0 ? 'none' : known.join(', ');
-  return MlflowError.notFound(`unknown module '${name}' (${where === 'no broker run is stored' ? where : `modules in ${where}: ${list}`})`);
+  return MlflowError.notFound(`unknown module '${name}': ${where} ${known.length === 0 ? 'no module' : `modules ${known.join(', ')}`}`);
 }

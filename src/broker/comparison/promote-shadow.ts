@@ -35,6 +35,14 @@ export async function promoteShadow(registry: AliasRegistry, module: ComparedMod
   return { module: module.name, modelName: module.modelName, alias: followed, from, to };
 }
 
+/** Without an alias named, the module's one shadow. */
+export function onlyShadow(module: string, shadows: readonly string[]): string {
+  if (shadows.length === 1) return shadows[0]!;
+  throw MlflowError.invalid(
+    shadows.length === 0 ? `module ${module} has no shadow alias: name the alias to promote` : `module ${module} has shadows ${shadows.map((s) => `@${s}`).join(', ')}: name the one to promote`,
+  );
+}
+
 /** The alias's version, or null when the alias (not the model) does not exist: MLflow says so as INVALID_PARAMETER_VALUE. */
 async function versionOf(registry: AliasRegistry, name: string, alias: string): Promise<string | null> {
   try {

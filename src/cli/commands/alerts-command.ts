@@ -4,17 +4,15 @@
  * store (`<data dir>/alerts.db` by default). Ids are read exactly (BigInt from the digits);
  * `--json` prints exact JSON (64-bit ids as unquoted digits).
  */
-import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import type { Survey } from '../../broker/alert.js';
 import { parseFilter } from '../../broker/filters/parse-filter.js';
 import type { AlertStore } from '../../broker/store/alert-store.js';
 import { mergedLightCurve, objectView, storedAlertView } from '../../broker/store/alert-views.js';
-import { openAlertStore } from '../../broker/store/open-alert-store.js';
 import { toExactJson } from '../../common/exact-json.js';
-import { sqlitePathOf } from '../../store/sql/open-database.js';
 import { runCommand } from '../run-command.js';
-import { addStoreOptions, alertStoreOption, configFromOptions, type StoreOptions } from '../store-options.js';
+import { addStoreOptions, alertStoreOption, type StoreOptions } from '../store-options.js';
+import { withAlertStore } from '../with-alert-store.js';
 import { alertsTable, formatAlert, lightCurveTable, scoresLine } from './alerts-format.js';
 
 interface AlertsOptions extends StoreOptions {
@@ -33,13 +31,13 @@ export function alertsCommand(): Command {
       .description('one alert: its envelope and every module score (--json: everything, payload included)')
       .argument('<alertId>', 'ZTF candid or Rubin diaSourceId')
       .option('--survey <survey>', 'ztf or lsst, when both surveys have the id (default: ZTF first)')
-      .action((id: string, opts: AlertsOptions) => runCommand(() => withStore(opts, (store) => getAlert(store, id, opts)))),
+      .action((id: string, opts: AlertsOptions) => runCommand(() => withAlertStore(opts, (store) => getAlert(store, id, opts)))),
   );
   alerts.addCommand(
     withOptions(new Command('object'))
       .description("every alert of an object, with scores, and the object's light curve")
       .argument('<objectId>', 'ZTF objectId (ZTF19...), Rubin diaObjectId, or ssObjectId for a solar-system source')
-      .action((id: string, opts: AlertsOptions) => runCommand(() => withStore(opts, (store) => showObject(store, id, opts)))),
+      .action((id: string, opts: AlertsOptions) => runCommand(() => withAlertStore(opts, (store) => showObject(store, id, opts)))),
   );
   alerts.addCommand(
     withOptions(new Command('search'))
@@ -55,7 +53,7 @@ export function alertsCommand(): Command {
       .description('alerts a run could not read, score or store, newest first, with the reason and where each came from')
       .option('--module <name>', "only this module's dead letters")
       .option('--limit <n>', 'most dead letters to print (1-1000)', '100')
-      .action((opts: AlertsOptions) => runCommand(() => withStore(opts, (store) => showDeadLetters(store, opts)))),
+      .action((opts: AlertsOptions) => runCommand(() => withAlertStore(opts, (store) => showDeadLetters(store, opts)))),
   );
   return alerts;
 }
@@ -64,20 +62,6 @@ function withOptions(command: Command): Command {
   return addStoreOptions(command)
     .addOption(alertStoreOption())
     .option('--json', 'print exact JSON');
-}
-
-async function withStore(opts: AlertsOptions, body: (store: AlertStore) => Promise<void>): Promise<void> {
-  const uri = opts.alertStoreUri ?? configFromOptions(opts).alertStoreUri!;
-  const path = sqlitePathOf(uri);
-  if (path !== undefined && path !== ':memory:' && !existsSync(path)) {
-    throw new Error(`no alert store at ${path}: run \`aviary broker run <config>\` with the same --data-dir to fill it`);
-  }
-  const store = await openAlertStore(uri);
-  try {
-    await body(store);
-  } finally {
-    await store.close();
-  }
 }
 
 async function getAlert(store: AlertStore, id: string, opts: AlertsOptions): Promise<void> {
@@ -105,7 +89,7 @@ async function showObject(store: AlertStore, objectId: string, opts: AlertsOptio
 async function search(expression: string, opts: AlertsOptions): Promise<void> {
   const filter = parseFilter(expression); // a syntax error is printed with a caret under its position
   const limit = Number(opts.limit);
-  await withStore(opts, async (store) => {
+  await withAlertStore(opts, async (store) => {
     const page = await store.searchAlerts({ filter, limit, survey: surveyOf(opts.survey), after: opts.after });
     if (opts.json) {
       process.stdout.write(`${toExactJson({ alerts: page.alerts.map((a) => storedAlertView(a)), ...(page.next && { next: page.next }) })}\n`);

@@ -6,7 +6,7 @@
  */
 import { compareStoredModule, MAX_COMPARED_ALERTS } from '../../broker/comparison/compare-stored-module.js';
 import { comparedModuleFromRuns } from '../../broker/comparison/compared-module.js';
-import { promoteShadow, type AliasRegistry } from '../../broker/comparison/promote-shadow.js';
+import { onlyShadow, promoteShadow, type AliasRegistry } from '../../broker/comparison/promote-shadow.js';
 import type { AlertStore } from '../../broker/store/alert-store.js';
 import { MlflowError } from '../../common/mlflow-error.js';
 import { RESPONDED, type ApiRequest, type Route } from '../router.js';
@@ -41,14 +41,6 @@ async function promote(alerts: AlertStore, registry: AliasRegistry, r: ApiReques
   if (given !== undefined && (typeof given !== 'string' || given === '')) throw MlflowError.invalid("Invalid 'alias': expected the shadow alias to promote, e.g. \"challenger\"");
   const module = await comparedModuleFromRuns(alerts, r.params.module!);
   return promoteShadow(registry, module, given ?? onlyShadow(module.name, module.shadows));
-}
-
-/** Without an alias named, the module's one shadow. */
-export function onlyShadow(module: string, shadows: readonly string[]): string {
-  if (shadows.length === 1) return shadows[0]!;
-  throw MlflowError.invalid(
-    shadows.length === 0 ? `module ${module} has no shadow alias: name the alias to promote` : `module ${module} has shadows ${shadows.map((s) => `@${s}`).join(', ')}: name the one to promote`,
-  );
 }
 
 function textParam(r: ApiRequest, name: string): string | undefined {
