@@ -6,7 +6,7 @@
 import { MlflowError } from '../../common/mlflow-error.js';
 import type { LabelSource } from '../config/broker-config.js';
 import type { AlertStore } from '../store/alert-store.js';
-import { compareModule } from './compare-module.js';
+import { compareModule, type ComparisonLabels } from './compare-module.js';
 import type { ComparedModule } from './compared-module.js';
 import type { ModuleComparison } from './module-comparison.js';
 import { openLabels } from './read-labels.js';
@@ -28,14 +28,22 @@ export async function compareStoredModule(store: AlertStore, module: ComparedMod
   const aliases = options.alias !== undefined ? [options.alias] : module.shadows;
   if (aliases.length === 0) throw MlflowError.invalid(`module ${module.name} has no shadow alias: add \`shadow: [challenger]\` to it in the broker config, or name one with --alias`);
   const source = options.labels ?? module.labels;
-  const labels = source && (await openLabels(source));
-  const labelField = source && 'field' in source ? source.field : undefined;
+  let labels: ComparisonLabels | undefined;
+  let labelsUnavailable: string | undefined;
+  try {
+    labels = source && (await openLabels(source));
+  } catch (err) {
+    // Labels asked for are the caller's to fix; the module's own may live on another machine: compare without them.
+    if (options.labels) throw MlflowError.invalid((err as Error).message);
+    labelsUnavailable = (err as Error).message;
+  }
+  const labelField = labels && source && 'field' in source ? source.field : undefined;
   const shadows = [];
   for (const alias of aliases) {
     const rows = await store.comparisonRows({ module: module.name, alias, ...(options.limit !== undefined && { limit: options.limit }), ...(labelField && { labelField }) });
     shadows.push({ alias, rows });
   }
-  return compareModule({
+  const comparison = compareModule({
     module: module.name,
     modelName: module.modelName,
     championAlias: module.alias,
@@ -44,4 +52,5 @@ export async function compareStoredModule(store: AlertStore, module: ComparedMod
     ...(options.threshold !== undefined && { threshold: options.threshold }),
     ...(labels && { labels }),
   });
+  return labelsUnavailable === undefined ? comparison : { ...comparison, labelsUnavailable };
 }

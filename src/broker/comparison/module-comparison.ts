@@ -16,6 +16,8 @@ export interface ModuleComparison {
   readonly threshold: number;
   /** One per shadow alias with stored outputs, in the config's order when known. */
   readonly shadows: readonly ShadowComparison[];
+  /** Why the module's own labels could not be read (e.g. its labels file is not on this machine): the comparison is without them. */
+  readonly labelsUnavailable?: string;
 }
 
 export interface ShadowComparison {

@@ -10,7 +10,8 @@ const versions = (list: readonly (string | null)[]): string => list.map((v) => (
 
 export function formatComparison(c: ModuleComparison): string {
   const follows = c.championAlias === null ? 'a fixed version' : `@${c.championAlias}`;
-  const head = `${c.module}: registered model ${c.modelName}, champion ${follows}; output ${c.output || '-'} at threshold ${c.threshold}\n`;
+  const unavailable = c.labelsUnavailable === undefined ? '' : `no label metrics: ${c.labelsUnavailable}\n`;
+  const head = `${c.module}: registered model ${c.modelName}, champion ${follows}; output ${c.output || '-'} at threshold ${c.threshold}\n${unavailable}`;
   if (c.shadows.length === 0) return `${head}\nno alert was scored by both the module and a shadow alias yet\n`;
   return [head, ...c.shadows.map((s) => formatShadow(c, s))].join('\n');
 }

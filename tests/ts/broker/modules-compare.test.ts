@@ -15,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAuth, type OpenedAuth } from '../../../src/app/open-auth.js';
 import { configForDataDir, openAviary, type Aviary } from '../../../src/app/open-aviary.js';
 import type { Alert } from '../../../src/broker/alert.js';
+import { compareStoredModule } from '../../../src/broker/comparison/compare-stored-module.js';
+import { comparedModuleFromRuns } from '../../../src/broker/comparison/compared-module.js';
 import type { ModuleComparison } from '../../../src/broker/comparison/module-comparison.js';
 import type { EnrichedAlert } from '../../../src/broker/enriched-alert.js';
 import { labelOf } from '../../../src/broker/simulate/simulate-alerts.js';
@@ -82,6 +84,17 @@ function runStatus(model: string): BrokerRunStatus {
         labels: { file: labelsFile, positive: 'snia' },
       },
       { name: 'kind', model: '/models/kind', modelName: '/models/kind', version: null, state: 'ready', scored: 0, deadLettered: 0 },
+      {
+        name: 'elsewhere',
+        model: `models:/${MODEL}@champion`,
+        modelName: MODEL,
+        version: '1',
+        state: 'ready',
+        scored: 0,
+        deadLettered: 0,
+        shadows: [{ alias: 'challenger', version: '2', state: 'ready', scored: 0, deadLettered: 0 }],
+        labels: { file: '/nowhere/_labels.jsonl', positive: 'snia' },
+      },
     ],
   };
 }
@@ -198,9 +211,19 @@ describe('aviary modules compare', () => {
     expect(labels.positives).toBe(compared.filter((a) => a.survey === 'ztf' && !isSnia(a)).length);
   });
 
+  it('takes labels from an alert field the store reads (ZTF band 1 positive; Rubin alerts have no fid: unlabelled)', async () => {
+    const module = await comparedModuleFromRuns(aviary.alerts, 'snia');
+    const c = await compareStoredModule(aviary.alerts, module, { labels: { field: 'fid', positive: '1' } });
+    const ztfCompared = compared.filter((a) => a.survey === 'ztf');
+    const fid = (a: Alert) => (a.payload as { candidate: { fid: number } }).candidate.fid;
+    expect(c.shadows[0]!.labels).toMatchObject({ source: 'field fid', labelled: ztfCompared.length, positives: ztfCompared.filter((a) => fid(a) === 1).length });
+    expect(c.shadows[0]!.labels!.positives).toBeGreaterThan(0);
+    expect(c.shadows[0]!.labels!.positives).toBeLessThan(ztfCompared.length);
+  });
+
   it('exits 1 with one line for an unknown module, a bad threshold or limit, an unknown output, --labels without --positive', async () => {
     const cases: [string[], RegExp][] = [
-      [['compare', 'nope'], /^aviary: unknown module 'nope': the stored broker runs have modules snia, kind \(RESOURCE_DOES_NOT_EXIST\)\n$/],
+      [['compare', 'nope'], /^aviary: unknown module 'nope': the stored broker runs have modules snia, kind, elsewhere \(RESOURCE_DOES_NOT_EXIST\)\n$/],
       [['compare', 'snia', '--threshold', 'high'], /^aviary: invalid --threshold 'high': expected a number, e\.g\. 0\.5\n$/],
       [['compare', 'snia', '--limit', '0'], /^aviary: invalid --limit '0': expected a whole number from 1 to 1000000\n$/],
       [['compare', 'snia', '--output', 'nothing'], /^aviary: module snia has no numeric output 'nothing': its outputs are snia_score \(INVALID_PARAMETER_VALUE\)\n$/],
@@ -222,12 +245,15 @@ describe('the comparison route', () => {
   it('answers 404 for an unknown module and 400 for bad parameters, in MLflow error JSON', async () => {
     const unknown = await request('/api/aviary/modules/nope/comparison');
     expect(unknown.status).toBe(404);
-    expect(unknown.json).toEqual({ error_code: 'RESOURCE_DOES_NOT_EXIST', message: "unknown module 'nope': the stored broker runs have modules snia, kind" });
+    expect(unknown.json).toEqual({ error_code: 'RESOURCE_DOES_NOT_EXIST', message: "unknown module 'nope': the stored broker runs have modules snia, kind, elsewhere" });
     for (const query of ['threshold=abc', 'limit=-3', 'limit=2000000', 'output=label']) {
       const bad = await request(`/api/aviary/modules/snia/comparison?${query}`);
       expect(bad.status, query).toBe(400);
       expect(bad.json.error_code).toBe('INVALID_PARAMETER_VALUE');
     }
+    const unreadable = await request('/api/aviary/modules/elsewhere/comparison');
+    expect(unreadable.status).toBe(200);
+    expect(unreadable.json).toMatchObject({ module: 'elsewhere', shadows: [], labelsUnavailable: 'labels file /nowhere/_labels.jsonl: no such file: give the _labels.jsonl `aviary simulate` wrote' });
     const noShadow = await request('/api/aviary/modules/kind/comparison');
     expect(noShadow.status).toBe(400);
     expect(noShadow.json.message).toMatch(/module kind has no shadow alias/);
@@ -311,5 +337,22 @@ describe('with --auth', () => {
     expect(allowed.status).toBe(200);
     expect(allowed.json).toMatchObject({ from: '1', to: '2' });
     expect((await aviary.registry.getVersionByAlias(MODEL, 'champion')).version).toBe('2');
+  });
+
+  it('promotes over REST with the credentials the mlflow client reads, and says MANAGE is missing', async () => {
+    await aviary.registry.setAlias(MODEL, 'champion', '1');
+    const as = async (username: string, password: string) => {
+      Object.assign(process.env, { MLFLOW_TRACKING_USERNAME: username, MLFLOW_TRACKING_PASSWORD: password });
+      try {
+        return await aviaryModules('promote', 'snia', '--data-dir', dataDir, '--tracking-uri', url);
+      } finally {
+        delete process.env.MLFLOW_TRACKING_USERNAME;
+        delete process.env.MLFLOW_TRACKING_PASSWORD;
+      }
+    };
+    const refused = await as('reader', 'reader-pw');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(`aviary: tracking server ${url}: user 'reader' may not move alias @champion of model ${MODEL} (403: Permission denied: MANAGE on registered model '${MODEL}' is required): ask an administrator for MANAGE permission on registered model '${MODEL}'\n`);
+    expect(await as('manager', 'manager-pw')).toMatchObject({ code: 0, stdout: 'snia: @champion moved from version 1 to version 2 (the version of @challenger)\n' });
   });
 });
