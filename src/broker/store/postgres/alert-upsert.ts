@@ -34,7 +34,7 @@ export interface AlertWrite {
   readonly row: Insertable<AlertTables['alerts']>;
   readonly cutouts: readonly Insertable<CutoutsTable>[];
   /** Its shadow aliases' outputs; absent when it has none. */
-  readonly shadows?: readonly Insertable<ShadowScoresTable>[];
+  readonly shadows?: readonly Insertable<ShadowScoresTable>[] | undefined;
   /** Where in its file the alert was read: the dead letter's position if it is refused. */
   readonly position: string;
 }
@@ -113,7 +113,7 @@ function alertWrite(
       file_name: c.fileName,
       bytes: Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength),
     })),
-    ...(shadows?.length && { shadows: shadowRows(keys, shadows, storedAt) }),
+    shadows: shadows?.length ? shadowRows(keys, shadows, storedAt) : undefined,
     position: origin.position,
   };
 }
