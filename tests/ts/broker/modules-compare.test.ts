@@ -19,25 +19,17 @@ import { compareStoredModule } from '../../../src/broker/comparison/compare-stor
 import { comparedModuleFromRuns } from '../../../src/broker/comparison/compared-module.js';
 import type { ModuleComparison } from '../../../src/broker/comparison/module-comparison.js';
 import type { EnrichedAlert } from '../../../src/broker/enriched-alert.js';
-import { labelOf } from '../../../src/broker/simulate/simulate-alerts.js';
-import type { BrokerRunStatus } from '../../../src/broker/store/alert-store.js';
 import { modulesCommand } from '../../../src/cli/commands/modules-command.js';
 import { runInProcess } from '../../../src/cli/testing/run-in-process.js';
 import { parseExactJson } from '../../../src/common/exact-json-parse.js';
 import { silentLogger } from '../../../src/common/logger.js';
 import { createApp } from '../../../src/server/create-app.js';
 import { rubinAlerts, ztfAlerts } from './alerts-real-alerts.js';
+import { challengerScore, championScore, isSnia, MODEL, runStatus, shadowedAlerts, writeLabels } from './shadowed-alerts.js';
 
 const aviaryModules = (...args: string[]) => runInProcess(modulesCommand, args);
-const MODEL = 'snia-model';
 const ADMIN_PW = 'admin-pw-51c2';
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
-
-/** Scores from the alert id: the challenger's are related to the champion's but not equal. */
-const spread = (id: bigint, k: bigint) => Number(((id ^ (id >> 13n)) * k) % 1000n) / 1000;
-const championScore = (a: Alert) => spread(a.alertId, 2654435761n);
-const challengerScore = (a: Alert) => 0.5 * championScore(a) + 0.5 * spread(a.alertId, 40503n);
-const isSnia = (a: Alert) => a.alertId % 3n === 0n;
 
 let work: string;
 let dataDir: string;
@@ -56,33 +48,25 @@ async function request(path: string, init: RequestInit = {}, url = base) {
   return { status: res.status, text, json: parseExactJson(text) as Record<string, any> };
 }
 
-function runStatus(model: string): BrokerRunStatus {
-  const at = new Date().toISOString();
-  return {
-    runId: `run-${model}`,
-    state: 'finished',
-    startedAt: at,
-    updatedAt: at,
-    finishedAt: at,
-    config: join(work, 'broker.yaml'),
-    alertsRead: 0,
-    alertsStored: 0,
-    alertsPerSecond: 0,
-    sourceDeadLetters: 0,
-    filters: [],
-    modules: [
-      {
-        name: 'snia',
-        model,
-        modelName: MODEL,
-        version: '1',
-        ...(model.includes('@') && { alias: 'champion' }),
-        state: 'ready',
-        scored: 0,
-        deadLettered: 0,
-        shadows: [{ alias: 'challenger', version: '2', state: 'ready', scored: 0, deadLettered: 0 }],
-        labels: { file: labelsFile, positive: 'snia' },
-      },
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'aviary-modules-compare-'));
+  dataDir = join(work, 'data');
+  labelsFile = join(work, '_labels.jsonl');
+  ztf = await ztfAlerts(30);
+  const rubin = await rubinAlerts();
+  let enriched: EnrichedAlert[];
+  ({ enriched, compared, shadowed } = shadowedAlerts([...ztf, ...rubin]));
+  // Labels for the ZTF alerts only.
+  await writeLabels(labelsFile, ztf);
+
+  aviary = await openAviary(configForDataDir(dataDir), silentLogger);
+  await aviary.registry.createRegisteredModel(MODEL, { tags: [] });
+  for (const v of [1, 2, 3]) await aviary.registry.createModelVersion({ name: MODEL, source: `mlflow-artifacts:/snia/v${v}`, tags: [] });
+  await aviary.registry.setAlias(MODEL, 'champion', '1');
+  await aviary.registry.setAlias(MODEL, 'challenger', '2');
+  expect((await aviary.alerts.writeAlerts(enriched)).inserted).toBe(enriched.length);
+  await aviary.alerts.saveRunStatus(
+    runStatus(join(work, 'broker.yaml'), labelsFile, [
       { name: 'kind', model: '/models/kind', modelName: '/models/kind', version: null, state: 'ready', scored: 0, deadLettered: 0 },
       {
         name: 'elsewhere',
@@ -95,34 +79,8 @@ function runStatus(model: string): BrokerRunStatus {
         shadows: [{ alias: 'challenger', version: '2', state: 'ready', scored: 0, deadLettered: 0 }],
         labels: { file: '/nowhere/_labels.jsonl', positive: 'snia' },
       },
-    ],
-  };
-}
-
-beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'aviary-modules-compare-'));
-  dataDir = join(work, 'data');
-  labelsFile = join(work, '_labels.jsonl');
-  ztf = await ztfAlerts(30);
-  const rubin = await rubinAlerts();
-  // The first three ZTF alerts were scored before the challenger existed; one has a text output from it.
-  const enriched: EnrichedAlert[] = [...ztf, ...rubin].map((alert, i) => ({
-    alert,
-    scores: [{ module: 'snia', model: MODEL, version: '1', outputs: { snia_score: championScore(alert) } }],
-    ...(i >= 3 && { shadows: [{ module: 'snia', alias: 'challenger', model: MODEL, version: '2', outputs: { snia_score: i === 5 ? 'failed' : challengerScore(alert) } }] }),
-  }));
-  compared = [...ztf, ...rubin].filter((_, i) => i >= 3 && i !== 5);
-  shadowed = [...ztf, ...rubin].filter((_, i) => i >= 3);
-  // Labels for the ZTF alerts only, as `aviary simulate` writes them.
-  await writeFile(labelsFile, ztf.map((a) => `${JSON.stringify(labelOf({ survey: 'ztf', id: a.alertId, objectId: String(a.objectId), class: isSnia(a) ? 'snia' : 'variable' }))}\n`).join(''));
-
-  aviary = await openAviary(configForDataDir(dataDir), silentLogger);
-  await aviary.registry.createRegisteredModel(MODEL, { tags: [] });
-  for (const v of [1, 2, 3]) await aviary.registry.createModelVersion({ name: MODEL, source: `mlflow-artifacts:/snia/v${v}`, tags: [] });
-  await aviary.registry.setAlias(MODEL, 'champion', '1');
-  await aviary.registry.setAlias(MODEL, 'challenger', '2');
-  expect((await aviary.alerts.writeAlerts(enriched)).inserted).toBe(enriched.length);
-  await aviary.alerts.saveRunStatus(runStatus(`models:/${MODEL}@champion`));
+    ]),
+  );
   server = createApp(aviary, { version: 'test' }, silentLogger);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -198,6 +156,10 @@ describe('aviary modules compare', () => {
     expect(stdout).toMatch(/distribution\s+[ ▁▂▃▄▅▆▇█]{20}\s+champion/);
     expect(stdout).toMatch(/precision\s+recall\s+ROC AUC/);
     expect(stdout).toContain(String(compared[0]!.alertId).slice(0, 5));
+    const nothing = await aviaryModules('compare', 'elsewhere', '--data-dir', dataDir);
+    expect(nothing.code).toBe(0);
+    expect(nothing.stdout).toContain('no label metrics: labels file /nowhere/_labels.jsonl: no such file');
+    expect(nothing.stdout).toContain('no alert was scored by both the module and a shadow alias yet');
   });
 
   it('takes labels from --labels and --positive, and the module from --config', async () => {
