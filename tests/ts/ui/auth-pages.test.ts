@@ -187,6 +187,79 @@ describe('web UI with authentication on', () => {
   });
 });
 
+describe("a broker module's Promote button with authentication on", () => {
+  const SHADOWED = 'shadowed-model';
+
+  /** A broker run's status: module snia following @champion of SHADOWED, with @challenger as its shadow. */
+  async function saveShadowedRun(): Promise<void> {
+    const at = new Date().toISOString();
+    await server.aviary.alerts.saveRunStatus({
+      runId: 'shadowed-run',
+      state: 'finished',
+      startedAt: at,
+      updatedAt: at,
+      finishedAt: at,
+      config: '/etc/aviary/broker.yaml',
+      alertsRead: 0,
+      alertsStored: 0,
+      alertsPerSecond: 0,
+      sourceDeadLetters: 0,
+      filters: [],
+      modules: [
+        {
+          name: 'snia',
+          model: `models:/${SHADOWED}@champion`,
+          modelName: SHADOWED,
+          version: '1',
+          alias: 'champion',
+          state: 'closed',
+          scored: 0,
+          deadLettered: 0,
+          shadows: [{ alias: 'challenger', version: '2', state: 'closed', scored: 0, deadLettered: 0 }],
+        },
+      ],
+    });
+  }
+
+  it('is hidden from a READ user; a MANAGE user promotes @challenger and the registry moves @champion', async () => {
+    await asAdmin('POST', 'registered-models/create', { name: SHADOWED });
+    for (let i = 0; i < 2; i++) await asAdmin('POST', 'model-versions/create', { name: SHADOWED, source: `runs:/${runId}/model`, run_id: runId });
+    await asAdmin('POST', 'registered-models/alias', { name: SHADOWED, alias: 'champion', version: '1' });
+    await asAdmin('POST', 'registered-models/alias', { name: SHADOWED, alias: 'challenger', version: '2' });
+    for (const [user, permission] of [[READER, 'READ'], [MANAGER, 'MANAGE']] as const) {
+      await asAdmin('POST', 'registered-models/permissions/create', { name: SHADOWED, username: user.username, permission });
+    }
+    await saveShadowedRun();
+
+    const { page: reading, errors: readingErrors } = await browser.open();
+    await reading.goto(`${server.url}/login?next=${encodeURIComponent('/broker/modules/snia')}`);
+    await signIn(reading, READER);
+    await reading.locator('[data-testid=shadow-row][data-alias=challenger]').waitFor();
+    await reading.getByTestId('comparison').locator('[data-testid=comparison-no-overlap], [data-testid=shadow-comparison]').first().waitFor();
+    expect(await reading.getByTestId('promote').count()).toBe(0);
+    expect(unexpected(readingErrors)).toEqual([]);
+    await reading.close();
+
+    const { page: managing, errors: managingErrors } = await browser.open();
+    await managing.goto(`${server.url}/login?next=${encodeURIComponent('/broker/modules/snia')}`);
+    await signIn(managing, MANAGER);
+    const promote = managing.locator('[data-testid=shadow-row][data-alias=challenger] [data-testid=promote]');
+    await promote.getByTestId('promote-button').click();
+    await promote.getByTestId('promote-yes').click();
+    await promote.getByTestId('promotion').waitFor();
+    expect(await promote.getByTestId('promotion').textContent()).toBe(`@champion of ${SHADOWED} moved from version 1 to version 2 (the version of @challenger).`);
+    const model = await call<{ registered_model: { aliases: { alias: string; version: string }[] } }>(basic(ADMIN), 'GET', `/api/2.0/mlflow/registered-models/get?name=${SHADOWED}`);
+    expect(model.registered_model.aliases.find((a) => a.alias === 'champion')?.version).toBe('2');
+    // Again: the server says the alias already points there, and the page shows it.
+    await promote.getByTestId('promote-button').click();
+    await promote.getByTestId('promote-yes').click();
+    await promote.getByTestId('error').waitFor();
+    expect(await promote.getByTestId('error').textContent()).toContain('@champion already points at version 2');
+    expect(unexpected(managingErrors).filter((e) => !/status of 409/.test(e))).toEqual([]);
+    await managing.close();
+  });
+});
+
 describe('web UI when the server changes its mind mid-session', () => {
   it("shows the server's 403 for an action whoami allowed, and returns to login, keeping the page, on a later 401", async () => {
     const TEMP = { username: 'short-lived', password: 'short-lived-password-1234' };

@@ -17,6 +17,8 @@ export interface ModuleComparison {
   readonly output: string;
   readonly threshold: number;
   readonly shadows: readonly ShadowComparison[];
+  /** Why the module's own labels could not be read: the comparison is without them. */
+  readonly labelsUnavailable?: string;
 }
 
 export interface ShadowComparison {

@@ -56,6 +56,11 @@ export function ComparisonSection({ name, state, status, noShadow, threshold, on
       </div>
       {state.status === 'loading' && <Progress label="Comparing the stored scores…" />}
       {state.status === 'error' && <ErrorBanner error={state.error} />}
+      {comparison?.labelsUnavailable && (
+        <p className="error-inline" data-testid="labels-unavailable">
+          No label metrics: {comparison.labelsUnavailable}
+        </p>
+      )}
       {comparison && comparison.shadows.length === 0 && <NoComparison name={name} status={status} />}
       {comparison?.shadows.map((s) => <ShadowComparisonView key={s.alias} comparison={s} championAlias={comparison.championAlias} output={comparison.output} threshold={comparison.threshold} />)}
     </section>
