@@ -33,7 +33,18 @@ export function ShadowsTable({ module, mayPromote, onPromoted }: Props) {
             <td data-col="alias">
               <span className="alias">@{s.alias}</span>
             </td>
-            <td data-col="version">{s.version ?? '—'}</td>
+            <td data-col="version">
+              {s.version ?? '—'}
+              {s.versions && s.versions.length > 1 && (
+                <ul className="module-versions">
+                  {s.versions.map((v, i) => (
+                    <li key={i}>
+                      v{v.version ?? '—'}: {v.scored.toLocaleString('en-US')} scored
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </td>
             <td data-col="state">
               <ModuleStateBadge state={s.state} />
             </td>
