@@ -140,12 +140,25 @@ function histogram(pairs: readonly Pair[]): ComparisonHistogram {
   return { edges, champion, shadow };
 }
 
-/** Largest |difference| first; equal ones by alert id, so the list is the same on every call. */
+/** Largest |difference| first; equal ones by alert id, so the list is the same on every call. Kept as it goes: no sort of every pair. */
 function largestDisagreements(pairs: readonly Pair[]): Disagreement[] {
-  return pairs
-    .map((p) => ({ survey: p.row.survey, alertId: p.row.alertId, objectId: p.row.objectId, champion: p.champion, shadow: p.shadow, difference: p.shadow - p.champion }))
-    .sort((a, b) => Math.abs(b.difference) - Math.abs(a.difference) || (a.alertId < b.alertId ? -1 : a.alertId > b.alertId ? 1 : a.survey.localeCompare(b.survey)))
-    .slice(0, MOST_DISAGREEMENTS);
+  const top: Pair[] = [];
+  for (const pair of pairs) {
+    if (top.length === MOST_DISAGREEMENTS && !comesBefore(pair, top[top.length - 1]!)) continue;
+    let at = top.length;
+    while (at > 0 && comesBefore(pair, top[at - 1]!)) at--;
+    top.splice(at, 0, pair);
+    if (top.length > MOST_DISAGREEMENTS) top.pop();
+  }
+  return top.map((p) => ({ survey: p.row.survey, alertId: p.row.alertId, objectId: p.row.objectId, champion: p.champion, shadow: p.shadow, difference: p.shadow - p.champion }));
+}
+
+function comesBefore(a: Pair, b: Pair): boolean {
+  const da = Math.abs(a.shadow - a.champion);
+  const db = Math.abs(b.shadow - b.champion);
+  if (da !== db) return da > db;
+  if (a.row.alertId !== b.row.alertId) return a.row.alertId < b.row.alertId;
+  return a.row.survey < b.row.survey;
 }
 
 function labelComparison(pairs: readonly Pair[], threshold: number, labels: ComparisonLabels): LabelComparison | undefined {
