@@ -1,8 +1,13 @@
 /** A registered model's aliases read and moved through a tracking server's REST API (MLflow's endpoints). */
-import type { AliasRegistry } from '../../broker/comparison/promote-shadow.js';
 import type { TrackingServerClient } from './tracking-server-client.js';
 
-export function restAliasRegistry(server: TrackingServerClient): AliasRegistry {
+/** The broker's AliasRegistry, stated here so that the runtime does not import the broker. */
+export interface RestAliasRegistry {
+  getVersionByAlias(name: string, alias: string): Promise<{ readonly version: string }>;
+  setAlias(name: string, alias: string, version: string): Promise<void>;
+}
+
+export function restAliasRegistry(server: TrackingServerClient): RestAliasRegistry {
   return {
     getVersionByAlias: async (name, alias) =>
       (await server.getJson<{ model_version: { version: string } }>('mlflow', 'registered-models/alias', { name, alias }, `model ${name}@${alias}`)).model_version,
