@@ -166,6 +166,9 @@ describe('module page', () => {
     const v2 = page.locator('[data-testid=module-versions] li[data-version="2"]');
     await v2.waitFor({ timeout: WAIT_MS });
     await page.locator(`[data-testid=module-versions] li[data-version="2"][data-scored="${snia.versions![1]!.scored}"]`).waitFor({ timeout: WAIT_MS });
+    // The run over, the comparison is read again: its final numbers.
+    const final = await aviaryApi<ModuleComparison>('modules/snia/comparison');
+    await fact(page, 'challenger', 'count').and(page.locator(`[data-value="${final.shadows[0]!.count}"]`)).waitFor({ timeout: WAIT_MS });
     await screenshot(page, 'module-promoted');
     expect(errors).toEqual([]);
     await page.close();

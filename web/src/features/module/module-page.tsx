@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { getModuleComparison } from '../../api/module-api.js';
 import { mayEditAliases } from '../../auth/access.js';
 import { useWhoAmI } from '../../auth/who-am-i-context.js';
@@ -15,11 +16,14 @@ import { ShadowsTable } from './shadows-table.js';
 import { useModuleStatus } from './use-module-status.js';
 
 const DEFAULT_THRESHOLD = 0.5;
+/** While the run stores alerts the comparison is read again, at most this often (it reads up to 100,000 rows). */
+const LIVE_COMPARISON_MS = 10_000;
 
 /**
  * A broker module: its status in the latest run that has it (read again while that run runs),
  * its shadow aliases with their promotion, and the comparison of each shadow with the module's
- * own scores at the threshold in `?threshold=` (and the output in `?output=`).
+ * own scores at the threshold in `?threshold=` (and the output in `?output=`), read again every
+ * 10 s while the run stores alerts.
  */
 export function ModulePage({ name }: { name: string }) {
   const { query } = useLocation();
@@ -35,6 +39,17 @@ export function ModulePage({ name }: { name: string }) {
     compare ? getModuleComparison(name, { threshold, output }, signal) : Promise.resolve(undefined),
   );
   const who = useWhoAmI();
+  const stored = status.value?.run?.alertsStored;
+  const compared = useRef(Date.now());
+  const wasLive = useRef(false);
+  useEffect(() => {
+    // Live: now and then as alerts arrive; and once more when the run ends, for its final numbers.
+    const ended = wasLive.current && !status.live;
+    wasLive.current = status.live;
+    if (!compare || !(ended || (status.live && Date.now() - compared.current >= LIVE_COMPARISON_MS))) return;
+    compared.current = Date.now();
+    refreshComparison();
+  }, [stored, status.live]);
   const onPromoted = () => {
     status.reload();
     refreshComparison();
