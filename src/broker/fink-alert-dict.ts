@@ -42,6 +42,9 @@ export function finkAlertDict(alert: Alert, moduleOutputs: Readonly<Record<strin
   return dict;
 }
 
+/** What finkAlertField reads of an alert: a stored alert's columns and payload suffice. */
+export type FinkAlertKeys = Pick<Alert, 'survey' | 'alertId' | 'objectId' | 'payload'>;
+
 /** What finkAlertField answers for a field the dict does not have. */
 export const ABSENT: unique symbol = Symbol('absent');
 
@@ -51,7 +54,7 @@ export const ABSENT: unique symbol = Symbol('absent');
  * ABSENT. The dict's precedence: earlier modules' outputs, then the history lists, the ids, the
  * candidate's fields, the other top-level columns.
  */
-export function finkAlertField(alert: Alert, key: string, moduleOutputs: Readonly<Record<string, unknown>> = {}): unknown {
+export function finkAlertField(alert: FinkAlertKeys, key: string, moduleOutputs: Readonly<Record<string, unknown>> = {}): unknown {
   if (Object.hasOwn(moduleOutputs, key)) return moduleOutputs[key];
   const payload = alert.payload;
   const ztf = alert.survey === 'ztf';

@@ -137,7 +137,7 @@ export class MemoryAlertStore implements AlertStore {
     // The SQL stores' order: the shadow's write newest first, then (survey, alert id) descending.
     both.sort((a, b) => (a.scoredAt !== b.scoredAt ? (a.scoredAt < b.scoredAt ? 1 : -1) : -compareKeys(a.stored, b.stored)));
     const field = options.labelField;
-    return both.slice(0, limit).map(({ stored, row }) => (field === undefined ? row : { ...row, label: labelOf(stored.payload, stored.sourceFile, field) }));
+    return both.slice(0, limit).map(({ stored, row }) => (field === undefined ? row : { ...row, label: labelOf(stored, field) }));
   }
 
   async close(): Promise<void> {}

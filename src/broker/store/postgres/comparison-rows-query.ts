@@ -1,13 +1,14 @@
 /**
  * The comparison's rows on PostgreSQL: shadow_scores joined to the alerts whose `scores` hold
- * the module, walked newest first on the shadow_scores_alias index. The payload is read only
- * when a label field is asked for.
+ * the module, walked newest first on the shadow_scores_alias index. With a label field, only
+ * the payload's top-level fields the label can come from are sent (labelPayloadKeys): a ZTF
+ * alert's light-curve history, most of its payload, stays in the database.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Survey } from '../../alert.js';
 import type { OutputValue } from '../../enriched-alert.js';
 import type { ComparisonRow, ComparisonRowsOptions } from '../alert-store.js';
-import { comparisonLimit, labelOf } from '../comparison-rows.js';
+import { comparisonLimit, labelOf, labelPayloadKeys } from '../comparison-rows.js';
 import { objectIdOf } from '../key-columns.js';
 import type { AlertTables } from './alert-tables.js';
 import type { ScoredBy } from './alert-upsert.js';
@@ -23,15 +24,18 @@ interface Row {
   shadow_version: string | null;
   shadow_outputs: string;
   shadow_nonfinite: string | null;
-  payload?: string;
+  /** The payload's fields labelPayloadKeys names; NULL when it has none of them. */
+  payload?: string | null;
   payload_nonfinite?: string | null;
-  source_file?: string;
 }
 
 export async function queryComparisonRows(db: Kysely<AlertTables>, options: ComparisonRowsOptions): Promise<ComparisonRow[]> {
   const limit = comparisonLimit(options.limit);
   const field = options.labelField;
-  const payload = field === undefined ? sql`` : sql`, a.payload, a.payload_nonfinite, a.source_file`;
+  const payload =
+    field === undefined
+      ? sql``
+      : sql`, (SELECT jsonb_object_agg(p.key, p.value) FROM jsonb_each(a.payload) p WHERE p.key = ANY(${labelPayloadKeys(field)}::text[])) AS payload, a.payload_nonfinite`;
   const { rows } = await sql<Row>`
     SELECT s.survey, s.alert_id, a.object_id, a.time, a.scored_by -> s.module AS champion_by, a.scores -> s.module AS champion_outputs,
       s.version AS shadow_version, s.outputs AS shadow_outputs, s.outputs_nonfinite AS shadow_nonfinite ${payload}
@@ -51,9 +55,10 @@ export async function queryComparisonRows(db: Kysely<AlertTables>, options: Comp
       shadow: { version: row.shadow_version, outputs: outputsOf(row.shadow_outputs, row.shadow_nonfinite === null ? null : JSON.parse(row.shadow_nonfinite)) },
     };
     if (field === undefined) return compared;
-    const stored = parseJsonbText(row.payload!) as Record<string, unknown>;
-    if (row.payload_nonfinite) restoreNonFinite(stored, JSON.parse(row.payload_nonfinite) as NonFinitePlaces);
-    return { ...compared, label: labelOf(stored, row.source_file!, field) };
+    const payload = (row.payload ? parseJsonbText(row.payload) : {}) as Record<string, unknown>;
+    // The places name paths of the whole payload: those outside the fields sent are skipped.
+    if (row.payload_nonfinite) restoreNonFinite(payload, JSON.parse(row.payload_nonfinite) as NonFinitePlaces);
+    return { ...compared, label: labelOf({ ...compared, payload }, field) };
   });
 }
 

@@ -23,12 +23,11 @@ interface Row {
   shadow_outputs: string;
   payload?: Buffer;
   payload_encoding?: string;
-  source_file?: string;
 }
 
 const query = (withPayload: boolean) =>
   `SELECT s.survey, s.alert_id, a.object_id, a.time, c.version AS champion_version, c.outputs AS champion_outputs,
-     s.version AS shadow_version, s.outputs AS shadow_outputs${withPayload ? ', a.payload, a.payload_encoding, a.source_file' : ''}
+     s.version AS shadow_version, s.outputs AS shadow_outputs${withPayload ? ', a.payload, a.payload_encoding' : ''}
    FROM shadow_scores s
    JOIN alert_scores c ON c.survey = s.survey AND c.alert_id = s.alert_id AND c.module = s.module
    JOIN alerts a ON a.survey = s.survey AND a.alert_id = s.alert_id
@@ -51,6 +50,6 @@ export function queryComparisonRows(db: SqliteConnection, options: ComparisonRow
       shadow: { version: row.shadow_version, outputs: parseExactJson(row.shadow_outputs) as Record<string, OutputValue> },
     };
     if (field === undefined) return compared;
-    return { ...compared, label: labelOf(decodePayload(row.payload!, row.payload_encoding!), row.source_file!, field) };
+    return { ...compared, label: labelOf({ ...compared, payload: decodePayload(row.payload!, row.payload_encoding!) }, field) };
   });
 }
