@@ -22,11 +22,9 @@ export interface CompareOptions {
   readonly labels?: LabelSource;
 }
 
-export const MAX_COMPARED_ALERTS = 1_000_000;
-
 export async function compareStoredModule(store: AlertStore, module: ComparedModule, options: CompareOptions = {}): Promise<ModuleComparison> {
   const aliases = options.alias !== undefined ? [options.alias] : module.shadows;
-  if (aliases.length === 0) throw MlflowError.invalid(`module ${module.name} has no shadow alias: add \`shadow: [challenger]\` to it in the broker config, or name one with --alias`);
+  if (aliases.length === 0) throw MlflowError.invalid(`module ${module.name} has no shadow alias: add \`shadow: [challenger]\` to it in the broker config, or name one (--alias, or ?alias= over HTTP)`);
   const source = options.labels ?? module.labels;
   let labels: ComparisonLabels | undefined;
   let labelsUnavailable: string | undefined;

@@ -6,11 +6,12 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { openAviary } from '../../app/open-aviary.js';
-import { compareStoredModule, MAX_COMPARED_ALERTS, type CompareOptions } from '../../broker/comparison/compare-stored-module.js';
+import { compareStoredModule, type CompareOptions } from '../../broker/comparison/compare-stored-module.js';
 import { comparedModuleFromConfig, comparedModuleFromRuns, type ComparedModule } from '../../broker/comparison/compared-module.js';
 import { onlyShadow, promoteShadow, promotionLine, type AliasRegistry } from '../../broker/comparison/promote-shadow.js';
 import { loadBrokerConfig } from '../../broker/config/load-broker-config.js';
 import type { AlertStore } from '../../broker/store/alert-store.js';
+import { MAX_COMPARISON_ROWS } from '../../broker/store/comparison-rows.js';
 import { toExactJson } from '../../common/exact-json.js';
 import { consoleLogger } from '../../common/logger.js';
 import { restAliasRegistry } from '../../runtime/remote-model-store/rest-alias-registry.js';
@@ -46,7 +47,7 @@ export function modulesCommand(): Command {
       .option('--threshold <score>', 'a score at or above it says yes', '0.5')
       .option('--labels <file>', 'the truth: a labels file as `aviary simulate` writes (_labels.jsonl); needs --positive')
       .option('--positive <class>', 'the class counted as positive in --labels')
-      .option('--limit <n>', `most alerts compared, the most recently stored first (1-${MAX_COMPARED_ALERTS})`)
+      .option('--limit <n>', `most alerts compared, the most recently stored first (1-${MAX_COMPARISON_ROWS})`)
       .action((module: string, opts: CompareCliOptions) => runCommand(() => compare(module, opts), { json: opts.json })),
   );
   modules.addCommand(
@@ -78,7 +79,7 @@ function compareOptions(opts: CompareCliOptions): CompareOptions {
   let limit: number | undefined;
   if (opts.limit !== undefined) {
     limit = Number(opts.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_COMPARED_ALERTS) throw new Error(`invalid --limit '${opts.limit}': expected a whole number from 1 to ${MAX_COMPARED_ALERTS}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_COMPARISON_ROWS) throw new Error(`invalid --limit '${opts.limit}': expected a whole number from 1 to ${MAX_COMPARISON_ROWS}`);
   }
   if ((opts.labels === undefined) !== (opts.positive === undefined)) throw new Error('--labels and --positive go together: the labels file, and the class in it counted as positive');
   return {

@@ -4,10 +4,11 @@
  * follows. The module is known from the latest broker run that had it. Bodies are exact JSON
  * (64-bit ids as unquoted digits).
  */
-import { compareStoredModule, MAX_COMPARED_ALERTS } from '../../broker/comparison/compare-stored-module.js';
+import { compareStoredModule } from '../../broker/comparison/compare-stored-module.js';
 import { comparedModuleFromRuns } from '../../broker/comparison/compared-module.js';
 import { onlyShadow, promoteShadow, type AliasRegistry } from '../../broker/comparison/promote-shadow.js';
 import type { AlertStore } from '../../broker/store/alert-store.js';
+import { MAX_COMPARISON_ROWS } from '../../broker/store/comparison-rows.js';
 import { MlflowError } from '../../common/mlflow-error.js';
 import { RESPONDED, type ApiRequest, type Route } from '../router.js';
 import { sendExact } from './send-exact.js';
@@ -59,8 +60,8 @@ function thresholdParam(r: ApiRequest): number | undefined {
 function limitParam(r: ApiRequest): number | undefined {
   const text = textParam(r, 'limit');
   if (text === undefined) return undefined;
-  if (!/^\d{1,9}$/.test(text) || Number(text) < 1 || Number(text) > MAX_COMPARED_ALERTS) {
-    throw MlflowError.invalid(`Invalid limit '${text.slice(0, 40)}': expected the most alerts to compare, 1 to ${MAX_COMPARED_ALERTS}`);
+  if (!/^\d{1,9}$/.test(text) || Number(text) < 1 || Number(text) > MAX_COMPARISON_ROWS) {
+    throw MlflowError.invalid(`Invalid limit '${text.slice(0, 40)}': expected the most alerts to compare, 1 to ${MAX_COMPARISON_ROWS}`);
   }
   return Number(text);
 }
