@@ -63,9 +63,6 @@ export interface EnvMarker {
   /** "uv 0.13.9" or "venv+pip". */
   readonly builder: string;
   readonly buildSeconds: number;
-  /** true: the packages' bytecode was compiled by the build; absent in environments built
-   * before it was, whose first worker compiles what it imports (they stay usable as they are). */
-  readonly bytecode?: boolean;
 }
 
 export async function writeMarker(dir: string, marker: EnvMarker): Promise<void> {

@@ -1,9 +1,6 @@
 /**
  * The two ways an environment gets made in its temporary folder: uv (`uv venv` + `uv pip
  * install`, wheels kept in uv's cache), or, when uv cannot be had, `python -m venv` + pip.
- * Both leave the packages' bytecode compiled (uv's --compile-bytecode, pip's default): a first
- * worker would otherwise compile what it imports while a swap waits for it (~4 s for MLflow and
- * scikit-learn), and a sandboxed one cannot write it at all.
  * Each step's output goes to the build log; a failed step throws `InstallStepError`.
  */
 import { lstat, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -30,7 +27,7 @@ export async function installWithUv(uv: { binary: string; cacheDir: string }, ta
   await step(log.run(uv.binary, ['venv', '--quiet', '--relocatable', '--no-project', '--python', target.basePython, target.dir], env), 'uv could not create the virtual environment');
   const files = await writeRequirementFiles(target);
   if (files) {
-    await step(log.run(uv.binary, ['pip', 'install', '--compile-bytecode', '--python', envPython(target.dir), ...files], env), 'uv could not install the requirements');
+    await step(log.run(uv.binary, ['pip', 'install', '--python', envPython(target.dir), ...files], env), 'uv could not install the requirements');
   }
   await finish(target, log);
 }

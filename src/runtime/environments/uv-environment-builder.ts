@@ -135,7 +135,7 @@ export class UvEnvironmentBuilder implements EnvironmentBuilder {
       if (uv) await installWithUv({ binary: uv, cacheDir: uvPaths(this.toolsRoot).cacheDir }, target, log);
       else await installWithPip(target, log);
       const buildSeconds = Math.round(performance.now() - started) / 1000;
-      await writeMarker(tmp, { hash, spec: normal, python: { version: base.version, executable: base.executable }, created: new Date().toISOString(), builder, buildSeconds, bytecode: true });
+      await writeMarker(tmp, { hash, spec: normal, python: { version: base.version, executable: base.executable }, created: new Date().toISOString(), builder, buildSeconds });
       await rename(tmp, finalDir);
       await log.line(`=== ready in ${buildSeconds}s: ${finalDir}`);
       emit('done', `environment ${hash} ready in ${buildSeconds.toFixed(1)}s (Python ${base.version}, ${builder})`);
