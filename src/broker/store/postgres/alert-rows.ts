@@ -20,11 +20,11 @@ export const ALERT_COLUMNS = [
 /**
  * The alert's shadows in the same query as the alert, in (module, alias) order by code point (as
  * the other stores), scored_at as epoch milliseconds (JSONB would render a timestamp in the
- * session's time zone).
+ * session's time zone; rounded, as written: ISO times to the millisecond).
  */
 export const SHADOWS_COLUMN = sql<string | null>`(
   SELECT jsonb_agg(jsonb_build_object('module', s.module, 'alias', s.alias, 'model', s.model, 'version', s.version, 'outputs', s.outputs,
-    'nonfinite', s.outputs_nonfinite, 'scored_at', floor(extract(epoch FROM s.scored_at) * 1000)) ORDER BY s.module COLLATE "C", s.alias COLLATE "C")
+    'nonfinite', s.outputs_nonfinite, 'scored_at', round(extract(epoch FROM s.scored_at) * 1000)) ORDER BY s.module COLLATE "C", s.alias COLLATE "C")
   FROM shadow_scores s WHERE s.survey = alerts.survey AND s.alert_id = alerts.alert_id)`.as('shadows');
 
 /** What SHADOWS_COLUMN holds of one shadow. */
