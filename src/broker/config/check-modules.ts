@@ -4,6 +4,7 @@
  * through `reads`, and no two filters writing one file.
  */
 import { ModuleCycleError, moduleLevels } from '../modules/module-levels.js';
+import { parseFilter } from '../filters/parse-filter.js';
 import type { ConfigReader, ConfigValue } from './config-reader.js';
 import { didYouMean } from './did-you-mean.js';
 import type { ReadFilter } from './read-filter-config.js';
@@ -44,11 +45,28 @@ export function checkModules(reader: ConfigReader, modules: readonly ReadModule[
     const at = first.at.reads[first.config.reads.indexOf(err.cycle[1]!)]!;
     throw reader.error(at, `${err.message}: a module can only read modules that do not read it back`);
   }
+  for (const f of filters) checkShadowFields(reader, f, modules);
   const outputs = new Map<string, string>();
   for (const f of filters) {
     const other = outputs.get(f.config.output);
     if (other) throw reader.error(f.at.output, `filter '${other}' already writes ${f.config.output}: give each filter its own output file`);
     outputs.set(f.config.output, f.config.name);
+  }
+}
+
+/** A filter reading `snia@challenger.snia_score` names a module, one of its shadow aliases and one of its outputs. */
+function checkShadowFields(reader: ConfigReader, f: ReadFilter, modules: readonly ReadModule[]): void {
+  for (const field of parseFilter(f.config.expression).fields) {
+    const match = /^([^@.]+)@([^.]+)(?:\.(.+))?$/.exec(field);
+    if (!match) continue;
+    const [, name, alias, output] = match as unknown as [string, string, string, string | undefined];
+    const m = modules.find((candidate) => candidate.config.name === name);
+    const where = `filter '${f.config.name}' reads ${field}`;
+    if (!m) throw reader.error(f.at.expression, `${where}, but no module is named '${name}'`);
+    const shadows = m.config.shadow ?? [];
+    if (!shadows.includes(alias)) throw reader.error(f.at.expression, `${where}, but module '${name}' has no shadow '${alias}'${shadows.length ? ` (its shadows: ${shadows.join(', ')})` : `: add shadow: [${alias}] to the module`}`);
+    const names = outputNames(m);
+    if (output === undefined || !names.includes(output)) throw reader.error(f.at.expression, `${where}: name one of the module's outputs (${names.map((o) => `${name}@${alias}.${o}`).join(', ')})`);
   }
 }
 

@@ -182,6 +182,32 @@ describe('parseBrokerConfig', () => {
     expect(error('[magpsf, {sigma: }]')).toContain('modules[0].inputs[1].sigma: expected a non-empty text, got nothing');
   });
 
+  it('reads shadow aliases and labels, and refuses shadows without a registered model, its own alias, twice, or labels from nowhere', () => {
+    const module = (extra: string, model = 'models:/snia@champion') => `modules:\n  - {name: snia, model: "${model}", outputs: [snia_score]${extra}}\n`;
+    const read = parseBrokerConfig(module(', shadow: [challenger, v2-candidate], labels: {file: night/_labels.jsonl, positive: snia}'), FILE).modules[0]!;
+    expect(read.shadow).toEqual(['challenger', 'v2-candidate']);
+    expect(read.labels).toEqual({ file: '/srv/broker/night/_labels.jsonl', positive: 'snia' });
+    expect(parseBrokerConfig(module(', labels: {field: is_snia, positive: true}'), FILE).modules[0]!.labels).toEqual({ field: 'is_snia', positive: 'true' });
+    expect(parseBrokerConfig(module(', shadow: [challenger]', 'models:/snia/3'), FILE).modules[0]!.shadow).toEqual(['challenger']);
+    expect(parseBrokerConfig(module(''), FILE).modules[0]!.shadow).toBeUndefined();
+    expect(errorOf(module(', shadow: [challenger]', '/models/snia')).message).toContain('modules[0].shadow: shadow aliases need a registered model (models:/name@alias or models:/name/3); the module\'s model is /models/snia');
+    expect(errorOf(module(', shadow: [champion]')).message).toContain("modules[0].shadow[0]: 'champion' is the alias the module itself follows");
+    expect(errorOf(module(', shadow: [a, a]')).message).toContain("modules[0].shadow[1]: shadow 'a' is named twice");
+    expect(errorOf(module(', shadow: ["a b"]')).message).toContain("modules[0].shadow[0]: 'a b' is not an alias name");
+    expect(errorOf(module(', labels: {positive: snia}')).message).toContain('modules[0].labels: labels need a file');
+    expect(errorOf(module(', labels: {file: a, field: b, positive: snia}')).message).toContain('modules[0].labels.field: labels come from a file or from a field, not both');
+    expect(errorOf(module(', labels: {file: a}')).message).toContain("modules[0].labels.positive: required key 'positive' is missing");
+  });
+
+  it("checks a filter naming a shadow's output: the module, its shadow alias and the output exist", () => {
+    const config = (expression: string) => `modules:\n  - {name: snia, model: "models:/snia@champion", outputs: [snia_score], shadow: [challenger]}\nfilters:\n  - {name: f, expression: "${expression}", output: out.jsonl}\n`;
+    expect(parseBrokerConfig(config('snia@challenger.snia_score > 0.5 and snia_score < 0.5'), FILE).filters[0]!.expression).toBe('snia@challenger.snia_score > 0.5 and snia_score < 0.5');
+    expect(errorOf(config('snai@challenger.snia_score > 0.5')).message).toContain("filter 'f' reads snai@challenger.snia_score, but no module is named 'snai'");
+    expect(errorOf(config('snia@candidate.snia_score > 0.5')).message).toContain("module 'snia' has no shadow 'candidate' (its shadows: challenger)");
+    expect(errorOf(config('snia@challenger.score > 0.5')).message).toContain('name one of the module\'s outputs (snia@challenger.snia_score)');
+    expect(errorOf(config('snia@challenger > 0.5')).message).toContain('name one of the module\'s outputs');
+  });
+
   it("asks for reads when a module's inputs take another module's output", () => {
     const error = errorOf('modules:\n  - {name: a, model: /m, outputs: [x]}\n  - {name: b, model: /m, outputs: [y], inputs: [magpsf, x]}\n');
     expect(error.message).toBe("/srv/broker/broker.yaml:3:57: modules[1].inputs[1]: 'x' is an output of module 'a': add 'a' to this module's reads so that it runs first");

@@ -13,7 +13,7 @@ const FORMATS: Record<string, FileSinkFormat> = { '.jsonl': 'jsonl', '.json': 'j
 
 export interface ReadFilter {
   readonly config: FilterConfig;
-  readonly at: { readonly name: ConfigValue; readonly output: ConfigValue };
+  readonly at: { readonly name: ConfigValue; readonly output: ConfigValue; readonly expression: ConfigValue };
 }
 
 export function readFilterConfig(reader: ConfigReader, value: ConfigValue, dir: string): ReadFilter {
@@ -21,7 +21,7 @@ export function readFilterConfig(reader: ConfigReader, value: ConfigValue, dir: 
   const get = (key: string) => entries.get(key)!;
   const name = reader.name(get('name'));
   const expression = readExpression(reader, get('expression'));
-  const at = { name: get('name'), output: get('output') };
+  const at = { name: get('name'), output: get('output'), expression: get('expression') };
   const written = reader.string(get('output'));
   if (isKafkaUri(written)) return { config: { name, expression, ...readKafkaOutput(reader, entries, written, dir) }, at };
   for (const key of ['schema_registry', 'security']) if (entries.has(key)) throw reader.error(get(key), `${key} is for a Kafka output (output: kafka://host:port/topic)`);

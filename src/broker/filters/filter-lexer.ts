@@ -22,7 +22,8 @@ const KEYWORDS = new Set<string>(['and', 'or', 'not', 'in', 'is', 'null', 'true'
 const OPERATORS: Record<string, ComparisonOperator> = { '==': '=', '!=': '!=', '<>': '!=', '<=': '<=', '>=': '>=', '=': '=', '<': '<', '>': '>' };
 const MISTAKES: Record<string, string> = { '=>': '>=', '=<': '<=', '&&': 'and', '||': 'or', '!': '!= or not', '&': 'and', '|': 'or' };
 const NUMBER = /-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;
-const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*/y;
+// `snia@challenger.snia_score`: a module's shadow alias (aliases may hold dashes) before the output.
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*(?:@[A-Za-z0-9_-]+)?(?:\.[A-Za-z0-9_]+)*/y;
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '`': '`', '0': '\0' };
 
 export function tokenize(expression: string): FilterToken[] {

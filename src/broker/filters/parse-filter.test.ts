@@ -17,6 +17,15 @@ function syntaxError(expression: string): FilterSyntaxError {
 }
 
 describe('parseFilter: grammar', () => {
+  it("reads a shadow alias's output as module@alias.output, aliases with dashes included", () => {
+    const filter = parseFilter('snia@challenger.snia_score > 0.5 and snia_score <= 0.5 and snia@v2-candidate.snia_score is null');
+    expect(filter.fields).toEqual(['snia@challenger.snia_score', 'snia_score', 'snia@v2-candidate.snia_score']);
+    const record = (champion: number, shadow: number) => ({ snia_score: champion, 'snia@challenger': { snia_score: shadow } });
+    expect(filter.matches(record(0.2, 0.9))).toBe(true);
+    expect(filter.matches(record(0.9, 0.9))).toBe(false);
+    expect(filter.matches(record(0.2, 0.1))).toBe(false);
+  });
+
   it('reads every comparison operator', () => {
     const r = { x: 2 };
     const cases: [string, boolean][] = [

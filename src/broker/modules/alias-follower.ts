@@ -6,11 +6,17 @@
  * one keeps scoring; a version that fails to load is logged and skipped, and the old one stays.
  * A registry that cannot be reached is said once and asked again at the next poll; a version
  * whose files could not be fetched for such a reason is tried again then too.
+ *
+ * With a swap check, a loaded version scores nothing until it has passed the check on recently
+ * stored alerts; one that fails is closed, the module keeps its version and shows the refusal,
+ * and later moves are checked again. The version the module scored with last is reused while it
+ * is still warm (a rollback), without a load or a check.
  */
 import type { Logger } from '../../common/logger.js';
 import { isTransient } from '../../common/transient-error.js';
 import type { RegistryEvents } from '../../registry/registry-events.js';
 import type { PreprocessedModel } from '../../runtime/preprocessing/preprocessed-model.js';
+import type { SwapRefusal } from '../store/alert-store.js';
 import { aliasOf } from './science-module.js';
 
 export interface FollowedModule {
@@ -18,7 +24,16 @@ export interface FollowedModule {
   /** The version scoring now, or about to (loaded, waiting for the next batch). */
   readonly version: string | null;
   replace(model: PreprocessedModel): void;
+  /** A version replaced a short while ago and still loaded, taken out for reuse. */
+  takeWarm?(version: string): PreprocessedModel | undefined;
+  /** The latest refused move, or undefined once a move was followed. */
+  swapRefused?(refusal: SwapRefusal | undefined): void;
+  /** The alias's version could not be loaded (or the alias not be resolved). */
+  loadFailed?(reason: string): void;
 }
+
+/** Checks a loaded version before it scores: undefined when it may, else why not (one line). */
+export type SwapCheck = (model: PreprocessedModel, version: string) => Promise<string | undefined>;
 
 export interface AliasFollowerOptions {
   readonly registry: {
@@ -29,6 +44,8 @@ export interface AliasFollowerOptions {
   readonly intervalMs: number;
   /** Loads a version, e.g. models:/snia/2. */
   readonly load: (uri: string) => Promise<PreprocessedModel>;
+  /** Absent: a loaded version scores at once. */
+  readonly check?: SwapCheck;
   readonly logger: Logger;
 }
 
@@ -55,7 +72,7 @@ export class AliasFollower {
         options.logger.info(`${module.config.name}: ${module.config.model} moved to version ${event.version} by user ${event.user}`);
       }
       if (event.type === 'alias.set') this.moveTo(event.version);
-      else options.logger.warn(`${module.config.name}: ${module.config.model} was deleted; still scoring with version ${module.version}`);
+      else options.logger.warn(`${module.config.name}: ${module.config.model} was deleted; ${this.still()}`);
     });
     if (options.intervalMs > 0) {
       this.timer = setInterval(() => void this.poll(), options.intervalMs);
@@ -83,7 +100,8 @@ export class AliasFollower {
       if (version) this.moveTo(version.version);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      if (reason !== this.lastPollError) this.options.logger.warn(`${name}: cannot check ${model}: ${reason}; still scoring with version ${this.module.version}`);
+      if (reason !== this.lastPollError) this.options.logger.warn(`${name}: cannot check ${model}: ${reason}; ${this.still()}`);
+      if (!isTransient(err)) this.module.loadFailed?.(reason);
       this.lastPollError = reason;
     } finally {
       this.polling = false;
@@ -99,25 +117,52 @@ export class AliasFollower {
     if (this.stopped || version === this.module.version || version === this.tried || this.loading) return;
     this.tried = version;
     const { name, model } = this.module.config;
+    const warm = this.module.takeWarm?.(version);
+    if (warm) {
+      // It scored until just now: no load and no check.
+      this.module.replace(warm);
+      this.module.swapRefused?.(undefined);
+      this.options.logger.info(`${name}: ${model} now points at version ${version}, still loaded: it scores from the next batch on`);
+      return;
+    }
     const uri = `models:/${aliasOf(model)!.name}/${version}`;
-    this.options.logger.info(`${name}: ${model} now points at version ${version}; loading it while version ${this.module.version} keeps scoring`);
+    this.options.logger.info(`${name}: ${model} now points at version ${version}; loading it while ${this.module.version === null ? 'nothing scores' : `version ${this.module.version} keeps scoring`}`);
+    const started = performance.now();
     this.loading = this.options
       .load(uri)
       .then(
         async (loaded) => {
+          const loadedIn = seconds(started);
+          const checking = performance.now();
+          const refused = this.stopped || !this.options.check ? undefined : await this.options.check(loaded, version).catch((err: unknown) => `the check failed: ${err instanceof Error ? err.message : String(err)}`);
           if (this.stopped) await loaded.close();
-          else {
+          else if (refused !== undefined) {
+            await loaded.close();
+            this.module.swapRefused?.({ version, reason: refused, at: new Date().toISOString() });
+            this.options.logger.error(`${name}: swap refused: ${model} moved to version ${version}, which failed the check on recently stored alerts: ${refused}; ${this.still()}`);
+          } else {
             this.module.replace(loaded);
-            this.options.logger.info(`${name}: version ${version} loaded; it scores from the next batch on`);
+            this.module.swapRefused?.(undefined);
+            const checked = this.options.check ? `, checked in ${seconds(checking)}` : '';
+            this.options.logger.info(`${name}: version ${version} loaded in ${loadedIn}${checked}; it scores from the next batch on`);
           }
         },
         (err: unknown) => {
           const reason = err instanceof Error ? err.message : String(err);
           const again = isTransient(err) ? '; trying again at the next check' : '';
           if (again) this.tried = undefined;
-          this.options.logger.error(`${name}: ${model} moved to version ${version}, which could not be loaded: ${reason}; still scoring with version ${this.module.version}${again}`);
+          else this.module.loadFailed?.(`version ${version} could not be loaded: ${reason}`);
+          this.options.logger.error(`${name}: ${model} moved to version ${version}, which could not be loaded: ${reason}; ${this.still()}${again}`);
         },
       )
       .finally(() => (this.loading = undefined));
   }
+
+  private still(): string {
+    return this.module.version === null ? 'nothing scores for it yet' : `still scoring with version ${this.module.version}`;
+  }
+}
+
+function seconds(since: number): string {
+  return `${((performance.now() - since) / 1000).toFixed(1)} s`;
 }

@@ -4,17 +4,19 @@
  * as configured. A failing alert is dead-lettered with what raised; a failing batch (a worker
  * down after its retry, a timeout) dead-letters every alert of the batch, marks the module
  * degraded, and the next batch tries again. The model can be replaced while it runs (a followed
- * alias moved): the new one takes over at the next batch and the old one is closed once idle.
+ * alias moved): the new one takes over at the next batch; the old one stays loaded for a few
+ * minutes once idle (moving the alias back is then instant), then is closed.
  */
 import type { Logger } from '../../common/logger.js';
 import { Histogram } from '../../common/metrics/histogram.js';
 import { PreprocessedModel, type AlertScores, type PreprocessedModelOptions } from '../../runtime/preprocessing/preprocessed-model.js';
+import type { AlertInput } from '../../runtime/preprocessing/preprocessing-step.js';
 import { WorkerError } from '../../runtime/worker/worker-errors.js';
 import type { Alert } from '../alert.js';
 import type { ModuleConfig, ModuleInput } from '../config/broker-config.js';
 import type { ModuleDeadLetter, ModuleScores, OutputValue } from '../enriched-alert.js';
 import { finkAlertSource } from '../fink-alert-dict.js';
-import type { ModuleStatus } from '../store/alert-store.js';
+import type { ModuleStatus, ShadowStatus, SwapRefusal } from '../store/alert-store.js';
 import { checkModuleSignature } from './check-module-signature.js';
 import { inputRecords } from './module-inputs.js';
 import { VersionUsage } from './module-version-usage.js';
@@ -31,6 +33,9 @@ interface Active {
 }
 
 type Prior = readonly Readonly<Record<string, OutputValue>>[];
+
+/** How long a replaced version stays loaded for a quick move back. */
+const WARM_MS = 5 * 60_000;
 
 export class ModelModule implements ScienceModule {
   /** `uri` overrides the configured model (a followed alias's new version, e.g. models:/snia/2). */
@@ -70,6 +75,11 @@ export class ModelModule implements ScienceModule {
   private reason?: string;
   /** Restarts of the workers of models already replaced (a followed alias moved). */
   private retiredRestarts = 0;
+  /** The version replaced last, still loaded for a while. */
+  private warm?: { readonly active: Active; readonly timer: NodeJS.Timeout };
+  private refusal?: SwapRefusal;
+  /** The statuses of the module's shadow aliases, for its own status. */
+  shadowStatuses: () => readonly ShadowStatus[] = () => [];
   /**
    * Seconds per call to the model for one of the module's batches, its preprocessing step
    * included; a failed call (a timeout) counts up to its failure.
@@ -93,7 +103,24 @@ export class ModelModule implements ScienceModule {
   replace(model: PreprocessedModel): void {
     const unused = this.next;
     this.next = activeOf(model);
-    if (unused) this.retire(unused);
+    if (unused) this.retire(unused, true);
+  }
+
+  takeWarm(version: string): PreprocessedModel | undefined {
+    if (this.warm?.active.version !== version) return undefined;
+    clearTimeout(this.warm.timer);
+    const { model } = this.warm.active;
+    this.warm = undefined;
+    return model;
+  }
+
+  swapRefused(refusal: SwapRefusal | undefined): void {
+    this.refusal = refusal;
+  }
+
+  /** Builds what the model is given for these alerts: Fink dicts for a preprocessing step, else records of its inputs. */
+  inputsFor(model: PreprocessedModel, alerts: readonly Alert[], prior: Prior): AlertInput[] {
+    return model.preprocessing ? alerts.map((alert, i) => finkAlertSource(alert, prior[i])) : inputRecords(alerts, prior, this.config.inputs ?? signatureInputs(model));
   }
 
   async score(alerts: readonly Alert[], prior: Prior): Promise<ModuleBatchResult> {
@@ -133,6 +160,9 @@ export class ModelModule implements ScienceModule {
       deadLettered: this.usage.deadLettered,
       ...(this.reason ? { reason: this.reason } : {}),
       versions: this.usage.list(),
+      ...(this.config.shadow ? { shadows: this.shadowStatuses() } : {}),
+      ...(this.refusal ? { swapRefused: this.refusal } : {}),
+      ...(this.config.labels ? { labels: this.config.labels } : {}),
     };
   }
 
@@ -150,6 +180,11 @@ export class ModelModule implements ScienceModule {
     this.next = undefined;
     if (pending) this.retire(pending);
     this.retire(this.active);
+    if (this.warm) {
+      clearTimeout(this.warm.timer);
+      this.retire(this.warm.active);
+      this.warm = undefined;
+    }
     await Promise.allSettled([...this.retiring]);
   }
 
@@ -159,10 +194,23 @@ export class ModelModule implements ScienceModule {
     this.next = undefined;
     this.usage.start(this.active.version);
     this.logger.info(`${this.config.name}: ${this.config.model} moved from version ${old.version} to ${this.active.version}; now scoring with version ${this.active.version}`);
-    this.retire(old);
+    this.retire(old, true);
   }
 
-  private retire(old: Active): void {
+  /** Closes a model once its batches finish; `keepWarm`: a version the alias may come back to stays loaded a while instead. */
+  private retire(old: Active, keepWarm = false): void {
+    if (keepWarm && old.version !== null && this.state !== 'closed') {
+      if (this.warm) this.retire(this.warm.active);
+      clearTimeout(this.warm?.timer);
+      const timer = setTimeout(() => {
+        if (this.warm?.active !== old) return;
+        this.warm = undefined;
+        this.retire(old);
+      }, WARM_MS);
+      timer.unref();
+      this.warm = { active: { ...old, running: old.running }, timer };
+      return;
+    }
     this.retiredRestarts += old.model.workerRestarts();
     const closing = Promise.allSettled([...old.running]).then(() => old.model.close());
     this.retiring.add(closing);
@@ -170,9 +218,7 @@ export class ModelModule implements ScienceModule {
   }
 
   private async scoreChunk(active: Active, alerts: readonly Alert[], prior: Prior): Promise<ModuleBatchResult> {
-    const inputs = active.model.preprocessing
-      ? alerts.map((alert, i) => finkAlertSource(alert, prior[i]))
-      : inputRecords(alerts, prior, this.config.inputs ?? signatureInputs(active.model));
+    const inputs = this.inputsFor(active.model, alerts, prior);
     let answer: AlertScores;
     const calling = performance.now();
     try {

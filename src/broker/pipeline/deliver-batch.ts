@@ -37,7 +37,7 @@ export async function deliverBatch(batch: AlertBatch, scored: ScoredBatch, store
   if (filters.length === 0) return;
   // A refused alert was not stored: it reaches no output either.
   const delivered = refused.size === 0 ? scored.enriched : scored.enriched.filter((_, i) => !refused.has(i));
-  const records = delivered.map((e) => filterRecord(e.alert, e.scores));
+  const records = delivered.map((e) => filterRecord(e.alert, e.scores, e.shadows));
   for (const { config, filter, sink } of filters) {
     const matches = delivered.filter((_, i) => filter.matches(records[i]!));
     if (matches.length > 0) {
@@ -53,7 +53,8 @@ export async function deliverBatch(batch: AlertBatch, scored: ScoredBatch, store
 async function writeToStore(batch: AlertBatch, scored: ScoredBatch, store: AlertStore): Promise<WriteResult> {
   try {
     if (batch.deadLetters.length > 0) await store.writeSourceDeadLetters(batch.deadLetters);
-    if (scored.deadLetters.length > 0) await store.writeModuleDeadLetters(scored.deadLetters);
+    const moduleLetters = scored.shadowDeadLetters.length > 0 ? [...scored.deadLetters, ...scored.shadowDeadLetters] : scored.deadLetters;
+    if (moduleLetters.length > 0) await store.writeModuleDeadLetters(moduleLetters);
     return scored.enriched.length > 0 ? await store.writeAlerts(scored.enriched) : { inserted: 0, updated: 0, refused: 0 };
   } catch (err) {
     throw new Error(`the alert store (${store.description}) failed to write batch ${batch.index}: ${err instanceof Error ? err.message : String(err)}`);

@@ -2,6 +2,7 @@
 import type { BrokerProgress, BrokerSummary } from './broker-run.js';
 import type { StreamStatus } from '../sources/stream-status.js';
 import type { DeadLetterGroup } from './dead-letter-digest.js';
+import type { ModuleStatus } from '../store/alert-store.js';
 
 /** Reasons shown per scope (the source, each module); the rest are counted, and all are in the store. */
 const REASONS_SHOWN = 5;
@@ -24,11 +25,12 @@ export function formatSummary(s: BrokerSummary, deadLettersAt?: string): string 
     'modules:',
   ];
   for (const m of s.modules) {
-    const versions = (m.versions ?? [{ version: m.version, scored: m.scored, deadLettered: m.deadLettered }])
-      .map((v) => `${v.version === null ? 'folder' : `version ${v.version}`}: ${v.scored} scored, ${v.deadLettered} dead-lettered`)
-      .join('; ');
-    lines.push(`  ${m.name} (${m.model}) ${m.state}${m.reason ? ` (${m.reason.split('\n')[0]})` : ''}: ${m.scored} scored, ${m.deadLettered} dead-lettered [${versions}]`);
+    lines.push(`  ${m.name} (${m.model}) ${m.state}${m.reason ? ` (${m.reason.split('\n')[0]})` : ''}: ${m.scored} scored, ${m.deadLettered} dead-lettered [${versionList(m)}]`);
+    if (m.swapRefused) lines.push(`    swap refused: version ${m.swapRefused.version}: ${m.swapRefused.reason}`);
     lines.push(...reasonLines(s.deadLetterReasons.filter((g) => g.scope.kind === 'module' && g.scope.module === m.name), '    '));
+    for (const shadow of m.shadows ?? []) {
+      lines.push(`    shadow @${shadow.alias} ${shadow.state}${shadow.reason ? ` (${shadow.reason.split('\n')[0]})` : ''}: ${shadow.scored} scored, ${shadow.deadLettered} dead-lettered [${versionList(shadow)}]`);
+    }
   }
   lines.push('filters:');
   for (const f of s.filters) lines.push(`  ${f.name}: ${f.matched} matched -> ${f.output}`);
@@ -57,6 +59,12 @@ function streamLines(stream: StreamStatus): string[] {
 }
 
 /** "64 x candid is not an exact integer: 32004... (first: alerts.parquet (row 12))", most frequent first. */
+function versionList(m: Pick<ModuleStatus, 'version' | 'scored' | 'deadLettered' | 'versions'>): string {
+  return (m.versions ?? [{ version: m.version, scored: m.scored, deadLettered: m.deadLettered }])
+    .map((v) => `${v.version === null ? 'folder' : `version ${v.version}`}: ${v.scored} scored, ${v.deadLettered} dead-lettered`)
+    .join('; ');
+}
+
 function reasonLines(groups: readonly DeadLetterGroup[], indent: string): string[] {
   const lines = groups.slice(0, REASONS_SHOWN).map((g) => `${indent}${g.count} x ${g.reason}${g.first ? ` (first: ${g.first})` : ''}`);
   const more = groups.slice(REASONS_SHOWN).reduce((n, g) => n + g.count, 0);

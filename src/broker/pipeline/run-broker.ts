@@ -25,6 +25,7 @@ import { brokerMetrics } from './broker-metrics.js';
 import { deliverBatch, type OpenFilter } from './deliver-batch.js';
 import { InFlight } from './in-flight.js';
 import { loadingStatus, openModules, type OpenModules } from './open-modules.js';
+import { RecentAlerts } from './recent-alerts.js';
 import { RunTally } from './run-tally.js';
 import { scoreBatch } from './score-batch.js';
 import { StatusReporter } from './status-reporter.js';
@@ -55,6 +56,7 @@ export async function runBroker(options: BrokerRunOptions): Promise<BrokerSummar
   });
   const filters: OpenFilter[] = [];
   const inFlight = new InFlight(options.maxBatchesInFlight ?? DEFAULT_IN_FLIGHT);
+  const recent = new RecentAlerts(store);
   if (options.metrics) {
     options.metrics.collect(brokerMetrics({ config, tally, inFlight, modules: moduleStatuses, loaded: () => opened?.modules ?? [] }));
     options.source.registerMetrics?.(options.metrics);
@@ -71,6 +73,7 @@ export async function runBroker(options: BrokerRunOptions): Promise<BrokerSummar
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
       logger,
       onLoading: (module, state) => loading.set(module, state),
+      recentAlerts: () => recent.sample(),
       ...(options.progress ? { progress: options.progress } : {}),
     });
     opened = await unlessAborted(opening, options.signal, 'loading the modules', (late) => late.close());
@@ -90,7 +93,7 @@ export async function runBroker(options: BrokerRunOptions): Promise<BrokerSummar
         const batch = next.value;
         tally.alertsRead += batch.alerts.length;
         tally.stages.decodeMs += batch.decodeMs;
-        const scoring = scoreBatch(batch.alerts, modules, levels);
+        const scoring = scoreBatch(batch.alerts, modules, levels, opened.shadows);
         // Stored in batch order: a batch waits for the one before it, even when scored first.
         const delivering = Promise.all([scoring, delivered]).then(async ([scored]) => {
           for (const letter of batch.deadLetters) tally.deadLetters.add({ kind: 'source' }, letter.reason, describeOrigin(letter.origin));
@@ -98,6 +101,7 @@ export async function runBroker(options: BrokerRunOptions): Promise<BrokerSummar
           tally.stages.preprocessingMs += scored.preprocessingMs;
           tally.stages.modelMs += scored.modelMs;
           await deliverBatch(batch, scored, store, filters, tally);
+          recent.add(scored.enriched);
           // Stored and in every sink: a source that can (Kafka) commits up to here.
           await options.source.acknowledge?.([...batch.alerts.map((a) => a.origin), ...batch.deadLetters.map((d) => d.origin)]);
         });

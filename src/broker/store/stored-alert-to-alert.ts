@@ -13,5 +13,5 @@ export const storedAlertToAlert: StoredAlertToAlert = (stored: StoredAlert): Ale
   toAlert({ kind: 'alert', payload: stored.payload, origin: { file: stored.sourceFile } });
 
 export function storedFilterRecord(stored: StoredAlert): FilterRecord {
-  return filterRecord(storedAlertToAlert(stored), stored.scores);
+  return filterRecord(storedAlertToAlert(stored), stored.scores, stored.shadows);
 }
