@@ -5,7 +5,7 @@
  * registered by the real mlflow client (scikit-learn 1.5, Fink-template preprocessing step),
  * broker.yaml files in temporary folders, a SQLite alert store per run.
  */
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrokerProgress, BrokerSummary } from '../../../src/broker/pipeline/broker-run.js';
@@ -14,7 +14,6 @@ import type { AlertStore, StoredAlert, StoredDeadLetter } from '../../../src/bro
 import { isRunning } from '../../../src/runtime/testing/processes.js';
 import { startServer, type TestServer, type Trained } from '../runtime/training.js';
 import {
-  BROKER_FIXTURES,
   gatedSource,
   idsInFolder,
   keepingLogger,
@@ -26,6 +25,7 @@ import {
   tempFolder,
   Timings,
   trainFinkModel,
+  writeRaisingPreprocessing,
 } from './broker-testing.js';
 import { dataPath } from './shared-data.js';
 
@@ -65,20 +65,6 @@ afterAll(async () => {
   await Promise.all(folders.map((dir) => rm(dir, { recursive: true, force: true })));
   console.error(`broker failure acceptance timings (ms): ${timings}`);
 });
-
-/** The model's own preprocessing, made to raise on every alert whose candid is divisible by 7. */
-async function writeRaisingPreprocessing(dir: string): Promise<void> {
-  await mkdir(dir);
-  const source = join(BROKER_FIXTURES, 'fink-features');
-  await copyFile(join(source, 'requirements.txt'), join(dir, 'requirements.txt'));
-  const features = await readFile(join(source, 'preprocessing.py'), 'utf8');
-  await writeFile(
-    join(dir, 'preprocessing.py'),
-    `${features}\n\n_features = pre_processing\n\n\ndef pre_processing(alert):\n` +
-      `    if alert["candid"] % 7 == 0:\n        raise ValueError(f"candid {alert['candid']} is divisible by 7")\n` +
-      `    return _features(alert)\n`,
-  );
-}
 
 describe('a module whose preprocessing raises on some alerts', () => {
   const divisible = () => new Set(fileIds.filter((id) => BigInt(id) % 7n === 0n));

@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -214,4 +214,18 @@ export class Timings {
 export function keepingLogger(): Logger & { readonly lines: string[] } {
   const lines: string[] = [];
   return { lines, info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
+}
+
+/** The model's own preprocessing, made to raise on every alert whose candid is divisible by 7. */
+export async function writeRaisingPreprocessing(dir: string): Promise<void> {
+  await mkdir(dir);
+  const source = join(BROKER_FIXTURES, 'fink-features');
+  await copyFile(join(source, 'requirements.txt'), join(dir, 'requirements.txt'));
+  const features = await readFile(join(source, 'preprocessing.py'), 'utf8');
+  await writeFile(
+    join(dir, 'preprocessing.py'),
+    `${features}\n\n_features = pre_processing\n\n\ndef pre_processing(alert):\n` +
+      `    if alert["candid"] % 7 == 0:\n        raise ValueError(f"candid {alert['candid']} is divisible by 7")\n` +
+      `    return _features(alert)\n`,
+  );
 }

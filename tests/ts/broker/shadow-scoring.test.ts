@@ -9,14 +9,14 @@
  *   - A move during a run: every alert scored by exactly one version, the counts adding up; a
  *     move back reuses the version still loaded.
  */
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertSource } from '../../../src/broker/sources/alert-source.js';
 import { openAlertSource } from '../../../src/broker/sources/open-alert-source.js';
 import type { AlertStore, StoredAlert } from '../../../src/broker/store/alert-store.js';
 import { startServer, train, trainingPython, type TestServer, type Trained } from '../runtime/training.js';
-import { BROKER_FIXTURES, candidOfLine, FINK_FEATURES, jsonLines, keepingLogger, runBrokerConfig, SLOW, storedAlerts, tempFolder, trainFinkModel } from './broker-testing.js';
+import { BROKER_FIXTURES, candidOfLine, FINK_FEATURES, jsonLines, keepingLogger, runBrokerConfig, SLOW, storedAlerts, tempFolder, trainFinkModel, writeRaisingPreprocessing } from './broker-testing.js';
 import { dataPath } from './shared-data.js';
 
 const TOPICS = dataPath('ztf/fink-topics-2023');
@@ -50,20 +50,6 @@ afterAll(async () => {
   await server?.close();
   await Promise.all(folders.map((dir) => rm(dir, { recursive: true, force: true })));
 });
-
-/** The Fink-template step, raising on every alert whose candid is divisible by 7. */
-async function writeRaisingPreprocessing(dir: string): Promise<void> {
-  await mkdir(dir);
-  const source = join(BROKER_FIXTURES, 'fink-features');
-  await copyFile(join(source, 'requirements.txt'), join(dir, 'requirements.txt'));
-  const features = await readFile(join(source, 'preprocessing.py'), 'utf8');
-  await writeFile(
-    join(dir, 'preprocessing.py'),
-    `${features}\n\n_features = pre_processing\n\n\ndef pre_processing(alert):\n` +
-      `    if alert["candid"] % 7 == 0:\n        raise ValueError(f"candid {alert['candid']} is divisible by 7")\n` +
-      `    return _features(alert)\n`,
-  );
-}
 
 /** The alerts of `source`, calling `at(n)` (and waiting for it) before the n-th is handed out. */
 function steppedSource(source: AlertSource, at: (n: number) => Promise<void> | void): AlertSource {
