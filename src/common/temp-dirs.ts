@@ -15,10 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { processIsAlive } from './process-is-alive.js';
 
-export type TempDirPrefix = 'aviary-model' | 'aviary-preprocessing';
+export type TempDirPrefix = 'aviary-model' | 'aviary-preprocessing' | 'aviary-spare';
 
 /** `<prefix>-<owner pid>-<mkdtemp's 6 characters>`; other aviary-* folders (tests' own) never match. */
-const OWNED_NAME = /^aviary-(?:model|preprocessing)-(\d+)-[A-Za-z0-9]{6}$/;
+const OWNED_NAME = /^aviary-(?:model|preprocessing|spare)-(\d+)-[A-Za-z0-9]{6}$/;
 
 const registered = new Set<string>();
 const sweptRoots = new Set<string>();
@@ -57,7 +57,7 @@ export function removeTempDirs(): void {
   }
 }
 
-/** Removes the aviary-model-* and aviary-preprocessing-* folders in `root` whose owner process is gone; returns their paths. */
+/** Removes the aviary-model-*, aviary-preprocessing-* and aviary-spare-* folders in `root` whose owner process is gone; returns their paths. */
 export async function sweepStaleTempDirs(root: string = tmpdir(), isAlive: (pid: number) => boolean = processIsAlive): Promise<string[]> {
   const names = await readdir(root).catch(() => [] as string[]);
   const removed: string[] = [];

@@ -4,6 +4,7 @@
  * workers inside the model's own environment (built once, then taken from the cache).
  */
 import { basename } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { silentLogger, type Logger } from '../common/logger.js';
 import type { ModelVersion } from '../registry/entities.js';
 import type { EnvironmentBuilder, PythonEnvironment } from './environment-builder.js';
@@ -14,7 +15,9 @@ import type { ModelRuntime } from './model-runtime.js';
 import { fetchModel, type FetchedModel, type ModelStore } from './model-source.js';
 import { OnnxModelRuntime } from './onnx/onnx-runtime.js';
 import type { Sandbox } from './sandbox/sandbox.js';
+import type { SpareWorkers } from './worker/spare-workers.js';
 import { WorkerPool } from './worker/worker-pool.js';
+import { describeStartup, seconds, slowestStartup } from './worker/worker-startup.js';
 
 export interface LoadModelOptions {
   /** Resolves models:/ and runs:/ URIs; not needed for a folder. */
@@ -29,7 +32,9 @@ export interface LoadModelOptions {
   /** Address-space limit of each worker (see WorkerPoolOptions.memoryLimitMb). */
   readonly memoryLimitMb?: number;
   readonly logger?: Logger;
-  /** One line per step (fetching, building, starting): for a person waiting, e.g. on stderr. */
+  /** One line per step (fetching, building, starting), then one with each stage's duration
+   * ("environment built in 4.2 s (uv 0.13.9)", "1 worker ready in 1.1 s: ..."): for a person
+   * waiting, e.g. on stderr, and for the broker's log when a followed alias moves. */
   readonly progress?: (message: string) => void;
   /** The model's name in logs and errors; default "name/version", or the folder's name. */
   readonly name?: string;
@@ -39,6 +44,18 @@ export interface LoadModelOptions {
   readonly sandbox?: Sandbox;
   /** Let the model's workers (and its preprocessing step's) reach the network. */
   readonly network?: boolean;
+  /** Told once the model's files are read, before its environment and workers: what depends on
+   * the model alone (its preprocessing step) can start beside them. */
+  readonly onModelRead?: (read: ModelRead) => void;
+  /** Start workers from a spare of their environment (MLflow already imported) and keep one for the next load: for a process that swaps versions, e.g. a broker following an alias. */
+  readonly spares?: SpareWorkers;
+}
+
+/** A model whose files are read, not yet started; `name` as LoadedModel's. */
+export interface ModelRead {
+  readonly model: MlModel;
+  readonly name: string;
+  readonly version?: ModelVersion;
 }
 
 export interface LoadedModel {
@@ -88,25 +105,38 @@ export async function loadModel(uriOrFolder: string, options: LoadModelOptions):
     options.onStage?.(stage);
     return loadStep(uri, stage, body);
   };
+  const began = performance.now();
   const fetched = await step(uriOrFolder, 'fetch', () => fetchModel(uriOrFolder, options.aviary));
   try {
     const model = await step(uriOrFolder, 'read', () => readMlModel(fetched.dir));
     const name = options.name ?? nameOf(fetched);
+    say(`${name}: fetched and read in ${seconds(performance.now() - began)}`);
+    options.onModelRead?.({ model, name, ...(fetched.version ? { version: fetched.version } : {}) });
     const common = { uri: fetched.uri, name, version: fetched.version, model, signature: model.signature };
     if (model.onnx) {
       say(`${name}: loading the ONNX model in-process`);
       const onnx = model.onnx;
+      const started = performance.now();
       const runtime = await step(uriOrFolder, 'start', () => OnnxModelRuntime.load({ name, modelDir: model.dir, dataFile: onnx.data, logger }));
+      say(`${name}: ONNX model loaded in ${seconds(performance.now() - started)}`);
       return loaded({ ...common, runtime, flavor: 'onnx' }, fetched);
     }
     const spec = await step(uriOrFolder, 'read', async () => (await readModelEnvironment(model))!);
     spec.warnings.forEach((warning) => logger.warn(`[${name}] ${warning}`));
     say(`${name}: Python ${spec.spec.python}, ${spec.spec.requirements.length} requirements (from ${basename(spec.source)})`);
+    const building = performance.now();
+    let built: string | undefined;
     const environment = await step(uriOrFolder, 'environment', () =>
-      options.builder.build(spec.spec, (e) => say(`${name}: [${(e.elapsedMs / 1000).toFixed(1)}s] ${e.phase}: ${e.message}`)),
+      options.builder.build(spec.spec, (e) => {
+        if (e.phase === 'installing') built = e.message.replace(/^.* with /, '');
+        say(`${name}: [${(e.elapsedMs / 1000).toFixed(1)}s] ${e.phase}: ${e.message}`);
+      }),
     );
+    const took = seconds(performance.now() - building);
+    say(built ? `${name}: environment built in ${took} (${built})` : `${name}: environment ${environment.hash} found built (${took})`);
     const workers = Math.max(1, options.workers ?? 1);
-    say(`${name}: starting ${workers} worker${workers === 1 ? '' : 's'} in ${environment.dir}`);
+    const plural = workers === 1 ? '' : 's';
+    say(`${name}: starting ${workers} worker${plural} in ${environment.dir}`);
     const runtime = await step(uriOrFolder, 'start', () =>
       WorkerPool.start({
         name,
@@ -119,8 +149,11 @@ export async function loadModel(uriOrFolder: string, options: LoadModelOptions):
         logger,
         ...(options.sandbox ? { sandbox: options.sandbox } : {}),
         network: options.network,
+        ...(options.spares ? { spares: options.spares } : {}),
       }),
     );
+    const slowest = slowestStartup(runtime.startups());
+    if (slowest) say(`${name}: ${workers} worker${plural} ${describeStartup(slowest)}`);
     return loaded({ ...common, runtime, flavor: flavorOf(model), environment }, fetched);
   } catch (err) {
     await fetched.dispose();

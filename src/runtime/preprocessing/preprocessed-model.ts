@@ -5,14 +5,16 @@
  * otherwise alerts are records of the model's input columns. An alert that fails is reported
  * with its index and the exception; the others are still scored.
  */
+import { performance } from 'node:perf_hooks';
 import { makeTempDir, removeTempDir } from '../../common/temp-dirs.js';
-import { loadModel, ModelLoadError, type LoadedModel, type LoadModelOptions } from '../load-model.js';
+import { loadModel, ModelLoadError, type LoadedModel, type LoadModelOptions, type ModelRead } from '../load-model.js';
 import type { Schema } from '../model-format/ml-model.js';
 import { batchForModel } from '../model-input/batch-for-model.js';
 import { isRecord, tableFromRecords } from '../model-input/input-table.js';
 import type { Batch, Column, Predictions } from '../model-runtime.js';
 import { isModelUri, type ModelStore } from '../model-source.js';
 import { WorkerError } from '../worker/worker-errors.js';
+import { seconds } from '../worker/worker-startup.js';
 import { fetchPreprocessing, type RunArtifactStore } from './preprocessing-source.js';
 import { preprocessingPython } from './preprocessing-python.js';
 import { PreprocessingStep, type AlertFailure, type AlertInput } from './preprocessing-step.js';
@@ -46,43 +48,31 @@ export interface PreprocessedModelOptions extends LoadModelOptions {
 }
 
 export class PreprocessedModel {
+  /** The model and its preprocessing step start side by side: the step's environment and
+   * workers as soon as the model's files are read, beside the model's own. */
   static async load(uriOrFolder: string, options: PreprocessedModelOptions): Promise<PreprocessedModel> {
-    const model = await loadModel(uriOrFolder, options);
-    let scratch: string | undefined;
-    let step: PreprocessingStep | undefined;
+    let starting: Promise<StartedStep | undefined> | undefined;
+    const onModelRead: LoadModelOptions['onModelRead'] = (read) => {
+      options.onModelRead?.(read);
+      starting = startStep(uriOrFolder, read, options);
+      starting.catch(() => {}); // settled below, after the model's load
+    };
+    const [model] = await Promise.allSettled([loadModel(uriOrFolder, { ...options, onModelRead })]);
+    const [step] = await Promise.allSettled([starting ?? Promise.resolve(undefined)]);
+    if (model.status === 'rejected' || step.status === 'rejected') {
+      await Promise.allSettled([model.status === 'fulfilled' && model.value.close(), step.status === 'fulfilled' && step.value?.close()]);
+      throw model.status === 'rejected' ? model.reason : (step as PromiseRejectedResult).reason;
+    }
+    const started = step.value;
+    if (!started) return new PreprocessedModel(model.value, undefined, undefined);
+    const preprocessed = new PreprocessedModel(model.value, started.step, started.cleanup);
     try {
-      let dir = options.preprocessingDir;
-      // The registered version's source run; for a runs:/ or logged-model URI, the run its MLmodel names.
-      const runId = model.version?.run_id ?? (isModelUri(uriOrFolder) ? model.model.runId : undefined);
-      if (!dir && runId && options.aviary) {
-        scratch = await makeTempDir('aviary-preprocessing');
-        if (await fetchPreprocessing(options.aviary, runId, scratch)) dir = scratch;
-        else {
-          // The run has no preprocessing step: the folder made for it would outlive the model.
-          await removeTempDir(scratch);
-          scratch = undefined;
-        }
-      }
-      if (!dir) return new PreprocessedModel(model, undefined, undefined);
-      options.progress?.(`${model.name}: preprocessing step from ${runId ? `run ${runId}` : dir}`);
-      options.onStage?.('environment'); // the step's own environment is built (or found) first
-      step = await PreprocessingStep.start({
-        ...options,
-        name: `${model.name} preprocessing`,
-        dir,
-        python: (await preprocessingPython(model.model)).version,
-      }).catch((err: Error) => {
-        throw new ModelLoadError(uriOrFolder, 'start', new Error(`preprocessing: ${err.message}`));
-      });
-      const scratchDir = scratch;
-      const preprocessed = new PreprocessedModel(model, step, () => (scratchDir ? removeTempDir(scratchDir) : Promise.resolve()));
       preprocessed.checkFeatures();
-      return preprocessed;
     } catch (err) {
-      await Promise.allSettled([model.close(), step?.close()]);
-      if (scratch) await removeTempDir(scratch);
+      await preprocessed.close();
       throw err;
     }
+    return preprocessed;
   }
 
   private constructor(
@@ -173,5 +163,50 @@ export class PreprocessedModel {
     if (missing.length > 0) {
       throw new Error(`${this.model.name}: the model needs inputs ${missing.join(', ')} that preprocessing.py's FEATURE_NAMES (${this.featureNames.join(', ')}) do not provide`);
     }
+  }
+}
+
+interface StartedStep {
+  readonly step: PreprocessingStep;
+  /** Removes the folder the step's files were fetched into. */
+  readonly cleanup?: () => Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The preprocessing step of the model's source run (or options.preprocessingDir), started; undefined when there is none. */
+async function startStep(
+  uriOrFolder: string,
+  read: ModelRead,
+  options: PreprocessedModelOptions,
+): Promise<StartedStep | undefined> {
+  let dir = options.preprocessingDir;
+  let scratch: string | undefined;
+  const name = read.name;
+  // The registered version's source run; for a runs:/ or logged-model URI, the run its MLmodel names.
+  const runId = read.version?.run_id ?? (isModelUri(uriOrFolder) ? read.model.runId : undefined);
+  try {
+    if (!dir && runId && options.aviary) {
+      scratch = await makeTempDir('aviary-preprocessing');
+      if (await fetchPreprocessing(options.aviary, runId, scratch)) dir = scratch;
+      else {
+        // The run has no preprocessing step: the folder made for it would outlive the model.
+        await removeTempDir(scratch);
+        scratch = undefined;
+      }
+    }
+    if (!dir) return undefined;
+    options.progress?.(`${name}: preprocessing step from ${runId ? `run ${runId}` : dir}`);
+    options.onStage?.('environment'); // the step's own environment is built (or found) first
+    const began = performance.now();
+    const step = await PreprocessingStep.start({ ...options, name: `${name} preprocessing`, dir, python: (await preprocessingPython(read.model)).version }).catch((err: Error) => {
+      throw new ModelLoadError(uriOrFolder, 'start', new Error(`preprocessing: ${err.message}`));
+    });
+    options.progress?.(`${name}: preprocessing step ready in ${seconds(performance.now() - began)}`);
+    const scratchDir = scratch;
+    const cleanup = scratchDir ? () => removeTempDir(scratchDir) : undefined;
+    return { step, cleanup, close: async () => (await step.close(), await cleanup?.()) };
+  } catch (err) {
+    if (scratch) await removeTempDir(scratch);
+    throw err;
   }
 }

@@ -83,20 +83,28 @@ export class PreprocessingStep {
       (e) => say(`${options.name}: [${(e.elapsedMs / 1000).toFixed(1)}s] ${e.phase}: ${e.message}`),
     );
     const sandbox = options.sandbox ?? Sandbox.fromEnv();
-    const featureNames = await describe(environment, options.dir, sandbox, options);
-    const pool = await WorkerPool.start({
-      sandbox,
-      network: options.network,
-      name: options.name,
-      modelDir: options.dir,
-      environment,
-      workers: options.workers,
-      batchSize: options.batchSize,
-      timeoutMs: options.timeoutMs,
-      memoryLimitMb: options.memoryLimitMb,
-      logger: options.logger ?? silentLogger,
-    });
-    return new PreprocessingStep(pool, environment, featureNames, new FieldReads(options.name, options.logger ?? silentLogger));
+    // FEATURE_NAMES are read while the workers start: neither waits for the other.
+    const [featureNames, pool] = await Promise.allSettled([
+      describe(environment, options.dir, sandbox, options),
+      WorkerPool.start({
+        sandbox,
+        network: options.network,
+        name: options.name,
+        modelDir: options.dir,
+        environment,
+        workers: options.workers,
+        batchSize: options.batchSize,
+        timeoutMs: options.timeoutMs,
+        memoryLimitMb: options.memoryLimitMb,
+        logger: options.logger ?? silentLogger,
+      }),
+    ]);
+    if (featureNames.status === 'rejected') {
+      if (pool.status === 'fulfilled') await pool.value.close();
+      throw featureNames.reason;
+    }
+    if (pool.status === 'rejected') throw pool.reason;
+    return new PreprocessingStep(pool.value, environment, featureNames.value, new FieldReads(options.name, options.logger ?? silentLogger));
   }
 
   private constructor(

@@ -1,6 +1,11 @@
 """Aviary's model worker: loads one MLflow model and serves predictions over stdin/stdout.
 
     <env python> -u aviary_worker.py --model-dir DIR [--memory-limit-mb N]
+    <env python> -u aviary_worker.py --spare [--memory-limit-mb N]
+
+A spare imports MLflow before any model is known, then waits for a LOAD frame naming the model's
+folder: a new version in an environment already in use starts without the interpreter's start
+and `import mlflow`, the larger part of a worker's start.
 
 Standard library only: numpy and pandas come with the model's environment (MLflow needs them)
 and are imported lazily, to build the model's input and read its output.
@@ -11,6 +16,7 @@ and batch-codec.ts). A frame is a 12-byte header, then `length` bytes of payload
     magic  b"Av" | version u8 = 1 | type u8 | request id u32 | length u32
 
 Types: READY (worker, once, JSON: load_ms, python, mlflow, flavor, ...), PING -> PONG (empty),
+LOAD (host, to a spare only: the model folder, UTF-8) -> READY or ERROR,
 PREDICT (host, a batch) -> RESULT (a batch) or ERROR (JSON: type, message, traceback, oom).
 An ERROR with id 0 before READY means the model could not be loaded; the worker then exits 1.
 A batch payload is: u32 n, n bytes of JSON {"rows", "columns": [{"name", "dtype", "bytes"?}],
@@ -38,9 +44,12 @@ import sys
 import time
 import traceback
 
+# The script's first line (a spare: its LOAD frame): what came before is the interpreter's start.
+STARTED = time.perf_counter()
+
 MAGIC = b"Av"
 VERSION = 1
-READY, PING, PONG, PREDICT, RESULT, ERROR = 1, 2, 3, 4, 5, 6
+READY, PING, PONG, PREDICT, RESULT, ERROR, LOAD = 1, 2, 3, 4, 5, 6, 7
 HEADER = struct.Struct("<2sBBII")
 MAX_PAYLOAD = 1 << 30
 TRACEBACK_LINES = 20
@@ -152,12 +161,14 @@ def deep_clean(value):
 
 class Model:
     def __init__(self, model_dir):
+        t0 = time.perf_counter()
         import mlflow
         import mlflow.pyfunc
 
-        t0 = time.perf_counter()
+        t1 = time.perf_counter()
+        self.import_ms = (t1 - t0) * 1000
         self.model = mlflow.pyfunc.load_model(model_dir)
-        self.load_ms = (time.perf_counter() - t0) * 1000
+        self.load_ms = (time.perf_counter() - t1) * 1000
         self.mlflow_version = mlflow.__version__
         flavors = self.model.metadata.flavors
         self.loader = flavors.get("python_function", {}).get("loader_module")
@@ -362,17 +373,47 @@ def uncompiled_sources():
     return found
 
 
+def wait_for_model(channel):
+    """A spare's model folder, from the LOAD frame (pings answered meanwhile); None at end of input."""
+    global STARTED
+    while True:
+        frame = channel.read()
+        if frame is None:
+            return None
+        ftype, rid, payload = frame
+        if ftype == LOAD:
+            STARTED = time.perf_counter()
+            return payload.decode()
+        if ftype == PING:
+            channel.send(PONG, rid)
+        else:
+            channel.send_json(ERROR, rid, {"type": "ProtocolError", "message": f"a spare takes LOAD first, not frame type {ftype}"})
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model-dir", required=True)
+    parser.add_argument("--model-dir")
+    parser.add_argument("--spare", action="store_true")
     parser.add_argument("--memory-limit-mb", type=int)
     args = parser.parse_args()
+    if not args.spare and not args.model_dir:
+        parser.error("--model-dir is required (or --spare)")
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the host stops workers itself, in order
     die_with_parent()
     channel = Channel()
     if args.memory_limit_mb:
         limit = args.memory_limit_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if args.spare:
+        try:
+            import mlflow.pyfunc  # noqa: F401  (what Model imports, ahead of the model)
+        except BaseException as exc:
+            channel.send_json(ERROR, 0, error_payload(exc))
+            return 1
+        args.model_dir = wait_for_model(channel)
+        if args.model_dir is None:
+            return 0
+        os.chdir(args.model_dir)
     try:
         model = load(args.model_dir)
     except BaseException as exc:
@@ -385,6 +426,8 @@ def main():
         {
             "pid": os.getpid(),
             "load_ms": model.load_ms,
+            "import_ms": getattr(model, "import_ms", 0.0),
+            "main_ms": (time.perf_counter() - STARTED) * 1000,
             "python": platform.python_version(),
             "mlflow": model.mlflow_version,
             "flavor": model.flavor,

@@ -22,6 +22,8 @@ export const FrameType = {
   Result: 5,
   /** worker -> host: JSON {type, message, traceback, oom}; id 0 before Ready = the model did not load. */
   Error: 6,
+  /** host -> a spare worker (started with --spare, MLflow imported): the model folder to load, UTF-8; answered by Ready or Error. */
+  Load: 7,
 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 

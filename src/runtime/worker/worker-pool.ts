@@ -4,7 +4,9 @@ import type { Batch, ModelRuntime, Predictions } from '../model-runtime.js';
 import { Sandbox } from '../sandbox/sandbox.js';
 import { checkBatch, concatPredictions, sliceBatch } from './batch-slices.js';
 import { describeExit, WorkerError, type WorkerExit } from './worker-errors.js';
-import { WorkerProcess } from './worker-process.js';
+import type { SpareWorkers } from './spare-workers.js';
+import { WorkerProcess, type WorkerProcessOptions } from './worker-process.js';
+import { describeStartup, workerStartup, type WorkerStartup } from './worker-startup.js';
 
 export interface WorkerPoolOptions {
   /** The model's name, in logs and errors. */
@@ -31,6 +33,9 @@ export interface WorkerPoolOptions {
   readonly sandbox?: Sandbox;
   /** Keep the host's network inside the sandbox. */
   readonly network?: boolean;
+  /** Workers start from this environment's spare when there is one, and a spare is kept ready
+   * for the next pool in the environment (only for MLflow models: a spare imports MLflow). */
+  readonly spares?: SpareWorkers;
 }
 
 export interface WorkerStatus {
@@ -70,6 +75,7 @@ export class WorkerPool implements ModelRuntime {
       await pool.close();
       throw error;
     }
+    options.spares?.prepare(pool.processOptions());
     return pool;
   }
 
@@ -124,6 +130,11 @@ export class WorkerPool implements ModelRuntime {
     }));
   }
 
+  /** How the workers running now started (spawn to ready, and its parts). */
+  startups(): WorkerStartup[] {
+    return this.slots.flatMap((slot) => (slot.worker?.alive && slot.worker.info ? [workerStartup(slot.worker.info)] : []));
+  }
+
   workerRestarts(): number {
     return this.slots.reduce((sum, slot) => sum + slot.restarts, 0);
   }
@@ -145,9 +156,9 @@ export class WorkerPool implements ModelRuntime {
     );
   }
 
-  private startWorker(slot: Slot): Promise<void> {
+  private processOptions(): WorkerProcessOptions {
     const o = this.options;
-    const starting = WorkerProcess.start({
+    return {
       name: o.name,
       modelDir: o.modelDir,
       environment: o.environment,
@@ -156,15 +167,29 @@ export class WorkerPool implements ModelRuntime {
       logger: this.logger,
       sandbox: this.sandbox,
       network: o.network,
-    }).then(async (worker) => {
+    };
+  }
+
+  /** From the environment's spare when there is one (a spare that fails falls back to a new process). */
+  private async spawnWorker(): Promise<{ worker: WorkerProcess; spare: boolean }> {
+    const options = this.processOptions();
+    const adopted = await this.options.spares?.adopt(options).catch((error: Error) => {
+      this.logger.warn(`[${options.name}] a spare worker could not load the model (${error.message.split('\n')[0]}); starting a new one`);
+      return undefined;
+    });
+    return adopted ? { worker: adopted, spare: true } : { worker: await WorkerProcess.start(options), spare: false };
+  }
+
+  private startWorker(slot: Slot): Promise<void> {
+    const o = this.options;
+    const starting = this.spawnWorker().then(async ({ worker, spare }) => {
       if (this.closed) {
         await worker.stop(0);
         return;
       }
-      const info = worker.info;
-      this.logger.info(
-        `[${o.name}] worker pid ${worker.pid} ready: ${info?.flavor} model loaded in ${Math.round(info?.loadMs ?? 0)} ms (python ${info?.python}, mlflow ${info?.mlflow})`,
-      );
+      const info = worker.info!;
+      const from = spare ? ' (a spare: started and MLflow imported beforehand)' : '';
+      this.logger.info(`[${o.name}] worker pid ${worker.pid} ${describeStartup(workerStartup(info), `${info.flavor} model`)}${from} (python ${info.python}, mlflow ${info.mlflow})`);
       slot.worker = worker;
       void worker.exited.then((exit) => this.onExit(slot, worker, exit));
       this.dispatch();

@@ -29,10 +29,21 @@ export interface WorkerProcessOptions {
   readonly network?: boolean;
 }
 
+/** A spare: started before its model is known, in `dropDir` (bound read-only in the sandbox),
+ * where the model's files are put when it is given one (spare-workers.ts). */
+export type SpareProcessOptions = Omit<WorkerProcessOptions, 'modelDir'> & { readonly dropDir: string };
+
 /** What the worker said in its Ready frame. */
 export interface WorkerInfo {
   readonly pid: number;
+  /** From spawn to the Ready frame, as the host measured it. */
+  readonly readyMs: number;
+  /** `import mlflow` (0 for a preprocessing step). */
+  readonly importMs: number;
+  /** The model's load, after its imports. */
   readonly loadMs: number;
+  /** From the worker script's first line to Ready: readyMs minus this is the interpreter's (and the sandbox's) start. */
+  readonly mainMs: number;
   readonly python: string;
   readonly mlflow: string;
   readonly flavor: string;
@@ -74,12 +85,17 @@ export class WorkerProcess {
     return worker;
   }
 
+  /** Spawns a spare: it imports MLflow, then waits for adopt(). */
+  static spare(options: SpareProcessOptions): WorkerProcess {
+    return new WorkerProcess({ ...options, modelDir: options.dropDir }, true);
+  }
+
   readonly pid: number;
   /** Settles once, when the process has exited and its stderr is read. */
   readonly exited: Promise<WorkerExit>;
   info: WorkerInfo | undefined;
   private readonly child: ChildProcessWithoutNullStreams;
-  private readonly ready: Promise<void>;
+  private ready: Promise<void> | undefined;
   private readonly decoder = new FrameDecoder();
   private readonly pending = new Map<number, Pending>();
   private readonly stderr: WorkerStderr;
@@ -90,13 +106,17 @@ export class WorkerProcess {
   private onReady: Pending | undefined;
   private readonly sandbox: Sandbox;
   private readonly viaBwrap: boolean;
+  private spawnedAt = performance.now();
 
-  private constructor(private readonly options: WorkerProcessOptions) {
+  private constructor(
+    private options: WorkerProcessOptions,
+    spare = false,
+  ) {
     this.stderr = new WorkerStderr(options.name, options.logger);
     this.sandbox = options.sandbox ?? Sandbox.fromEnv();
     const script = workerScriptPath();
     const modelDir = resolve(options.modelDir);
-    const args = ['-u', script, '--model-dir', modelDir];
+    const args = spare ? ['-u', script, '--spare'] : ['-u', script, '--model-dir', modelDir];
     if (options.memoryLimitMb) args.push('--memory-limit-mb', String(options.memoryLimitMb));
     // A python that does not exist is spawned as is, so that the failure names it, not the sandbox.
     const command = existsSync(options.environment.python)
@@ -118,12 +138,7 @@ export class WorkerProcess {
       detached: true,
     });
     this.pid = this.child.pid ?? -1;
-    this.ready = new Promise<void>((resolveReady, rejectReady) => {
-      const timer = setTimeout(() => {
-        this.kill('SIGKILL', `not ready within ${options.startupTimeoutMs} ms`);
-      }, options.startupTimeoutMs);
-      this.onReady = { resolve: () => resolveReady(), reject: rejectReady, rows: 0, timer };
-    });
+    if (!spare) this.ready = this.readyFrame();
     this.exited = new Promise((resolveExit) => {
       this.child.once('exit', (code, signal) => {
         killGroup(this.pid, 'SIGKILL'); // what the model started dies with the worker
@@ -138,6 +153,33 @@ export class WorkerProcess {
     this.child.stdout.on('data', (chunk: Buffer) => this.onStdout(chunk));
     this.child.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk));
     this.child.stdin.on('error', (error) => this.kill('SIGKILL', `writing to the worker failed: ${error.message}`));
+  }
+
+  /** A spare's model: `modelDir` (inside its drop folder) is loaded by the waiting worker; resolves
+   * once it is ready, as start() does (readyMs then counts from here); a failure stops the worker. */
+  async adopt(name: string, modelDir: string): Promise<void> {
+    if (this.ready) throw new Error(`worker pid ${this.pid} already has a model`);
+    this.options = { ...this.options, name, modelDir };
+    this.stderr.rename(name);
+    this.spawnedAt = performance.now();
+    this.ready = this.readyFrame();
+    if (!this.exit) this.child.stdin.write(encodeFrame(FrameType.Load, 0, Buffer.from(resolve(modelDir), 'utf8')));
+    try {
+      await this.ready;
+    } catch (error) {
+      await this.stop(0);
+      throw error;
+    }
+  }
+
+  private readyFrame(): Promise<void> {
+    if (this.exit) return Promise.reject(this.exitError(this.exit, 0));
+    return new Promise<void>((resolveReady, rejectReady) => {
+      const timer = setTimeout(() => {
+        this.kill('SIGKILL', `not ready within ${this.options.startupTimeoutMs} ms`);
+      }, this.options.startupTimeoutMs);
+      this.onReady = { resolve: () => resolveReady(), reject: rejectReady, rows: 0, timer };
+    });
   }
 
   get alive(): boolean {
@@ -234,7 +276,10 @@ export class WorkerProcess {
       const ready = parseJson(frame.payload);
       this.info = {
         pid: Number(ready.pid),
+        readyMs: performance.now() - this.spawnedAt,
+        importMs: Number(ready.import_ms ?? 0),
         loadMs: Number(ready.load_ms),
+        mainMs: Number(ready.main_ms ?? 0),
         python: String(ready.python),
         mlflow: String(ready.mlflow),
         flavor: String(ready.flavor),

@@ -11,10 +11,15 @@ export class WorkerStderr {
   private readonly decoder = new TextDecoder();
 
   constructor(
-    private readonly name: string,
+    private name: string,
     private readonly logger: Logger,
     private readonly keep = 20,
   ) {}
+
+  /** A spare's lines are its model's once it has one. */
+  rename(name: string): void {
+    this.name = name;
+  }
 
   push(chunk: Uint8Array): void {
     const lines = (this.partial + this.decoder.decode(chunk, { stream: true })).split('\n');

@@ -29,6 +29,8 @@ let work: string;
 let alerts: Alert[];
 let withStep: PreprocessedModel;
 let scores: AlertScores;
+/** What loading the model with its step said, in order. */
+const progress: string[] = [];
 const builder = new UvEnvironmentBuilder({ cacheRoot: defaultCacheRoot() });
 
 /** What preprocessing.py computes, computed here (the candid with BigInt arithmetic). */
@@ -44,7 +46,7 @@ beforeAll(async () => {
   alerts = (await parquetReadObjects({ file, compressors, columns: ['objectId', 'candid', 'candidate', 'prv_candidates'] })) as Alert[];
   const trainer = await trainingPython('sklearn-1.7.txt');
   await train(trainer, server, 'fink', 'logistic', ['--features', FEATURES.join(','), '--preprocessing', join(FIXTURES, 'fink-preprocessing')]);
-  withStep = await PreprocessedModel.load('models:/fink@champion', { aviary: server.aviary, builder, logger: silentLogger });
+  withStep = await PreprocessedModel.load('models:/fink@champion', { aviary: server.aviary, builder, logger: silentLogger, progress: (line) => progress.push(line) });
   const input = [
     { ...alerts[0]!, stamp: Buffer.from([0x1f, 0x8b, 0x08]) }, // bytes stay bytes
     { ...alerts[1]!, candidate: null }, // pre_processing raises TypeError on this one only
@@ -73,6 +75,17 @@ describe('a model with a preprocessing step (Fink AI convention)', () => {
     const probe = 'import importlib.util, numpy; print(numpy.__version__, importlib.util.find_spec("mlflow") is None)';
     expect((await python(step.environment.python, probe)).trim()).toBe('2.3.4 True');
   }, 60_000);
+
+  it('starts the step beside the model, and says how long each took', () => {
+    const stepFrom = progress.findIndex((line) => line.startsWith('fink/1: preprocessing step from run '));
+    const modelReady = progress.findIndex((line) => /^fink\/1: 1 worker ready in [\d.]+ s: interpreter [\d.]+ s, import mlflow [\d.]+ s, model loaded in [\d.]+ s$/.test(line));
+    expect(stepFrom, progress.join('\n')).toBeGreaterThanOrEqual(0);
+    expect(modelReady, progress.join('\n')).toBeGreaterThanOrEqual(0);
+    // The step began before the model's worker was ready: not after the model had loaded.
+    expect(stepFrom).toBeLessThan(modelReady);
+    expect(progress).toContainEqual(expect.stringMatching(/^fink\/1: preprocessing step ready in [\d.]+ s$/));
+    expect(progress).toContainEqual(expect.stringMatching(/^fink\/1: environment (built in [\d.]+ s \(.+\)|\S+ found built \([\d.]+ s\))$/));
+  });
 
   it('computes each alert\'s features exactly (64-bit integers included)', () => {
     expect(scores.featureNames).toEqual(FEATURES);

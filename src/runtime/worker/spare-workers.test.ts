@@ -1,0 +1,68 @@
+/**
+ * Spare workers with real Python workers in the runtime tests' environment: a pool leaves a
+ * spare behind (MLflow imported, no model); the next pool in the environment adopts it, so its
+ * worker's start is the model's load alone, predicts as a fresh worker does, and leaves a new
+ * spare; close() stops the spares not adopted.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Logger } from '../../common/logger.js';
+import { isRunning, until } from '../testing/processes.js';
+import { featureBatch, prepareTestModels, type TestModels } from '../testing/test-models.js';
+import { SpareWorkers } from './spare-workers.js';
+import { WorkerPool } from './worker-pool.js';
+
+const lines: string[] = [];
+const logger: Logger = { info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
+let models: TestModels;
+let spares: SpareWorkers;
+const pools: WorkerPool[] = [];
+
+async function pool(name: string, model: string): Promise<WorkerPool> {
+  const started = await WorkerPool.start({ name, modelDir: `${models.dir}/${model}`, environment: models.environment, logger, spares });
+  pools.push(started);
+  return started;
+}
+const pidOf = (p: WorkerPool) => p.workers()[0]!.pid!;
+
+beforeAll(async () => {
+  models = await prepareTestModels();
+  spares = new SpareWorkers(logger);
+}, 600_000);
+
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.close()));
+  await spares?.close();
+});
+
+describe('SpareWorkers', () => {
+  it('keeps a spare once a pool has started; the next pool in the environment starts from it', { timeout: 180_000 }, async () => {
+    const first = await pool('v1', 'sklearn-classifier');
+    const [spare] = await spares.ready();
+    expect(spare).toBeDefined();
+    expect(spare).not.toBe(pidOf(first));
+
+    const second = await pool('v2', 'sklearn-proba');
+    expect(pidOf(second), lines.join("\n")).toBe(spare);
+    const startup = second.startups()[0]!;
+    // MLflow was imported before the model was known: what is left is the model's load.
+    expect(startup.importMs).toBeLessThan(50);
+    expect(lines.some((l) => l.startsWith(`[v2] worker pid ${spare} ready in `) && l.includes('(a spare: '))).toBe(true);
+    const answer = await second.predict(featureBatch(models.expected, 1000));
+    const proba1 = Array.from(answer.data[1]! as Float64Array);
+    proba1.forEach((p, i) => expect(Math.abs(p - models.expected.proba[i]![1]!)).toBeLessThan(1e-12));
+
+    // Adopted, the spare is replaced by a new one, also ready.
+    const [next] = await spares.ready();
+    expect(next).toBeDefined();
+    expect([pidOf(first), pidOf(second)]).not.toContain(next);
+  });
+
+  it('stops the spares not adopted when closed', { timeout: 60_000 }, async () => {
+    const pids = await spares.ready();
+    expect(pids.length).toBeGreaterThan(0);
+    await spares.close();
+    await until(() => pids.every((pid) => !isRunning(pid)), 10_000);
+    // The pools' own workers go on.
+    for (const p of pools) expect(isRunning(pidOf(p))).toBe(true);
+  });
+});
