@@ -10,7 +10,10 @@
  * batch to a thread costs the main thread: a structured clone of the Alert objects as they
  * are, against serializing the payloads and transferring one buffer of bytes.
  *
- *   npx tsx bench/broker/store-write.ts [--batches 8] [--batch-size 1000] [--max-wait 10] [--smoke]
+ *   npx tsx bench/broker/store-write.ts [--batches 8] [--batch-size 1000] [--shadows 0] [--max-wait 10] [--smoke]
+ *
+ * --shadows n: each alert also carries n shadow aliases' outputs of its module (what a module
+ * with `shadow: [...]` writes), to see what they cost; 0, the default, writes none.
  *
  * A full run rewrites its section of bench/broker/results.md. --smoke (a check that it still
  * runs, not a measurement): 2 batches of 50, one round, results.md left alone.
@@ -42,8 +45,13 @@ import { consoleTable, markdownTable } from '../common/tables.js';
 import { CANDID_STEP } from './replicate.js';
 
 const { values: args } = parseArgs({
-  options: { batches: { type: 'string' }, 'batch-size': { type: 'string' }, smoke: { type: 'boolean', default: false }, 'max-wait': { type: 'string', default: '10' } },
+  options: {
+    batches: { type: 'string' }, 'batch-size': { type: 'string' }, shadows: { type: 'string', default: '0' }, smoke: { type: 'boolean', default: false },
+    'max-wait': { type: 'string', default: '10' },
+  },
 });
+const shadows = Number(args.shadows);
+if (!Number.isInteger(shadows) || shadows < 0) throw new Error(`--shadows ${args.shadows}: expected a whole number of shadow aliases, 0 or more`);
 const batches = Number(args.batches ?? (args.smoke ? 2 : 8));
 const batchSize = Number(args['batch-size'] ?? (args.smoke ? 50 : 1000));
 const rounds = args.smoke ? 1 : 2;
@@ -75,7 +83,9 @@ function batchesOf(originals: readonly Alert[]): EnrichedAlert[][] {
     out.push(Array.from({ length: batchSize }, (_, i) => {
       const n = b * batchSize + i;
       const alert = copyOf(originals[n % originals.length]!, Math.floor(n / originals.length));
-      return { alert, scores: [{ module: 'bench', model: 'bench', version: '1', outputs: { score: Number(alert.alertId % 1000n) / 1000 } }] };
+      const score = Number(alert.alertId % 1000n) / 1000;
+      const shadowScores = Array.from({ length: shadows }, (_, k) => ({ module: 'bench', alias: `shadow${k + 1}`, model: 'bench', version: String(k + 2), outputs: { score: 1 - score } }));
+      return { alert, scores: [{ module: 'bench', model: 'bench', version: '1', outputs: { score } }], ...(shadows > 0 && { shadows: shadowScores }) };
     }));
   }
   return out;
@@ -131,7 +141,7 @@ function sqliteMode(name: string, writerThread: boolean): Mode {
         async sizeAndDispose(alerts) {
           try {
             const bytes = statSync(file).size; // closed: the write-ahead log is checkpointed into the file
-            const rows = alerts * (1 + 1 + 3); // the alert, its one module's scores, three cutouts
+            const rows = alerts * (1 + 1 + shadows + 3); // the alert, its one module's scores, its shadows' outputs, three cutouts
             return ['SQLite', int(bytes / alerts), (rows / alerts).toFixed(1), 'the file: payload as V8 serialization + brotli, cutouts as they came'];
           } finally {
             rmSync(dir, { recursive: true, force: true });
@@ -154,12 +164,14 @@ function postgresMode(name: string, writerThread: boolean, server: () => Promise
           const postgres = await server();
           const database = new URL(uri).pathname.slice(1);
           const { rows } = await postgres.query(
-            `SELECT pg_total_relation_size('alerts') AS alerts, pg_total_relation_size('cutouts') AS cutouts, (SELECT count(*) FROM alerts) + (SELECT count(*) FROM cutouts) AS rows`,
+            `SELECT pg_total_relation_size('alerts') AS alerts, pg_total_relation_size('cutouts') AS cutouts, pg_total_relation_size('shadow_scores') AS shadows,
+               (SELECT count(*) FROM alerts) + (SELECT count(*) FROM cutouts) + (SELECT count(*) FROM shadow_scores) AS rows`,
             database,
           );
-          const row = rows[0] as { alerts: string; cutouts: string; rows: string };
-          const [a, c] = [Number(row.alerts), Number(row.cutouts)];
-          return ['PostgreSQL', int((a + c) / alerts), (Number(row.rows) / alerts).toFixed(1), `alerts ${int(a / alerts)} (row, JSONB payload compressed by TOAST, indexes), cutouts ${int(c / alerts)}`];
+          const row = rows[0] as { alerts: string; cutouts: string; shadows: string; rows: string };
+          const [a, c, s] = [Number(row.alerts), Number(row.cutouts), Number(row.shadows)];
+          const what = `alerts ${int(a / alerts)} (row, JSONB payload compressed by TOAST, indexes), cutouts ${int(c / alerts)}${shadows > 0 ? `, shadow outputs ${int(s / alerts)}` : ''}`;
+          return ['PostgreSQL', int((a + c + s) / alerts), (Number(row.rows) / alerts).toFixed(1), what];
         },
       };
     },
@@ -239,7 +251,7 @@ try {
   // Other work on the machine skews every number: a full run waits for it to settle (at most --max-wait minutes).
   if (!args.smoke) await waitForQuiet(2, Number(args['max-wait']), (line) => console.log(line));
   const originals = await realAlerts();
-  console.log(`${originals.length} distinct real ZTF alerts from ${FOLDER}; ${batches} timed batches of ${batchSize} (after one warm-up) per mode`);
+  console.log(`${originals.length} distinct real ZTF alerts from ${FOLDER}; ${batches} timed batches of ${batchSize} (after one warm-up) per mode${shadows > 0 ? `, each alert with ${shadows} shadow aliases' outputs` : ''}`);
   const all = batchesOf(originals);
   handOver(all[1]!);
   handOver(all[2]!);
@@ -256,9 +268,9 @@ function writeSection(distinct: number, minutes: number, loadBefore: number): vo
   const section = [
     '# Alert store writes: SQLite and PostgreSQL',
     '',
-    `Taken ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} with \`npx tsx bench/broker/store-write.ts --batches ${batches} --batch-size ${batchSize}\` (${minutes.toFixed(1)} min); ${machineLine(describeMachine(repo))}; 1-minute load average ${loadBefore.toFixed(2)} at start, ${load1().toFixed(2)} at the end.`,
+    `Taken ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} with \`npx tsx bench/broker/store-write.ts --batches ${batches} --batch-size ${batchSize}${shadows > 0 ? ` --shadows ${shadows}` : ''}\` (${minutes.toFixed(1)} min); ${machineLine(describeMachine(repo))}; 1-minute load average ${loadBefore.toFixed(2)} at start, ${load1().toFixed(2)} at the end.`,
     '',
-    `The same batches of real ZTF alerts (the ${distinct} distinct alerts of \`ztf/fink-topics-2023\`, copied with candid + k x 10^12, one module's score each, three cutouts each) written by \`writeAlerts\` into a fresh store per mode; ${batches} timed batches of ${batchSize} after one warm-up, ${rounds} rounds, medians. PostgreSQL 15 runs on the same machine (a test cluster: fsync off, so the commit is not waiting on a disk), reached over TCP on 127.0.0.1 through a pool of \`pg\`. "Main thread busy" is what the write costs the broker's main thread; "until committed", the time until writeAlerts resolved (the batch committed). The machine is shared with other work (the load average above): the two rounds show how much that moves the numbers.`,
+    `The same batches of real ZTF alerts (the ${distinct} distinct alerts of \`ztf/fink-topics-2023\`, copied with candid + k x 10^12, one module's score each${shadows > 0 ? ` and ${shadows} shadow aliases' outputs of it` : ''}, three cutouts each) written by \`writeAlerts\` into a fresh store per mode; ${batches} timed batches of ${batchSize} after one warm-up, ${rounds} rounds, medians. PostgreSQL 15 runs on the same machine (a test cluster: fsync off, so the commit is not waiting on a disk), reached over TCP on 127.0.0.1 through a pool of \`pg\`. "Main thread busy" is what the write costs the broker's main thread; "until committed", the time until writeAlerts resolved (the batch committed). The machine is shared with other work (the load average above): the two rounds show how much that moves the numbers.`,
     '',
     markdownTable(summary),
     '',
