@@ -16,7 +16,9 @@ and batch-codec.ts). A frame is a 12-byte header, then `length` bytes of payload
     magic  b"Av" | version u8 = 1 | type u8 | request id u32 | length u32
 
 Types: READY (worker, once, JSON: load_ms, python, mlflow, flavor, ...), PING -> PONG (empty),
-LOAD (host, to a spare only: the model folder, UTF-8) -> READY or ERROR,
+LOAD (host, to a spare only: the model folder, UTF-8) -> READY or ERROR, PRELOAD (host, to a
+spare only, before LOAD: a JSON list of the environment's modules a model before it imported;
+imported now, each failure ignored, no answer),
 PREDICT (host, a batch) -> RESULT (a batch) or ERROR (JSON: type, message, traceback, oom).
 An ERROR with id 0 before READY means the model could not be loaded; the worker then exits 1.
 A batch payload is: u32 n, n bytes of JSON {"rows", "columns": [{"name", "dtype", "bytes"?}],
@@ -49,7 +51,7 @@ STARTED = time.perf_counter()
 
 MAGIC = b"Av"
 VERSION = 1
-READY, PING, PONG, PREDICT, RESULT, ERROR, LOAD = 1, 2, 3, 4, 5, 6, 7
+READY, PING, PONG, PREDICT, RESULT, ERROR, LOAD, PRELOAD = 1, 2, 3, 4, 5, 6, 7, 8
 HEADER = struct.Struct("<2sBBII")
 MAX_PAYLOAD = 1 << 30
 TRACEBACK_LINES = 20
@@ -386,8 +388,32 @@ def wait_for_model(channel):
             return payload.decode()
         if ftype == PING:
             channel.send(PONG, rid)
+        elif ftype == PRELOAD:
+            preload(json.loads(payload))
         else:
             channel.send_json(ERROR, rid, {"type": "ProtocolError", "message": f"a spare takes LOAD first, not frame type {ftype}"})
+
+
+def preload(names):
+    """The modules a model of this environment imported before (the flavor's library: scikit-learn,
+    scipy...), imported ahead of the next model; only the environment's own packages are named."""
+    import importlib
+
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except BaseException:  # noqa: BLE001  (a module that cannot be imported ahead is imported by the model, or not)
+            continue
+
+
+def environment_modules():
+    """The names of the modules imported from the environment's packages, in import order."""
+    names = []
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if path and path.startswith(sys.prefix + os.sep) and not name.startswith("__"):
+            names.append(name)
+    return names
 
 
 def main():
@@ -434,6 +460,7 @@ def main():
             "loader_module": model.loader,
             "memory_limit_mb": args.memory_limit_mb,
             "uncompiled": uncompiled_sources(),
+            "modules": environment_modules(),
         },
     )
     try:

@@ -24,6 +24,8 @@ export const FrameType = {
   Error: 6,
   /** host -> a spare worker (started with --spare, MLflow imported): the model folder to load, UTF-8; answered by Ready or Error. */
   Load: 7,
+  /** host -> a spare, before Load: JSON list of module names to import ahead (a previous model's, in this environment); no answer. */
+  Preload: 8,
 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 

@@ -48,15 +48,18 @@ export class SpareWorkers {
     return spare.worker;
   }
 
-  /** Starts this environment's spare, unless one is there (or starting). */
-  prepare(options: Omit<WorkerProcessOptions, 'modelDir' | 'name'>): void {
+  /** Starts this environment's spare, unless one is there (or starting); it imports `modules`
+   * (what a model of the environment imported: its flavor's library) while it waits. */
+  prepare(options: Omit<WorkerProcessOptions, 'modelDir' | 'name'>, modules: readonly string[] = []): void {
     const key = keyOf(options);
     if (this.closed || this.spares.has(key)) return;
     const starting = makeTempDir('aviary-spare').then(
       async (tempDir) => {
         const dropDir = join(tempDir, 'model');
         await mkdir(dropDir, { mode: 0o755 });
-        return { worker: WorkerProcess.spare({ ...options, name: `spare ${options.environment.hash}`, dropDir }), tempDir };
+        const worker = WorkerProcess.spare({ ...options, name: `spare ${options.environment.hash}`, dropDir });
+        worker.preload(modules);
+        return { worker, tempDir };
       },
       (err: Error) => {
         this.logger.warn(`could not start a spare worker in ${options.environment.dir}: ${err.message}`);

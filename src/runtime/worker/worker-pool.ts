@@ -75,7 +75,7 @@ export class WorkerPool implements ModelRuntime {
       await pool.close();
       throw error;
     }
-    options.spares?.prepare(pool.processOptions());
+    options.spares?.prepare(pool.processOptions(), pool.slots[0]?.worker?.info?.modules);
     return pool;
   }
 

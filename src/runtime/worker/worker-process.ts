@@ -50,6 +50,8 @@ export interface WorkerInfo {
   readonly loaderModule: string | null;
   /** Sources of the environment imported without bytecode (a sandboxed worker cannot write it). */
   readonly uncompiled: readonly string[];
+  /** The environment's modules it imported, in order: what a spare of this environment imports ahead. */
+  readonly modules: readonly string[];
 }
 
 export interface WorkerPredictions extends Predictions {
@@ -172,6 +174,11 @@ export class WorkerProcess {
     }
   }
 
+  /** A spare imports these modules while it waits (see FrameType.Preload). */
+  preload(modules: readonly string[]): void {
+    if (!this.exit && !this.ready && modules.length > 0) this.child.stdin.write(encodeFrame(FrameType.Preload, 0, Buffer.from(JSON.stringify(modules), 'utf8')));
+  }
+
   private readyFrame(): Promise<void> {
     if (this.exit) return Promise.reject(this.exitError(this.exit, 0));
     return new Promise<void>((resolveReady, rejectReady) => {
@@ -285,6 +292,7 @@ export class WorkerProcess {
         flavor: String(ready.flavor),
         loaderModule: typeof ready.loader_module === 'string' ? ready.loader_module : null,
         uncompiled: Array.isArray(ready.uncompiled) ? ready.uncompiled.map(String) : [],
+        modules: Array.isArray(ready.modules) ? ready.modules.map(String) : [],
       };
       if (this.info.uncompiled.length > 0) void this.sandbox.compileBytecode(this.options.environment, this.info.uncompiled, this.options.logger);
       waiter?.resolve(frame);
