@@ -17,6 +17,7 @@ import { isTransient } from '../../common/transient-error.js';
 import type { RegistryEvents } from '../../registry/registry-events.js';
 import type { PreprocessedModel } from '../../runtime/preprocessing/preprocessed-model.js';
 import type { SwapRefusal } from '../store/alert-store.js';
+import { release } from './model-holds.js';
 import { aliasOf } from './science-module.js';
 
 export interface FollowedModule {
@@ -26,6 +27,8 @@ export interface FollowedModule {
   replace(model: PreprocessedModel): void;
   /** A version replaced a short while ago and still loaded, taken out for reuse. */
   takeWarm?(version: string): PreprocessedModel | undefined;
+  /** A version loaded and scoring for a sibling (the module's shadow, or its module), shared. */
+  borrow?(version: string): PreprocessedModel | undefined;
   /** The latest refused move, or undefined once a move was followed. */
   swapRefused?(refusal: SwapRefusal | undefined): void;
   /** The alias's version could not be loaded (or the alias not be resolved). */
@@ -126,25 +129,26 @@ export class AliasFollower {
       return;
     }
     const uri = `models:/${aliasOf(model)!.name}/${version}`;
-    this.options.logger.info(`${name}: ${model} now points at version ${version}; loading it while ${this.module.version === null ? 'nothing scores' : `version ${this.module.version} keeps scoring`}`);
+    const borrowed = this.module.borrow?.(version);
+    const doing = borrowed ? 'already loaded for a shadow of the module; checking it' : 'loading it';
+    this.options.logger.info(`${name}: ${model} now points at version ${version}, ${doing} while ${this.module.version === null ? 'nothing scores' : `version ${this.module.version} keeps scoring`}`);
     const started = performance.now();
-    this.loading = this.options
-      .load(uri)
+    this.loading = (borrowed ? Promise.resolve(borrowed) : this.options.load(uri))
       .then(
         async (loaded) => {
           const loadedIn = seconds(started);
           const checking = performance.now();
           const refused = this.stopped || !this.options.check ? undefined : await this.options.check(loaded, version).catch((err: unknown) => `the check failed: ${err instanceof Error ? err.message : String(err)}`);
-          if (this.stopped) await loaded.close();
+          if (this.stopped) await release(loaded);
           else if (refused !== undefined) {
-            await loaded.close();
+            await release(loaded);
             this.module.swapRefused?.({ version, reason: refused, at: new Date().toISOString() });
             this.options.logger.error(`${name}: swap refused: ${model} moved to version ${version}, which failed the check on recently stored alerts: ${refused}; ${this.still()}`);
           } else {
             this.module.replace(loaded);
             this.module.swapRefused?.(undefined);
             const checked = this.options.check ? `, checked in ${seconds(checking)}` : '';
-            this.options.logger.info(`${name}: version ${version} loaded in ${loadedIn}${checked}; it scores from the next batch on`);
+            this.options.logger.info(`${name}: version ${version} ${borrowed ? 'shared with the shadow' : `loaded in ${loadedIn}`}${checked}; it scores from the next batch on`);
           }
         },
         (err: unknown) => {

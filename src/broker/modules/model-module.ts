@@ -18,6 +18,7 @@ import type { ModuleDeadLetter, ModuleScores, OutputValue } from '../enriched-al
 import { finkAlertSource } from '../fink-alert-dict.js';
 import type { ModuleStatus, ShadowStatus, SwapRefusal } from '../store/alert-store.js';
 import { checkModuleSignature } from './check-module-signature.js';
+import { hold, release } from './model-holds.js';
 import { inputRecords } from './module-inputs.js';
 import { VersionUsage } from './module-version-usage.js';
 import { ModuleOutputError, outputMapping, type OutputMapping } from './output-mapping.js';
@@ -80,6 +81,8 @@ export class ModelModule implements ScienceModule {
   private refusal?: SwapRefusal;
   /** The statuses of the module's shadow aliases, for its own status. */
   shadowStatuses: () => readonly ShadowStatus[] = () => [];
+  /** The modules that may lend a loaded version to this one: its shadows, or for a shadow its module and the other shadows. */
+  siblings: () => readonly ModelModule[] = () => [];
   /**
    * Seconds per call to the model for one of the module's batches, its preprocessing step
    * included; a failed call (a timeout) counts up to its failure.
@@ -112,6 +115,21 @@ export class ModelModule implements ScienceModule {
     const { model } = this.warm.active;
     this.warm = undefined;
     return model;
+  }
+
+  /** This version, loaded and scoring in a sibling, shared rather than loaded again. */
+  borrow(version: string): PreprocessedModel | undefined {
+    for (const sibling of this.siblings()) {
+      const model = sibling.lend(version);
+      if (model) return model;
+    }
+    return undefined;
+  }
+
+  /** The model scoring (or about to) with `version`, held once more for a borrower. */
+  lend(version: string): PreprocessedModel | undefined {
+    const current = this.next ?? this.active;
+    return this.state !== 'closed' && current.version === version ? hold(current.model) : undefined;
   }
 
   swapRefused(refusal: SwapRefusal | undefined): void {
@@ -212,7 +230,7 @@ export class ModelModule implements ScienceModule {
       return;
     }
     this.retiredRestarts += old.model.workerRestarts();
-    const closing = Promise.allSettled([...old.running]).then(() => old.model.close());
+    const closing = Promise.allSettled([...old.running]).then(() => release(old.model));
     this.retiring.add(closing);
     void closing.finally(() => this.retiring.delete(closing));
   }

@@ -13,6 +13,7 @@ import type { ModuleDeadLetter, OutputValue, ShadowScores } from '../enriched-al
 import { shadowKey } from '../filters/filter-record.js';
 import type { ShadowStatus } from '../store/alert-store.js';
 import type { FollowedModule } from './alias-follower.js';
+import { release } from './model-holds.js';
 import { ModelModule } from './model-module.js';
 import { aliasOf } from './science-module.js';
 
@@ -29,6 +30,8 @@ export class ShadowModule implements FollowedModule {
   private module?: ModelModule;
   private state: 'loading' | 'building-environment' | 'failed' | 'closed' = 'loading';
   private failure?: string;
+  /** Finds a sibling scoring a version, to share it (set by openModules). */
+  lender?: (version: string) => PreprocessedModel | undefined;
 
   constructor(
     readonly owner: ModuleConfig,
@@ -46,7 +49,7 @@ export class ShadowModule implements FollowedModule {
 
   replace(model: PreprocessedModel): void {
     if (this.state === 'closed') {
-      void model.close();
+      void release(model);
       return;
     }
     this.failure = undefined;
@@ -56,6 +59,15 @@ export class ShadowModule implements FollowedModule {
 
   takeWarm(version: string): PreprocessedModel | undefined {
     return this.module?.takeWarm(version);
+  }
+
+  borrow(version: string): PreprocessedModel | undefined {
+    return this.lender?.(version);
+  }
+
+  /** Its ModelModule once loaded (the module and other shadows borrow from it). */
+  get loaded(): ModelModule | undefined {
+    return this.module;
   }
 
   loadFailed(reason: string): void {

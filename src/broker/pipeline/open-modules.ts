@@ -8,6 +8,7 @@
 import type { Logger } from '../../common/logger.js';
 import type { EnvironmentBuilder } from '../../runtime/environment-builder.js';
 import type { LoadStage } from '../../runtime/load-model.js';
+import type { PreprocessedModel } from '../../runtime/preprocessing/preprocessed-model.js';
 import type { Sandbox } from '../../runtime/sandbox/sandbox.js';
 import type { BrokerConfig, ModuleConfig } from '../config/broker-config.js';
 import { BrokerConfigError } from '../config/broker-config-error.js';
@@ -80,7 +81,13 @@ export async function openModules(options: OpenModulesOptions): Promise<OpenModu
   }
   for (const m of modules) {
     const own = shadows.byModule.get(m.config.name);
-    if (own) m.shadowStatuses = () => own.map((s) => s.status());
+    if (!own) continue;
+    m.shadowStatuses = () => own.map((s) => s.status());
+    // Versions of one registered model: a move to a version a sibling scores with shares its loaded model.
+    m.siblings = () => own.flatMap((s) => (s.loaded ? [s.loaded] : []));
+    for (const shadow of own) {
+      shadow.lender = (version) => [m, ...own.filter((s) => s !== shadow).flatMap((s) => (s.loaded ? [s.loaded] : []))].reduce<PreprocessedModel | undefined>((found, sibling) => found ?? sibling.lend(version), undefined);
+    }
   }
   const followers =
     aviary && config.followRegistryMs > 0

@@ -197,4 +197,30 @@ describe('moving @champion during a run', () => {
     }
     expect(logger.lines.some((l) => l.includes(`moved from version ${forest.version} to ${logistic.version}`))).toBe(true);
   }, SLOW);
+
+  it("promotes the challenger in seconds: @champion moved to the shadow's version shares its loaded model", async () => {
+    await setAlias('champion', logistic.version);
+    await setAlias('challenger', forest.version);
+    const logger = keepingLogger();
+    const config = `follow_registry: 500ms\nbatch_size: 50\nmodules:\n  - {name: snia, model: "models:/snia@champion", outputs: [snia_other, snia_score], shadow: [challenger]}\n`;
+    const alerts = steppedSource(openAlertSource(TOPICS), async (n) => {
+      if (n !== 150) return;
+      await setAlias('champion', forest.version);
+      await waitForLine(logger.lines, `version ${forest.version} shared with the shadow`);
+    });
+    const run = await runBrokerConfig({ server, config, dir: await folder('promote'), dataDir: await folder('promote-data'), alerts, logger });
+    stores.push(run.store);
+    expect(logger.lines.some((l) => l.includes(`now points at version ${forest.version}, already loaded for a shadow of the module`))).toBe(true);
+    // Nothing loaded again: no fetch of the version for the module itself.
+    expect(logger.lines.filter((l) => l.startsWith(`snia: fetching models:/snia/${forest.version}`))).toEqual([]);
+    const [status] = run.summary.modules;
+    expect(status!.versions!.map((v) => v.version)).toEqual([logistic.version, forest.version]);
+    expect(status!.versions!.reduce((sum, v) => sum + v.scored + v.deadLettered, 0)).toBe(run.summary.alertsRead);
+    // The shadow kept scoring every alert with the same (shared) model.
+    expect(status!.shadows).toMatchObject([{ alias: 'challenger', version: forest.version, scored: run.summary.alertsRead }]);
+    for (const alert of await storedAlerts(run.store)) {
+      expect(alert.shadows?.map((s) => s.version)).toEqual([forest.version]);
+      if (scoreOf(alert).version === forest.version) expect(scoreOf(alert).outputs).toEqual(alert.shadows![0]!.outputs);
+    }
+  }, SLOW);
 });
