@@ -78,7 +78,7 @@ describe('two models with conflicting environments in one process', () => {
     const version = (model: LoadedModel) => python(model.environment!.python, 'import sklearn; print(sklearn.__version__)').then((s) => s.trim());
     expect(await Promise.all([version(models.a), version(models.b)])).toEqual([trained.a.sklearn, trained.b.sklearn]);
     // Each worker says which MLflow model it loaded; none warned of a scikit-learn version mismatch.
-    expect(logged.filter((line) => / worker pid \d+ ready: sklearn model/.test(line))).toHaveLength(4);
+    expect(logged.filter((line) => / worker pid \d+ ready in [\d.]+ s: interpreter .*, sklearn model loaded in /.test(line))).toHaveLength(4);
     expect(logged.join('\n')).not.toMatch(/InconsistentVersionWarning/);
   }, 60_000);
 
