@@ -35,7 +35,7 @@ import { writeResultsSection } from '../common/results-section.js';
 import { consoleTable, markdownTable } from '../common/tables.js';
 import { freshEnvironmentCache, FOLLOW_REGISTRY, startBroker, startPublisher, writeConfig, type RunningBroker } from './broker-under-test.js';
 import { REALBOGUS, SNIA, trainSwapModels } from './swap-models.js';
-import { measureSpareStarts, spareRows, type SpareStarts } from './spare-start.js';
+import { coldRows, measureSpareStarts, spareRows, type SpareStarts } from './spare-start.js';
 import { summaryRows, swapRows } from './swap-report.js';
 import { buildsSince, checkSeconds, firstScoredAt, logLinesSince, noticedAt, scoreCounts, workerReady, type SwapTimeline } from './swap-timeline.js';
 
@@ -209,6 +209,8 @@ function report(
   console.log(countLine);
   console.log();
   console.log(consoleTable(spareRows(spareStarts)));
+  console.log();
+  console.log(consoleTable(coldRows(spareStarts)));
   if (!exact) process.exitCode = 1;
   if (args.smoke) return;
   const source = run.kafka ? `a local Kafka 4.4 fed by \`aviary simulate --to\` at ${rate} alerts/s` : 'a folder of simulated ZTF alert files';
@@ -230,6 +232,10 @@ function report(
     'The runtime alone (bench/time-to-science/spare-start.ts), in this process: the runtime tests\' scikit-learn models in their environment, one pool scoring, then the new version\'s pool started fresh and from the spare the first left (SpareWorkers, opt-in through LoadModelOptions.spares), each part as the worker reported it.',
     '',
     markdownTable(spareRows(spareStarts)),
+    '',
+    'The same pool in an environment just built (the runtime tests\' requirements, from uv\'s cached wheels, in a cache of its own), timed from the pool\'s start to ready: started fresh, its worker compiles everything it imports; with SpareWorkers, the bytecode of what the scoring model imported is compiled first over both cores (compile-ahead.ts).',
+    '',
+    markdownTable(coldRows(spareStarts)),
   ].join('\n');
   writeResultsSection(join(here, 'results.md'), '# Time to science', section);
 }

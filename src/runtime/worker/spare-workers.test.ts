@@ -2,10 +2,18 @@
  * Spare workers with real Python workers in the runtime tests' environment: a pool leaves a
  * spare behind (MLflow and what its model imported, no model); the next pool in the environment adopts it, so its
  * worker's start is the model's load alone, predicts as a fresh worker does, and leaves a new
- * spare; close() stops the spares not adopted.
+ * spare; close() stops the spares not adopted. An environment just built, with no spare, gets
+ * what the last model imported compiled before its first worker starts.
  */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../common/logger.js';
+import { defaultCacheRoot } from '../environments/cache-layout.js';
+import { UvEnvironmentBuilder } from '../environments/uv-environment-builder.js';
 import { isRunning, until } from '../testing/processes.js';
 import { featureBatch, prepareTestModels, type TestModels } from '../testing/test-models.js';
 import { SpareWorkers } from './spare-workers.js';
@@ -66,5 +74,24 @@ describe('SpareWorkers', () => {
     await until(() => pids.every((pid) => !isRunning(pid)), 10_000);
     // The pools' own workers go on.
     for (const p of pools) expect(isRunning(pidOf(p))).toBe(true);
+  });
+});
+
+describe('SpareWorkers in an environment just built', () => {
+  it('compiles ahead the bytecode of what the last model imported, before the first worker', { timeout: 300_000 }, async () => {
+    const cacheRoot = await mkdtemp(join(tmpdir(), 'aviary-spare-test-'));
+    const own = new SpareWorkers(logger);
+    try {
+      const fresh = await new UvEnvironmentBuilder({ cacheRoot, toolsRoot: defaultCacheRoot() }).build({ python: models.environment.pythonVersion ?? '3.11', requirements: ['six==1.16.0'] });
+      const compiled = async () => (await promisify(execFile)(fresh.python, ['-B', '-c', 'import six, importlib.util, os; print(os.path.exists(importlib.util.cache_from_source(six.__file__)))'])).stdout.trim();
+      expect(await compiled()).toBe('False');
+      // A model in the tests' environment imported six (among others): the new environment's first worker will too.
+      own.prepare({ environment: models.environment, startupTimeoutMs: 60_000, logger }, ['six', 'no_such_module']);
+      expect(await own.adopt({ name: 'first', modelDir: `${models.dir}/sklearn-classifier`, environment: fresh, startupTimeoutMs: 60_000, logger })).toBeUndefined();
+      expect(await compiled()).toBe('True');
+    } finally {
+      await own.close();
+      await rm(cacheRoot, { recursive: true, force: true });
+    }
   });
 });

@@ -5,6 +5,10 @@
  * the model's load alone, and a new spare starts behind it. Opt-in (LoadModelOptions.spares):
  * a process that loads models once has no use for them; whoever makes one closes it.
  *
+ * An environment with no spare yet (just built: a cold start) gets the bytecode of what the last
+ * model's worker imported compiled ahead, over every core (compile-ahead.ts), before its first
+ * worker starts.
+ *
  * A sandboxed spare sees only what was bound when it started, so each has a folder of its own
  * (bound read-only; open to others, so that the bind covers what is put in it later, see
  * readOnlyBinds) into which the model's files are linked when it is adopted.
@@ -13,6 +17,8 @@ import { copyFile, link, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../common/logger.js';
 import { makeTempDir, removeTempDir } from '../../common/temp-dirs.js';
+import type { PythonEnvironment } from '../environment-builder.js';
+import { compileSources, moduleSources } from './compile-ahead.js';
 import { WorkerProcess, type WorkerProcessOptions } from './worker-process.js';
 
 interface Spare {
@@ -23,6 +29,10 @@ interface Spare {
 
 export class SpareWorkers {
   private readonly spares = new Map<string, Promise<Spare | undefined>>();
+  /** Environment folders whose bytecode was compiled ahead (or is being). */
+  private readonly compiled = new Map<string, Promise<void>>();
+  /** What the latest model's worker imported from its environment (prepare's `modules`). */
+  private lastModules: readonly string[] = [];
   private closed = false;
 
   constructor(private readonly logger: Logger) {}
@@ -39,6 +49,7 @@ export class SpareWorkers {
     const spare = await waiting;
     if (!spare?.worker.alive) {
       if (spare) await removeTempDir(spare.tempDir);
+      await this.compileAhead(options.environment);
       return undefined;
     }
     const modelDir = join(spare.tempDir, 'model');
@@ -51,6 +62,7 @@ export class SpareWorkers {
   /** Starts this environment's spare, unless one is there (or starting); it imports `modules`
    * (what a model of the environment imported: its flavor's library) while it waits. */
   prepare(options: Omit<WorkerProcessOptions, 'modelDir' | 'name'>, modules: readonly string[] = []): void {
+    if (modules.length > 0) this.lastModules = modules;
     const key = keyOf(options);
     if (this.closed || this.spares.has(key)) return;
     const starting = makeTempDir('aviary-spare').then(
@@ -67,6 +79,17 @@ export class SpareWorkers {
       },
     );
     this.spares.set(key, starting);
+  }
+
+  /** Compiles the bytecode of the latest model's imports in `environment`, once; the first worker then reads it. */
+  private compileAhead(environment: PythonEnvironment): Promise<void> {
+    let compiling = this.compiled.get(environment.dir);
+    if (!compiling) {
+      const sources = moduleSources(environment.dir, this.lastModules);
+      compiling = sources.length === 0 ? Promise.resolve() : compileSources(environment, sources);
+      this.compiled.set(environment.dir, compiling);
+    }
+    return compiling;
   }
 
   /** The pids of the spares that have MLflow imported (a spare answers a ping only then); for tests and benches. */
