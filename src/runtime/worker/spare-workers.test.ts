@@ -6,6 +6,7 @@
  * what the last model imported compiled before its first worker starts.
  */
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +66,25 @@ describe('SpareWorkers', () => {
     const [next] = await spares.ready();
     expect(next).toBeDefined();
     expect([pidOf(first), pidOf(second)]).not.toContain(next);
+  });
+
+  it('stops a spare that cannot load the model it is given, and removes its folder', { timeout: 120_000 }, async () => {
+    const [spare] = await spares.ready();
+    const spareDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith(`aviary-spare-${process.pid}-`));
+    const before = spareDirs(); // the spare's, and the one adopted by v2 (kept while its worker runs)
+    const empty = await mkdtemp(join(tmpdir(), 'aviary-spare-test-empty-'));
+    try {
+      const error = await spares.adopt({ name: 'broken', modelDir: empty, environment: models.environment, startupTimeoutMs: 60_000, logger }).catch((e: unknown) => e);
+      expect(String(error)).toMatch(/could not load/);
+      await until(() => !isRunning(spare!), 10_000);
+      await until(() => spareDirs().length === before.length - 1, 10_000);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+    // The next pool in the environment starts the usual way, and leaves a spare again.
+    const third = await pool('v3', 'sklearn-classifier');
+    expect(third.workers()[0]!.state).toBe('idle');
+    expect(await spares.ready()).toHaveLength(1);
   });
 
   it('stops the spares not adopted when closed', { timeout: 60_000 }, async () => {
