@@ -10,6 +10,7 @@ import type { EnvironmentBuilder } from '../../runtime/environment-builder.js';
 import type { LoadStage } from '../../runtime/load-model.js';
 import type { PreprocessedModel } from '../../runtime/preprocessing/preprocessed-model.js';
 import type { Sandbox } from '../../runtime/sandbox/sandbox.js';
+import { SpareWorkers } from '../../runtime/worker/spare-workers.js';
 import type { BrokerConfig, ModuleConfig } from '../config/broker-config.js';
 import { BrokerConfigError } from '../config/broker-config-error.js';
 import { AliasFollower } from '../modules/alias-follower.js';
@@ -47,7 +48,11 @@ export interface OpenModulesOptions {
 
 export async function openModules(options: OpenModulesOptions): Promise<OpenModules> {
   const { config, aviary, builder, logger, progress } = options;
-  const loadOptions = { aviary, builder, logger, ...(options.sandbox ? { sandbox: options.sandbox } : {}), ...(progress ? { progress } : {}) };
+  // A run that follows aliases keeps one spare worker per environment in use (MLflow imported):
+  // a new version's worker then costs its model's load alone.
+  const follows = aviary !== undefined && config.modules.some((m) => (config.followRegistryMs > 0 && aliasOf(m.model)) || (m.shadow?.length ?? 0) > 0);
+  const spares = follows ? new SpareWorkers(logger) : undefined;
+  const loadOptions = { aviary, builder, logger, ...(spares ? { spares } : {}), ...(options.sandbox ? { sandbox: options.sandbox } : {}), ...(progress ? { progress } : {}) };
   // The first module that cannot load (or whose config does not fit its model) fails the run at
   // once: those loaded are closed now, those still loading as soon as they are ready.
   let failed = false;
@@ -77,6 +82,7 @@ export async function openModules(options: OpenModulesOptions): Promise<OpenModu
   } catch (err) {
     failed = true;
     await Promise.allSettled([...ready.map((m) => m.close()), ...shadows.followers.map((f) => f.stop()), ...[...shadows.byModule.values()].flat().map((s) => s.close())]);
+    await spares?.close();
     throw err;
   }
   for (const m of modules) {
@@ -113,6 +119,7 @@ export async function openModules(options: OpenModulesOptions): Promise<OpenModu
     close: async () => {
       await Promise.allSettled(allFollowers.map((f) => f.stop()));
       await Promise.allSettled([...modules.map((m) => m.close()), ...[...shadows.byModule.values()].flat().map((s) => s.close())]);
+      await spares?.close();
     },
   };
 }

@@ -196,6 +196,8 @@ describe('moving @champion during a run', () => {
       expect([logistic.version, forest.version]).toContain(scoreOf(alert).version);
     }
     expect(logger.lines.some((l) => l.includes(`moved from version ${forest.version} to ${logistic.version}`))).toBe(true);
+    // The new version's worker was the environment's spare (started with MLflow imported while version 1 scored).
+    expect(logger.lines.filter((l) => l.startsWith(`[snia/${forest.version}] worker pid`)).join('\n')).toContain('(a spare: started and MLflow imported beforehand)');
   }, SLOW);
 
   it("promotes the challenger in seconds: @champion moved to the shadow's version shares its loaded model", async () => {
