@@ -15,7 +15,10 @@
  * (interpreter, import mlflow, model load), then the first stored alert. At the end, every
  * stored alert must have been scored by exactly one version of each module.
  *
- *   npx tsx bench/time-to-science/time-to-science.ts [--rounds 3] [--rate 100] [--files] [--smoke]
+ *   npx tsx bench/time-to-science/time-to-science.ts [--rounds 3] [--rate 100] [--files [--file-alerts 150000]] [--smoke]
+ *
+ * Files are read as fast as the broker goes (~500 alerts/s here), not at a rate: there must be
+ * enough of them to last until the last move is measured (--file-alerts; ~67 KB each).
  *
  * A full run writes its section of bench/time-to-science/results.md; --smoke (one round, no
  * results file) checks that every phase runs.
@@ -47,6 +50,7 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '100' },
     'batch-size': { type: 'string', default: '200' },
     files: { type: 'boolean', default: false },
+    'file-alerts': { type: 'string' },
     smoke: { type: 'boolean', default: false },
   },
 });
@@ -81,10 +85,13 @@ function brokerTail(broker: RunningBroker): string {
   return `${broker.log().split('\n').filter((line) => !line.startsWith('alerts read ')).slice(-25).join('\n')}\n(the whole log: ${keepLog(broker)})`;
 }
 
-async function waitForScore(alertsDb: string, module: string, version: string, broker: RunningBroker, since: number): Promise<number> {
+async function waitForScore(alertsDb: string, module: string, version: string, broker: RunningBroker, since: number, files: boolean): Promise<number> {
   while (Date.now() - since < MOVE_TIMEOUT_MS) {
     const at = await Promise.race([sleep(100).then(() => 'poll' as const), broker.exited.then(() => 'exited' as const)]);
-    if (at === 'exited') throw new Error(`the broker exited while waiting for ${module} ${version}:\n${brokerTail(broker)}`);
+    if (at === 'exited') {
+      const ranOut = files ? ' (alert files are read as fast as they go: if they ran out, give more with --file-alerts)' : '';
+      throw new Error(`the broker exited while waiting for ${module} ${version}${ranOut}:\n${brokerTail(broker)}`);
+    }
     const first = firstScoredAtSafe(alertsDb, module, version, since);
     if (first !== undefined) return first;
   }
@@ -103,14 +110,14 @@ function firstScoredAtSafe(alertsDb: string, module: string, version: string, si
 const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
 
 async function measureMove(
-  ctx: { server: TestServer; broker: RunningBroker; alertsDb: string; cacheDir: string },
+  ctx: { server: TestServer; broker: RunningBroker; alertsDb: string; cacheDir: string; files: boolean },
   kind: SwapTimeline['kind'],
   module: string,
   version: string,
 ): Promise<SwapTimeline> {
   await sleep(SETTLE_MS);
   const movedAt = await moveAlias(ctx.server, module, version);
-  const firstStoredAt = await waitForScore(ctx.alertsDb, module, version, ctx.broker, movedAt);
+  const firstStoredAt = await waitForScore(ctx.alertsDb, module, version, ctx.broker, movedAt, ctx.files);
   await sleep(300); // the log lines of the last moments
   const lines = logLinesSince(ctx.broker.log(), movedAt - 1000);
   const name = `${module}/${version}`;
@@ -152,17 +159,17 @@ async function main(): Promise<void> {
       source = `kafka://${kafka.bootstrap}/alerts?group=time-to-science&start=earliest`;
     } else {
       source = join(work, 'alerts');
-      const n = rate * 60 * (2 + rounds);
+      const n = Number(args['file-alerts'] ?? (args.smoke ? 60_000 : 150_000));
       say(`simulating ${n} alerts into ${source}`);
       execFileSync(process.execPath, [AVIARY_BIN, 'simulate', '--n', String(n), '--out', source, '--quiet', '--seed', '7'], { stdio: 'ignore' });
     }
     const alertsDb = join(work, 'alerts.db');
     const brokerArgs = ['--config', writeConfig(work, batchSize), '--tracking-uri', server.url, '--alert-store-uri', `sqlite:///${alertsDb}`, '--cache-dir', cache.dir, '--source', source];
     broker = startBroker(kafka ? [...brokerArgs, '--idle-timeout', '10s'] : brokerArgs);
-    const ctx = { server, broker, alertsDb, cacheDir: cache.dir };
+    const ctx = { server, broker, alertsDb, cacheDir: cache.dir, files: !kafka };
     say('waiting for both modules to score their version 1');
-    await waitForScore(alertsDb, SNIA, '1', broker, Date.now());
-    await waitForScore(alertsDb, REALBOGUS, '1', broker, Date.now());
+    await waitForScore(alertsDb, SNIA, '1', broker, Date.now(), ctx.files);
+    await waitForScore(alertsDb, REALBOGUS, '1', broker, Date.now(), ctx.files);
     const timelines: SwapTimeline[] = [];
     let previous = '1';
     for (const version of models.warm) {
