@@ -31,8 +31,9 @@ beforeAll(async () => {
   const admin = new Admin({ clientId: 'test', bootstrapBrokers: [kafka.bootstrap] });
   await admin.createTopics({ topics: ['ztf-night-a', 'ztf-night-b', 'other'], partitions: 2, replicas: 1 });
   await admin.close();
-  const producer = new Producer({ clientId: 'test', bootstrapBrokers: [kafka.bootstrap] });
-  // 30 alerts in one topic, 20 in the other, one in a topic the pattern leaves out.
+  const producer = new Producer({ clientId: 'test', bootstrapBrokers: [kafka.bootstrap], idempotent: true });
+  // 30 alerts in one topic, 20 in the other, one in a topic the pattern leaves out. Idempotent:
+  // a send retried on a loaded machine would otherwise write its batch twice (CI once read 85).
   await producer.send({ messages: files.map((f, i) => ({ topic: i < 30 ? 'ztf-night-a' : 'ztf-night-b', value: readFileSync(join(RAW, f)) })) });
   await producer.send({ messages: [{ topic: 'other', value: readFileSync(join(RAW, files[0]!)) }] });
   await producer.close();

@@ -53,7 +53,7 @@ async function createTopic(topic: string, partitions: number): Promise<void> {
 }
 
 async function produce(topic: string, values: readonly Buffer[]): Promise<void> {
-  const producer = new Producer({ clientId: 'test', bootstrapBrokers: [kafka.bootstrap] });
+  const producer = new Producer({ clientId: 'test', bootstrapBrokers: [kafka.bootstrap], idempotent: true });
   try {
     await producer.send({ messages: values.map((value, i) => ({ topic, key: Buffer.from(`k${i}`), value })) });
   } finally {
