@@ -119,8 +119,13 @@ export class ModelModule implements ScienceModule {
 
   /** This version, loaded and scoring in a sibling, shared rather than loaded again. */
   borrow(version: string): PreprocessedModel | undefined {
-    for (const sibling of this.siblings()) {
-      const model = sibling.lend(version);
+    return ModelModule.borrowFrom(this.siblings(), version);
+  }
+
+  /** The first of `lenders` scoring `version`, its model held once more. */
+  static borrowFrom(lenders: readonly ModelModule[], version: string): PreprocessedModel | undefined {
+    for (const lender of lenders) {
+      const model = lender.lend(version);
       if (model) return model;
     }
     return undefined;
@@ -218,15 +223,17 @@ export class ModelModule implements ScienceModule {
   /** Closes a model once its batches finish; `keepWarm`: a version the alias may come back to stays loaded a while instead. */
   private retire(old: Active, keepWarm = false): void {
     if (keepWarm && old.version !== null && this.state !== 'closed') {
-      if (this.warm) this.retire(this.warm.active);
-      clearTimeout(this.warm?.timer);
+      // Taking, replacing or closing the warm version clears its timer.
+      if (this.warm) {
+        clearTimeout(this.warm.timer);
+        this.retire(this.warm.active);
+      }
       const timer = setTimeout(() => {
-        if (this.warm?.active !== old) return;
         this.warm = undefined;
         this.retire(old);
       }, WARM_MS);
       timer.unref();
-      this.warm = { active: { ...old, running: old.running }, timer };
+      this.warm = { active: old, timer };
       return;
     }
     this.retiredRestarts += old.model.workerRestarts();

@@ -30,8 +30,8 @@ export class ShadowModule implements FollowedModule {
   private module?: ModelModule;
   private state: 'loading' | 'building-environment' | 'failed' | 'closed' = 'loading';
   private failure?: string;
-  /** Finds a sibling scoring a version, to share it (set by openModules). */
-  lender?: (version: string) => PreprocessedModel | undefined;
+  /** The module and its other shadows, which may lend a version they score with (set by openModules). */
+  siblings: () => readonly ModelModule[] = () => [];
 
   constructor(
     readonly owner: ModuleConfig,
@@ -62,7 +62,7 @@ export class ShadowModule implements FollowedModule {
   }
 
   borrow(version: string): PreprocessedModel | undefined {
-    return this.lender?.(version);
+    return ModelModule.borrowFrom(this.siblings(), version);
   }
 
   /** Its ModelModule once loaded (the module and other shadows borrow from it). */
@@ -101,18 +101,17 @@ export class ShadowModule implements FollowedModule {
 
   status(): ShadowStatus {
     const own = this.module?.status();
-    if (!own || this.state === 'closed') {
-      return { alias: this.alias, version: own?.version ?? null, state: this.state, scored: own?.scored ?? 0, deadLettered: own?.deadLettered ?? 0, ...(this.failure ? { reason: this.failure } : {}), ...(own?.versions ? { versions: own.versions } : {}) };
-    }
-    const reason = this.failure ?? own.reason;
+    // Before its first version loaded (or once closed) the shadow's own state; then its module's, degraded by a failed batch.
+    const state = !own || this.state === 'closed' ? this.state : this.failure ? 'degraded' : own.state;
+    const reason = this.failure ?? own?.reason;
     return {
       alias: this.alias,
-      version: own.version,
-      state: this.failure ? 'degraded' : own.state,
-      scored: own.scored,
-      deadLettered: own.deadLettered,
+      version: own?.version ?? null,
+      state,
+      scored: own?.scored ?? 0,
+      deadLettered: own?.deadLettered ?? 0,
       ...(reason ? { reason } : {}),
-      ...(own.versions ? { versions: own.versions } : {}),
+      ...(own?.versions ? { versions: own.versions } : {}),
     };
   }
 

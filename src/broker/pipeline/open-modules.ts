@@ -8,7 +8,6 @@
 import type { Logger } from '../../common/logger.js';
 import type { EnvironmentBuilder } from '../../runtime/environment-builder.js';
 import type { LoadStage } from '../../runtime/load-model.js';
-import type { PreprocessedModel } from '../../runtime/preprocessing/preprocessed-model.js';
 import type { Sandbox } from '../../runtime/sandbox/sandbox.js';
 import { SpareWorkers } from '../../runtime/worker/spare-workers.js';
 import type { BrokerConfig, ModuleConfig } from '../config/broker-config.js';
@@ -90,10 +89,9 @@ export async function openModules(options: OpenModulesOptions): Promise<OpenModu
     if (!own) continue;
     m.shadowStatuses = () => own.map((s) => s.status());
     // Versions of one registered model: a move to a version a sibling scores with shares its loaded model.
-    m.siblings = () => own.flatMap((s) => (s.loaded ? [s.loaded] : []));
-    for (const shadow of own) {
-      shadow.lender = (version) => [m, ...own.filter((s) => s !== shadow).flatMap((s) => (s.loaded ? [s.loaded] : []))].reduce<PreprocessedModel | undefined>((found, sibling) => found ?? sibling.lend(version), undefined);
-    }
+    const loaded = (shadows: readonly ShadowModule[]) => shadows.flatMap((s) => (s.loaded ? [s.loaded] : []));
+    m.siblings = () => loaded(own);
+    for (const shadow of own) shadow.siblings = () => [m, ...loaded(own.filter((s) => s !== shadow))];
   }
   const followers =
     aviary && config.followRegistryMs > 0
