@@ -158,7 +158,7 @@ follow_registry: 0
     });
     const steady = runCliProcess(args, { timeoutMs: 600_000, env });
     const first: CliProcessResult = await killed;
-    expect(first.signal).toBe('SIGKILL');
+    expect(first.signal, `exit ${first.code}: ${first.stderr.slice(-2000)}`).toBe('SIGKILL');
     expect(Number(killedAt)).toBeLessThan(ALERTS);
     // Started again: it rejoins the group and takes partitions back.
     const again = runCliProcess(args, { timeoutMs: 600_000, env });
