@@ -20,6 +20,7 @@ import { registeredModelRoutes } from './routes/registered-model-routes.js';
 import { runRoutes } from './routes/run-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
+import { graphqlRoutes } from './graphql/graphql-routes.js';
 import { uiHandler } from './ui/ui-handler.js';
 import { createBrowserGuard, type BrowserDefenceOptions } from './security/browser-guard.js';
 import { defaultWebRoot } from './ui/web-root.js';
@@ -54,5 +55,7 @@ export function createRouter(aviary: Aviary, options: { version: string; webRoot
     .mount(ARTIFACT_PREFIXES, artifactServiceRoutes(artifacts))
     .mount([''], [...runArtifactRoutes(artifacts, runArtifactUri, API_PREFIXES), ...systemRoutes(options.version), ...alertRoutes(aviary.alerts), ...moduleRoutes(aviary.alerts, registry), ...metricsRoutes(options.metrics ?? serverMetrics(aviary, options.version))])
     .fallbackForGet(uiHandler(options.webRoot ?? defaultWebRoot()));
+  // GraphQL's fields call the routes above through this router, so they pass the same checks.
+  router.mount([''], graphqlRoutes(router));
   return mountAuth(router, aviary, API_PREFIXES, options.auth);
 }

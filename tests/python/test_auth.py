@@ -192,6 +192,50 @@ def test_registry_aliases_need_manage(auth_url, users):
         assert client.get_registered_model(name).aliases == {"champion": "1", "candidate": "1"}
 
 
+def test_graphql_fields_need_what_their_rest_endpoints_need(auth_url, users):
+    alice, alice_creds = as_user(users, 0)
+    bob, _ = as_user(users, 1)
+    client = mlflow.MlflowClient(auth_url)
+    prefix = unique_name("gql")
+    with alice_creds():
+        secret_exp = client.create_experiment(f"{prefix}-secret")
+        secret_run = client.create_run(secret_exp).info.run_id
+        client.log_metric(secret_run, "auc", 0.9)
+        open_run = client.create_run(client.create_experiment(f"{prefix}-open")).info.run_id
+        client.create_registered_model(f"{prefix}-model")
+        client.create_model_version(f"{prefix}-model", f"runs:/{open_run}/model", run_id=open_run)
+        auth = get_app_client("basic-auth", tracking_uri=auth_url)
+        auth.grant_user_permission(bob, "experiment", secret_exp, "NO_PERMISSIONS")
+        auth.grant_user_permission(bob, "registered_model", f"{prefix}-model", "NO_PERMISSIONS")
+    query = f"""{{
+        exp: mlflowGetExperiment(input: {{experimentId: "{secret_exp}"}}) {{ experiment {{ name }} }}
+        run: mlflowGetRun(input: {{runId: "{secret_run}"}}) {{ run {{ info {{ runId }} }} }}
+        files: mlflowListArtifacts(input: {{runId: "{secret_run}"}}) {{ rootUri }}
+        history: mlflowGetMetricHistoryBulkInterval(input: {{runIds: ["{secret_run}"], metricKey: "auc"}}) {{ metrics {{ value }} }}
+        search: mlflowSearchRuns(input: {{experimentIds: ["{secret_exp}"]}}) {{ runs {{ info {{ runId }} }} }}
+        versions: mlflowSearchModelVersions(input: {{filter: "name = '{prefix}-model'"}}) {{ modelVersions {{ version }} }}
+        openRun: mlflowGetRun(input: {{runId: "{open_run}"}}) {{ run {{ modelVersions {{ version }} }} }}
+    }}"""
+
+    def ask(user):
+        r = requests.post(f"{auth_url}/graphql", json={"query": query}, auth=(user, users[user]), timeout=30)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    assert requests.post(f"{auth_url}/graphql", json={"query": query}, timeout=10).status_code == 401
+    seen_by_alice = ask(alice)
+    assert seen_by_alice["errors"] is None
+    assert seen_by_alice["data"]["run"]["run"]["info"]["runId"] == secret_run
+    assert seen_by_alice["data"]["versions"]["modelVersions"] == [{"version": "1"}]
+    seen_by_bob = ask(bob)
+    data = seen_by_bob["data"]
+    assert [data[k] for k in ("exp", "run", "files", "history")] == [None] * 4
+    assert len(seen_by_bob["errors"]) == 4 and all("Permission denied" in e for e in seen_by_bob["errors"])
+    assert data["search"] == {"runs": []}
+    assert data["versions"] == {"modelVersions": []}
+    assert data["openRun"] == {"run": {"modelVersions": []}}
+
+
 def test_tokens_work_with_the_client_and_stop_when_revoked(auth_url, users):
     bob, bob_creds = as_user(users, 1)
     password = users[bob]

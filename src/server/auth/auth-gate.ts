@@ -42,7 +42,8 @@ export class AuthGate {
     const rule = this.ruleFor(method, pattern);
     return async (req) => {
       if (rule?.isPublic?.(this.auth.config)) return handler(req);
-      const user = await this.authenticate(req);
+      // A route called in-process for a request already let in (GraphQL's fields) keeps its user.
+      const user = this.users.get(req.raw) ?? (await this.authenticate(req));
       this.users.set(req.raw, user);
       const ctx: RuleContext = {
         req,

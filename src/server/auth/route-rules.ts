@@ -97,6 +97,9 @@ export function routeRules(tracking: TrackingService, auth: AuthService, alerts:
     ['GET /version', PUBLIC],
     ['GET mlflow3:/server-info', PUBLIC],
     ['GET /metrics', METRICS],
+    // GraphQL's fields call REST's routes, each through its own rule below (MLflow's GraphQL middleware checks the same permissions).
+    ['GET /graphql', AUTHENTICATED],
+    ['POST /graphql', AUTHENTICATED],
 
     // Experiments
     ['POST mlflow:/experiments/create', {
