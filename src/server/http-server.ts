@@ -8,6 +8,7 @@ import { MlflowError } from '../common/mlflow-error.js';
 import type { Logger } from '../common/logger.js';
 import { RESPONDED, type ApiRequest, type Method, type Router } from './router.js';
 import { toJson } from './json.js';
+import { endpointNotFoundMessage } from './unserved-families.js';
 import type { BrowserGuard } from './security/browser-guard.js';
 import type { RequestObserver } from './metrics/http-metrics.js';
 import { routeGroup, UNROUTED } from './metrics/route-group.js';
@@ -64,7 +65,7 @@ async function handle(router: Router, req: IncomingMessage, res: ServerResponse,
     req.resume();
     const message =
       match === undefined
-        ? `No API endpoint found for ${method} ${url.pathname}`
+        ? endpointNotFoundMessage(method, url.pathname)
         : `Method ${method} is not allowed for ${url.pathname}`;
     sendError(res, new MlflowError('ENDPOINT_NOT_FOUND', message), match === undefined ? 404 : 405);
     return;

@@ -55,6 +55,14 @@ export interface Dataset {
   profile?: string;
 }
 
+/** A dataset some run of an experiment used, with the context it was used in (`mlflow.data.context`: training, eval...). */
+export interface DatasetSummary {
+  experiment_id: string;
+  name: string;
+  digest: string;
+  context?: string;
+}
+
 export interface DatasetInput {
   tags: KeyValue[];
   dataset: Dataset;

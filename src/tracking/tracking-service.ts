@@ -4,7 +4,7 @@
  */
 import { MlflowError } from '../common/mlflow-error.js';
 import { validateArtifactLocation } from './artifact-location.js';
-import type { Dataset, Experiment, KeyValue, LoggedModel, LoggedModelStatus, Metric, Page, Run, RunInfo, RunStatus, ViewType } from './entities.js';
+import type { Dataset, DatasetSummary, Experiment, KeyValue, LoggedModel, LoggedModelStatus, Metric, Page, Run, RunInfo, RunStatus, ViewType } from './entities.js';
 import type { CreateLoggedModelInput, SearchQuery, TrackingStore } from './tracking-store.js';
 import {
   checkLength,
@@ -21,6 +21,12 @@ import {
 const MAX_EXPERIMENTS_PER_PAGE = 50_000;
 const MAX_RUNS_PER_BULK_HISTORY = 100;
 const MAX_RESULTS_PER_RUN = 2500;
+/** The UI's bulk history (MLflow's get_metric_history_bulk_handler): runs per request, points in all. */
+const MAX_RUNS_PER_BULK_REQUEST = 100;
+const MAX_BULK_HISTORY_POINTS = 25_000;
+/** The UI's dataset listing (MLflow's search_datasets_impl and its store's ceiling). */
+const MAX_EXPERIMENTS_PER_DATASET_SEARCH = 20;
+const MAX_DATASET_SUMMARIES = 1000;
 
 export class TrackingService {
   constructor(readonly store: TrackingStore) {}
@@ -184,6 +190,33 @@ export class TrackingService {
       );
     }
     return this.store.getMetricHistoryBulkInterval(runIds, key, { ...range, maxResults });
+  }
+
+  /** `maxResults` above MLflow's ceiling counts as the ceiling, as MLflow does. */
+  getMetricHistoryBulk(runIds: string[], key: string | undefined, maxResults = MAX_BULK_HISTORY_POINTS): Promise<Metric[]> {
+    if (runIds.length === 0) throw MlflowError.invalid('GetMetricHistoryBulk request must specify at least one run_id.');
+    if (runIds.length > MAX_RUNS_PER_BULK_REQUEST) {
+      throw MlflowError.invalid(
+        `GetMetricHistoryBulk request cannot specify more than ${MAX_RUNS_PER_BULK_REQUEST} run_ids. Received ${runIds.length} run_ids.`,
+      );
+    }
+    if (key === undefined) throw MlflowError.invalid('GetMetricHistoryBulk request must specify a metric_key.');
+    if (maxResults < 0) throw MlflowError.invalid(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must not be negative.`);
+    return this.store.getMetricHistoryBulk([...new Set(runIds)], key, Math.min(maxResults, MAX_BULK_HISTORY_POINTS));
+  }
+
+  searchDatasetSummaries(experimentIds: string[]): Promise<DatasetSummary[]> {
+    if (experimentIds.length === 0) throw MlflowError.invalid('SearchDatasets request must specify at least one experiment_id.');
+    if (experimentIds.length > MAX_EXPERIMENTS_PER_DATASET_SEARCH) {
+      throw MlflowError.invalid(
+        `SearchDatasets request cannot specify more than ${MAX_EXPERIMENTS_PER_DATASET_SEARCH} experiment_ids. Received ${experimentIds.length} experiment_ids.`,
+      );
+    }
+    const ids = experimentIds.map((id) => {
+      if (!/^\s*[+-]?\d+\s*$/.test(id)) throw MlflowError.invalid(`Invalid experiment ID '${id}'. Experiment ID must be a valid integer.`);
+      return Number(id);
+    });
+    return this.store.searchDatasetSummaries(ids, MAX_DATASET_SUMMARIES);
   }
 
   searchRuns(query: SearchQuery & { experimentIds: string[]; viewType: ViewType }): Promise<Page<Run>> {

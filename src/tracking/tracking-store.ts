@@ -6,6 +6,7 @@
  */
 import type {
   Dataset,
+  DatasetSummary,
   Experiment,
   KeyValue,
   LoggedModel,
@@ -72,7 +73,11 @@ export interface TrackingStore {
     key: string,
     range: { startStep?: number; endStep?: number; maxResults: number },
   ): Promise<Metric[]>;
+  /** The points of `key` of every run named (unknown runs have none), by run id, then timestamp, step and value; at most `maxResults` in all. */
+  getMetricHistoryBulk(runIds: string[], key: string, maxResults: number): Promise<Metric[]>;
   searchRuns(query: SearchQuery & { experimentIds: string[]; viewType: ViewType }): Promise<Page<Run>>;
+  /** The distinct datasets the runs of these experiments used, with their context; at most `maxResults`. */
+  searchDatasetSummaries(experimentIds: number[], maxResults: number): Promise<DatasetSummary[]>;
 
   createLoggedModel(input: CreateLoggedModelInput): Promise<LoggedModel>;
   getLoggedModel(modelId: string): Promise<LoggedModel>;

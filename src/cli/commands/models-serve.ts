@@ -3,8 +3,8 @@
  * model (/ping, /health, /version, POST /invocations), the model running in its own environment.
  * Stops on SIGINT/SIGTERM: the server closes, then the workers.
  */
-import pkg from '../../../package.json' with { type: 'json' };
 import { consoleLogger } from '../../common/logger.js';
+import { MLFLOW_VERSION } from '../../common/mlflow-version.js';
 import { loadModel } from '../../runtime/load-model.js';
 import { isModelUri } from '../../runtime/model-source.js';
 import { createScoringServer } from '../../runtime/serving/scoring-server.js';
@@ -27,7 +27,7 @@ export async function serve(uri: string, opts: ServeOptions): Promise<void> {
   });
   // The registry was only needed to find the files: the model runs from its own folder now.
   await store?.close();
-  const server = createScoringServer(model, { version: pkg.version, logger });
+  const server = createScoringServer(model, { version: MLFLOW_VERSION, logger });
   await new Promise<void>((ready, fail) => {
     server.once('error', fail);
     server.listen(opts.port, opts.host, () => ready());

@@ -9,7 +9,7 @@ import type { LoadedModel } from '../load-model.js';
 import { invoke, type InvocationResponse } from './invocations.js';
 
 export interface ScoringServerOptions {
-  /** What GET /version answers. */
+  /** What GET /version answers: the MLflow release whose scoring protocol is served, as MLflow's scoring server answers its own. */
   readonly version: string;
   readonly logger: Logger;
   /** Larger bodies are refused with 413 (default 512 MiB). */

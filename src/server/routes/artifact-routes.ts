@@ -95,12 +95,16 @@ function listArtifactsHandler(repo: ArtifactRepository, artifactUriOf: RunArtifa
     const runId = msg.run_id || msg.run_uuid;
     if (!runId) throw missing('run_id');
     const relative = msg.path === undefined ? '' : safeArtifactPath(msg.path);
-    const rootUri = await artifactUriOf(runId);
-    const entries = await repo.list(joinPath(repositoryPathOf(rootUri), relative));
-    // Paths here are relative to the run's root, not basenames as in the artifact service.
-    const files = entries.map((f) => ({ ...f, path: joinPath(relative, baseName(f.path)) }));
-    return files.length > 0 ? { root_uri: rootUri, files } : { root_uri: rootUri };
+    return listUnderRoot(repo, await artifactUriOf(runId), relative);
   };
+}
+
+/** ListArtifacts' answer for the folder `relative` (checked) of an artifact root (a run's, a logged model's). */
+export async function listUnderRoot(repo: ArtifactRepository, rootUri: string, relative: string): Promise<object> {
+  const entries = await repo.list(joinPath(repositoryPathOf(rootUri), relative));
+  // Paths here are relative to the root, not basenames as in the artifact service.
+  const files = entries.map((f) => ({ ...f, path: joinPath(relative, baseName(f.path)) }));
+  return files.length > 0 ? { root_uri: rootUri, files } : { root_uri: rootUri };
 }
 
 function getArtifactHandler(repo: ArtifactRepository, artifactUriOf: RunArtifactUri): Handler {
@@ -134,7 +138,7 @@ function noMultipart(shape: Parameters<typeof parseMessage>[0]): Handler {
 }
 
 /** Always an attachment with `nosniff`, as MLflow: a served HTML artifact must not run as our page. */
-async function sendArtifact(res: ServerResponse, repo: ArtifactRepository, path: string): Promise<typeof RESPONDED> {
+export async function sendArtifact(res: ServerResponse, repo: ArtifactRepository, path: string): Promise<typeof RESPONDED> {
   const file = await repo.read(path);
   const name = baseName(path);
   res.writeHead(200, {
@@ -152,7 +156,7 @@ function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-function joinPath(base: string, rest: string): string {
+export function joinPath(base: string, rest: string): string {
   return base === '' ? rest : rest === '' ? base : `${base}/${rest}`;
 }
 

@@ -1,8 +1,13 @@
-/** Liveness, version and capabilities, where MLflow serves them (health and version as plain text). */
+/**
+ * Liveness, version and capabilities, where MLflow serves them (health and version as plain
+ * text). `/version` is the MLflow release served, as clients compare it with theirs; Aviary's
+ * own version is at `/api/aviary/version`.
+ */
+import { MLFLOW_VERSION } from '../../common/mlflow-version.js';
 import type { Route } from '../router.js';
 import { RESPONDED } from '../router.js';
 
-export function systemRoutes(version: string): Route[] {
+export function systemRoutes(aviaryVersion: string): Route[] {
   const text = (body: string): Route['handler'] => (r) => {
     r.res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
     r.res.end(body);
@@ -22,7 +27,8 @@ export function systemRoutes(version: string): Route[] {
   });
   return [
     { method: 'GET', pattern: '/health', handler: text('OK') },
-    { method: 'GET', pattern: '/version', handler: text(version) },
+    { method: 'GET', pattern: '/version', handler: text(MLFLOW_VERSION) },
+    { method: 'GET', pattern: '/api/aviary/version', handler: () => ({ aviary: aviaryVersion, mlflow: MLFLOW_VERSION }) },
     { method: 'GET', pattern: '/api/3.0/mlflow/server-info', handler: serverInfo },
     { method: 'GET', pattern: '/ajax-api/3.0/mlflow/server-info', handler: serverInfo },
   ];

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { MlflowError } from '../../common/mlflow-error.js';
 
 const JSON_API = /^\/(api|ajax-api)\//;
-const RAW_BYTES = /^\/(api|ajax-api)\/2\.0\/mlflow-artifacts\//;
+const RAW_BYTES = /^\/(api|ajax-api)\/2\.0\/mlflow-artifacts\/|^\/ajax-api\/2\.0\/mlflow\/upload-artifact$/;
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** What may be echoed back in the message (MLflow's guard against reflecting markup). */
 const PRINTABLE_TYPE = /^[a-zA-Z0-9\-/;,+_ .=]*$/;

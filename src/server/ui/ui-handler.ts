@@ -12,6 +12,7 @@ import { MlflowError } from '../../common/mlflow-error.js';
 import { RESPONDED, type ApiRequest, type Handler } from '../router.js';
 import { contentTypeOf } from './content-types.js';
 import { uiNotBuiltPage } from './ui-not-built-page.js';
+import { endpointNotFoundMessage } from '../unserved-families.js';
 
 /** Paths of the API, never answered with the page. */
 export const API_PATHS = /^\/(api|ajax-api)(\/|$)/;
@@ -20,7 +21,7 @@ const HASHED_ASSET = /^assets\//;
 export function uiHandler(webRoot: string): Handler {
   const root = resolve(webRoot);
   return async (req: ApiRequest) => {
-    if (API_PATHS.test(req.path)) throw new MlflowError('ENDPOINT_NOT_FOUND', `No API endpoint found for GET ${req.path}`);
+    if (API_PATHS.test(req.path)) throw new MlflowError('ENDPOINT_NOT_FOUND', endpointNotFoundMessage('GET', req.path));
     const file = await existingFile(root, req.path);
     if (file) {
       sendFile(req, file.path, file.size, HASHED_ASSET.test(relative(root, file.path).split(sep).join('/')));

@@ -231,6 +231,22 @@ export class RunDataRepository {
     return { items, nextPageToken: more ? encodePageToken(offset + page.maxResults!) : undefined };
   }
 
+  async metricHistoryBulk(runIds: string[], key: string, maxResults: number): Promise<Metric[]> {
+    if (runIds.length === 0 || maxResults <= 0) return [];
+    const rows = await this.db
+      .selectFrom('metrics')
+      .select(['run_uuid', 'key', 'value', 'is_nan', 'timestamp', 'step'])
+      .where('run_uuid', 'in', runIds)
+      .where('key', '=', key)
+      .orderBy('run_uuid')
+      .orderBy('timestamp')
+      .orderBy('step')
+      .orderBy('value')
+      .limit(maxResults)
+      .execute();
+    return rows.map((r): Metric => ({ key: r.key, value: metricValueOf(r), timestamp: r.timestamp, step: r.step, run_id: r.run_uuid }));
+  }
+
   /**
    * Up to `maxResults` points of each run, sampled evenly over that run's steps in range and
    * always keeping its last one (and its first when two or more fit), as MLflow's UI charts expect.

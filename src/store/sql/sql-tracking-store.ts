@@ -1,5 +1,6 @@
 /** The tracking store over SQL: one repository per resource, sharing one Kysely database. */
 import type { TrackingStore } from '../../tracking/tracking-store.js';
+import { datasetSummaries } from './dataset-summaries.js';
 import { ExperimentsRepository } from './experiments-repository.js';
 import { LoggedModelsRepository } from './logged-models-repository.js';
 import type { SqlDatabase } from './open-database.js';
@@ -35,7 +36,9 @@ export function sqlTrackingStore(database: SqlDatabase): TrackingStore {
     logOutputs: (id, outputs) => runData.logOutputs(id, outputs),
     getMetricHistory: (id, key, page) => runData.metricHistory(id, key, page),
     getMetricHistoryBulkInterval: (ids, key, range) => runData.metricHistoryBulkInterval(ids, key, range),
+    getMetricHistoryBulk: (ids, key, max) => runData.metricHistoryBulk(ids, key, max),
     searchRuns: (query) => runs.search(query),
+    searchDatasetSummaries: (ids, max) => datasetSummaries(db, ids, max),
 
     createLoggedModel: (input) => models.create(input),
     getLoggedModel: (id) => models.get(id),
