@@ -13,12 +13,15 @@ import { experimentRoutes } from './routes/experiment-routes.js';
 import { httpMetrics } from './metrics/http-metrics.js';
 import { serverMetrics } from './metrics/server-metrics.js';
 import { loggedModelRoutes } from './routes/logged-model-routes.js';
+import { loggedModelArtifactFileRoutes, loggedModelArtifactListRoutes } from './routes/logged-model-artifact-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { moduleRoutes } from './routes/module-routes.js';
+import { modelVersionArtifactRoute } from './routes/model-version-artifact-route.js';
 import { modelVersionRoutes } from './routes/model-version-routes.js';
 import { registeredModelRoutes } from './routes/registered-model-routes.js';
 import { runRoutes } from './routes/run-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
+import { UI_API_PREFIX, uiTrackingRoutes } from './routes/ui-tracking-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { graphqlRoutes } from './graphql/graphql-routes.js';
 import { uiHandler } from './ui/ui-handler.js';
@@ -36,7 +39,10 @@ export function createApp(
 ): Server {
   const metrics = serverMetrics(aviary, options.version);
   const observe = httpMetrics(metrics);
-  return createHttpServer(createRouter(aviary, { ...options, metrics }), log, createBrowserGuard(options.browserDefences ?? {}, log), observe);
+  const server = createHttpServer(createRouter(aviary, { ...options, metrics }), log, createBrowserGuard(options.browserDefences ?? {}, log), observe);
+  // `/version` names the MLflow release served; every answer also names Aviary's own.
+  server.prependListener('request', (_req, res) => res.setHeader('X-Aviary-Version', options.version));
+  return server;
 }
 
 /** Every route, behind the auth gate when `auth` is given (`aviary server --auth`); /metrics serves `metrics` (default: the server's, without request counts). */
@@ -51,9 +57,11 @@ export function createRouter(aviary: Aviary, options: { version: string; webRoot
       ...registeredModelRoutes(registry),
       ...modelVersionRoutes(registry),
       ...webhookRoutes(aviary.webhooks),
+      ...loggedModelArtifactListRoutes(tracking, artifacts),
     ])
+    .mount([UI_API_PREFIX], [...uiTrackingRoutes(tracking, artifacts), ...loggedModelArtifactFileRoutes(tracking, artifacts)])
     .mount(ARTIFACT_PREFIXES, artifactServiceRoutes(artifacts))
-    .mount([''], [...runArtifactRoutes(artifacts, runArtifactUri, API_PREFIXES), ...systemRoutes(options.version), ...alertRoutes(aviary.alerts), ...moduleRoutes(aviary.alerts, registry), ...metricsRoutes(options.metrics ?? serverMetrics(aviary, options.version))])
+    .mount([''], [...runArtifactRoutes(artifacts, runArtifactUri, API_PREFIXES), modelVersionArtifactRoute(registry, artifacts), ...systemRoutes(options.version), ...alertRoutes(aviary.alerts), ...moduleRoutes(aviary.alerts, registry), ...metricsRoutes(options.metrics ?? serverMetrics(aviary, options.version))])
     .fallbackForGet(uiHandler(options.webRoot ?? defaultWebRoot()));
   // GraphQL's fields call the routes above through this router, so they pass the same checks.
   router.mount([''], graphqlRoutes(router));

@@ -95,6 +95,7 @@ export function routeRules(tracking: TrackingService, auth: AuthService, alerts:
     // System: what MLflow leaves public.
     ['GET /health', PUBLIC],
     ['GET /version', PUBLIC],
+    ['GET /api/aviary/version', PUBLIC],
     ['GET mlflow3:/server-info', PUBLIC],
     ['GET /metrics', METRICS],
     // GraphQL's fields call REST's routes, each through its own rule below (MLflow's GraphQL middleware checks the same permissions).
@@ -143,6 +144,22 @@ export function routeRules(tracking: TrackingService, auth: AuthService, alerts:
       },
     }],
 
+    ['GET mlflow:/metrics/get-history-bulk', {
+      run: async (ctx) => {
+        for (const id of new Set(ctx.req.query.getAll('run_id'))) await requireOn(ctx, 'experiment', (await tracking.getRunInfo(id)).experiment_id, 'read');
+        return ctx.next();
+      },
+    }],
+    ['POST mlflow:/experiments/search-datasets', {
+      run: async (ctx) => {
+        const input = await inputOf(ctx);
+        const ids = Array.isArray(input.experiment_ids) ? input.experiment_ids.map(String) : [];
+        for (const id of new Set(ids)) await requireOn(ctx, 'experiment', id, 'read');
+        return ctx.next();
+      },
+    }],
+    ['POST mlflow:/upload-artifact', onExperiment('update', async (ctx) => (await tracking.getRunInfo(ctx.req.query.get('run_uuid') ?? '')).experiment_id)],
+
     // Logged models, by their experiment
     ['POST mlflow:/logged-models', onExperiment('update', fromInput)],
     ['POST mlflow:/logged-models/search', withinReadableExperiments('models', 50)],
@@ -152,6 +169,8 @@ export function routeRules(tracking: TrackingService, auth: AuthService, alerts:
     ['PATCH mlflow:/logged-models/:model_id/tags', onExperiment('update', fromLoggedModel)],
     ['DELETE mlflow:/logged-models/:model_id/tags/:tag_key', onExperiment('update', fromLoggedModel)],
     ['POST mlflow:/logged-models/:model_id/params', onExperiment('update', fromLoggedModel)],
+    ['GET mlflow:/logged-models/:model_id/artifacts/directories', onExperiment('read', fromLoggedModel)],
+    ['GET mlflow:/logged-models/:model_id/artifacts/files', onExperiment('read', fromLoggedModel)],
 
     // Artifacts: proxied paths by their first segment, run endpoints by the run
     ['GET artifacts:/artifacts', onExperiment('read', fromQueryPath)],
@@ -164,6 +183,7 @@ export function routeRules(tracking: TrackingService, auth: AuthService, alerts:
     ['GET artifacts:/presigned/*path', onExperiment('read', fromUrlPath)],
     ['GET mlflow:/artifacts/list', onExperiment('read', fromRun)],
     ['GET /get-artifact', onExperiment('read', fromRun)],
+    ['GET /model-versions/get-artifact', onModel('read')],
 
     // Registered models
     ['POST mlflow:/registered-models/create', {
