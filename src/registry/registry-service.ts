@@ -6,11 +6,40 @@ import { MlflowError } from '../common/mlflow-error.js';
 import type { RunInfo } from '../tracking/entities.js';
 import type { TrackingService } from '../tracking/tracking-service.js';
 import { STAGES, type KeyValue, type ModelVersion, type Page, type RegisteredModel, type Stage } from './entities.js';
+import { pythonJsonDumps } from '../common/python-json.js';
 import { joinArtifactUri, parseModelUri } from './model-uri.js';
+import { checkSourceOfLoggedModel, checkSourceOfRun, checkSourcePattern, isLocalUri, splitUri, type SourceOwners } from './model-version-source.js';
 import type { RegistryEvent, RegistryEvents } from './registry-events.js';
 import type { RegistrySearch, RegistryStore } from './registry-store.js';
 import { resolveModelUri, type ResolvedModelUri } from './resolve-model-uri.js';
 import { validateAlias, validateModelName, validateRegistryTag } from './registry-validation.js';
+
+interface CreateVersionInput {
+  name: string;
+  source: string;
+  runId?: string;
+  runLink?: string;
+  modelId?: string;
+  description?: string;
+  tags: KeyValue[];
+}
+
+/** The logged-model tag listing the registry versions made from it (MLflow's name). */
+const MODEL_VERSIONS_TAG = 'mlflow.modelVersions';
+
+/** MLflow reads the pattern at each request; one that does not compile is the server's configuration error. */
+function sourcePatternFromEnv(env: NodeJS.ProcessEnv): RegExp | undefined {
+  const text = env.MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX;
+  if (!text) return undefined;
+  try {
+    return new RegExp(text);
+  } catch (err) {
+    throw new MlflowError(
+      'INTERNAL_ERROR',
+      `MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX is not a valid regular expression (${(err as Error).message}): fix the server's environment`,
+    );
+  }
+}
 
 type EventBody = RegistryEvent extends infer E ? (E extends RegistryEvent ? Omit<E, 'timestamp'> : never) : never;
 
@@ -87,18 +116,13 @@ export class RegistryService {
     return this.store.getLatestVersions(name, stages?.map(parseStage));
   }
 
-  async createModelVersion(input: {
-    name: string;
-    source: string;
-    runId?: string;
-    runLink?: string;
-    modelId?: string;
-    description?: string;
-    tags: KeyValue[];
-  }): Promise<ModelVersion> {
+  /** A version made by this process (trusted callers); requests go through registerModelVersion. */
+  async createModelVersion(input: CreateVersionInput): Promise<ModelVersion> {
     validateModelName(input.name);
     input.tags.forEach(validateRegistryTag);
     const { sourceRun, ...lineage } = await this.resolveSource(input.source, input.runId, input.modelId);
+    // A version of a logged model without a run_id takes the model's run, as MLflow's store does.
+    if (!lineage.runId && lineage.modelId) lineage.runId = (await this.tracking.getLoggedModel(lineage.modelId)).info.source_run_id || undefined;
     const userId = sourceRun ? sourceRun.user_id || undefined : lineage.runId ? await this.userOfRun(lineage.runId) : undefined;
     const version = await this.store.createModelVersion({ ...input, ...lineage, userId });
     this.emit({
@@ -115,35 +139,107 @@ export class RegistryService {
   }
 
   /**
-   * Where a new version's files are, and its lineage. Local paths are refused: the registry
-   * never points at the server's own file system.
+   * What POST model-versions/create does, as MLflow's handler: the source checked against
+   * MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX and against the run or logged model
+   * named beside it (model-version-source.ts), a registered model's version as source taken with
+   * its lineage, then the version made; one made from a logged model is listed in that model's
+   * `mlflow.modelVersions` tag. `hasRunId`/`hasModelId`: whether the request carried the field.
+   */
+  async registerModelVersion(input: CreateVersionInput & { hasRunId: boolean; hasModelId: boolean }): Promise<ModelVersion> {
+    validateModelName(input.name);
+    checkSourcePattern(input.source, sourcePatternFromEnv(process.env));
+    const { source, runId, modelId } = await this.registeredSourceLineage(input);
+    const owners: SourceOwners = {
+      runArtifactUri: async (id) => (await this.findOrUndefined(() => this.tracking.getRunInfo(id)))?.artifact_uri,
+      loggedModelArtifactUri: async (id) => (await this.findOrUndefined(() => this.tracking.getLoggedModel(id)))?.info.artifact_uri,
+    };
+    if (modelId) await checkSourceOfLoggedModel(source, modelId, owners);
+    else await checkSourceOfRun(source, runId, owners);
+    const version = await this.createModelVersion({ ...input, source, runId, modelId });
+    if (modelId) await this.listVersionOnLoggedModel(modelId, input.name, version.version);
+    return version;
+  }
+
+  /** A `models:/<name>/<version|alias|stage>` source stands for that version: its own source and lineage. */
+  private async registeredSourceLineage(input: {
+    source: string;
+    runId?: string;
+    modelId?: string;
+    hasRunId: boolean;
+    hasModelId: boolean;
+  }): Promise<{ source: string; runId?: string; modelId?: string }> {
+    const { source, runId, modelId } = input;
+    const { scheme, netloc } = splitUri(source);
+    if (scheme !== 'models') return { source, runId, modelId };
+    if (netloc) {
+      throw MlflowError.invalid(`Invalid model version source: '${source}'. Registered model sources must use the active model registry.`);
+    }
+    const uri = parseModelUri(source);
+    if (uri.kind === 'logged-model' || uri.kind === 'run' || uri.kind === 'artifact') return { source, runId, modelId };
+    const { version } = await this.resolveModelUri(source);
+    if (!version) return { source, runId, modelId };
+    if ((input.hasRunId && (runId ?? '') !== (version.run_id ?? '')) || (input.hasModelId && (modelId ?? '') !== (version.model_id ?? ''))) {
+      throw MlflowError.invalid(
+        `Invalid model version source: '${source}'. The run_id and model_id request parameters must match the referenced model version.`,
+      );
+    }
+    return {
+      source: `models:/${version.name}/${version.version}`,
+      runId: input.hasRunId ? runId : version.run_id || undefined,
+      modelId: input.hasModelId ? modelId : version.model_id || undefined,
+    };
+  }
+
+  /** MLflow's `mlflow.modelVersions` tag of a logged model: a JSON list of {"name", "version"}, each once. */
+  private async listVersionOnLoggedModel(modelId: string, name: string, version: string): Promise<void> {
+    const model = await this.tracking.getLoggedModel(modelId);
+    const entry = { name, version: Number(version) };
+    const current = model.info.tags.find((t) => t.key === MODEL_VERSIONS_TAG)?.value;
+    let listed: unknown[] = [];
+    try {
+      const parsed: unknown = current ? JSON.parse(current) : [];
+      if (Array.isArray(parsed)) listed = parsed;
+    } catch {
+      // a tag someone overwrote with something else is started again
+    }
+    const present = listed.some((e) => typeof e === 'object' && e !== null && JSON.stringify(e) === JSON.stringify(entry));
+    const value = pythonJsonDumps(present ? listed : [...listed, entry]);
+    await this.tracking.setLoggedModelTags(modelId, [{ key: MODEL_VERSIONS_TAG, value }]);
+  }
+
+  private async findOrUndefined<T>(read: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await read();
+    } catch (err) {
+      if (err instanceof MlflowError && (err.code === 'RESOURCE_DOES_NOT_EXIST' || err.code === 'INVALID_PARAMETER_VALUE')) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Where a new version's files are, and its lineage. A runs:/ source whose run exists, a logged
+   * model and a registered version resolve to their artifact location; any other source (and a
+   * runs:/ source naming no run, which MLflow records as given) is kept as it is.
    */
   private async resolveSource(
     source: string,
     runId: string | undefined,
     modelId: string | undefined,
   ): Promise<{ storageLocation: string; runId?: string; modelId?: string; /** The run of a runs:/ source, read once for both. */ sourceRun?: RunInfo }> {
-    const refuse = (why: string) => MlflowError.invalid(`Invalid model version source: '${source}'. ${why}`);
-    if (source.split(/[/\\]/).some((s) => s === '..' || s === '.')) {
-      throw refuse('An absolute path without relative path references must be supplied.');
-    }
-    if (source.startsWith('/') || source.startsWith('file:') || /^[a-zA-Z]:[\\/]/.test(source) || !/^[a-z][a-z0-9+.-]*:/i.test(source)) {
-      throw refuse('Local paths are not accepted as model version sources: log the model to a run or as a logged model first.');
-    }
+    if (isLocalUri(source)) return { storageLocation: source, runId, modelId };
     const uri = parseModelUri(source);
     switch (uri.kind) {
       case 'run': {
-        if (runId && runId !== uri.runId) throw refuse(`The run in the source does not match run_id '${runId}'.`);
-        const run = await this.tracking.getRunInfo(uri.runId);
-        return { storageLocation: joinArtifactUri(run.artifact_uri, uri.path), runId: uri.runId, modelId, sourceRun: run };
+        const run = await this.findOrUndefined(() => this.tracking.getRunInfo(uri.runId));
+        if (!run) return { storageLocation: source, runId: runId || uri.runId, modelId };
+        return { storageLocation: joinArtifactUri(run.artifact_uri, uri.path), runId: runId || uri.runId, modelId, sourceRun: run };
       }
       case 'logged-model': {
-        if (modelId && modelId !== uri.modelId) throw refuse(`The logged model in the source does not match model_id '${modelId}'.`);
         const model = await this.tracking.getLoggedModel(uri.modelId);
         return {
           storageLocation: joinArtifactUri(model.info.artifact_uri, uri.path),
           runId: runId || model.info.source_run_id,
-          modelId: uri.modelId,
+          modelId: modelId || uri.modelId,
         };
       }
       case 'artifact':
@@ -158,12 +254,7 @@ export class RegistryService {
 
   /** Who made a version: the user of its source run (MLflow's client sends no user for versions). */
   private async userOfRun(runId: string): Promise<string | undefined> {
-    try {
-      return (await this.tracking.getRunInfo(runId)).user_id || undefined;
-    } catch (err) {
-      if (err instanceof MlflowError && err.code === 'RESOURCE_DOES_NOT_EXIST') return undefined;
-      throw err;
-    }
+    return (await this.findOrUndefined(() => this.tracking.getRunInfo(runId)))?.user_id || undefined;
   }
 
   getModelVersion(name: string, version: string): Promise<ModelVersion> {

@@ -49,7 +49,10 @@ export async function resolveModelUri(uri: string, lookups: ModelUriLookups): Pr
         version = newest;
       }
       const base = await lookups.getDownloadUri(version.name, version.version);
-      return { artifactUri: joinArtifactUri(base, parsed.path), version };
+      // A version registered from a runs:/ source before its run existed keeps that source.
+      const stored = base.startsWith('runs:') ? parseModelUri(base) : undefined;
+      const files = stored?.kind === 'run' ? joinArtifactUri((await lookups.getRun(stored.runId)).info.artifact_uri, stored.path) : base;
+      return { artifactUri: joinArtifactUri(files, parsed.path), version };
     }
   }
 }

@@ -25,12 +25,14 @@ export function modelVersionRoutes(registry: RegistryService): Route[] {
           },
           await r.input(),
         );
-        const version = await registry.createModelVersion({
+        const version = await registry.registerModelVersion({
           name: req.name,
           source: req.source,
           runId: req.run_id || undefined,
+          hasRunId: req.run_id !== undefined,
           runLink: req.run_link || undefined,
           modelId: req.model_id || undefined,
+          hasModelId: req.model_id !== undefined,
           description: req.description,
           tags: keyValuesOf(req.tags),
         });
