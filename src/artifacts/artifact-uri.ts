@@ -1,4 +1,7 @@
-/** Artifact URIs as this server stores them, mapped to paths in its artifact repository. */
+/**
+ * Artifact URIs as this server stores them, mapped to paths in its artifact repository: the one
+ * gate every server-side read or write of a run's or model's artifacts passes.
+ */
 import { MlflowError } from '../common/mlflow-error.js';
 import { safeArtifactPath, safeArtifactPathFromUrl } from './safe-artifact-path.js';
 
@@ -16,6 +19,15 @@ export function repositoryPathOf(artifactUri: string): string {
     const pathname = new URL(artifactUri).pathname;
     const at = pathname.indexOf(HTTP_ANCHOR);
     if (at >= 0) return safeArtifactPathFromUrl(pathname.slice(at + HTTP_ANCHOR.length).replace(/^\/+/, ''));
+  }
+  if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(artifactUri) || artifactUri.startsWith('file:')) {
+    // An experiment created with a local artifact_location: its client reads and writes there
+    // itself. The path names the client's file system, never one this server may open.
+    throw MlflowError.invalid(
+      `Artifacts under '${artifactUri}' are at a client-side local path, which this server does not serve: ` +
+        'the client that logged them reads them there itself; for artifacts served by this server, log to an ' +
+        'experiment without artifact_location (or with an mlflow-artifacts: location)',
+    );
   }
   throw new MlflowError(
     'NOT_IMPLEMENTED',

@@ -5,12 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MlflowError } from '../common/mlflow-error.js';
 import {
   checkRawRequestPath,
+  type InvalidPathError,
   resolveInsideRoot,
   safeArtifactPath,
   safeArtifactPathFromUrl,
 } from './safe-artifact-path.js';
 
-/** The refusal thrown by `fn`, which must be MLflow's INVALID_PARAMETER_VALUE "Invalid path...". */
+/** The rule named by the refusal `fn` throws, which must be MLflow's INVALID_PARAMETER_VALUE "Invalid path". */
 async function refusal(fn: () => unknown): Promise<string> {
   try {
     await fn();
@@ -18,8 +19,8 @@ async function refusal(fn: () => unknown): Promise<string> {
     expect(err).toBeInstanceOf(MlflowError);
     expect((err as MlflowError).code).toBe('INVALID_PARAMETER_VALUE');
     expect((err as MlflowError).status).toBe(400);
-    expect((err as MlflowError).message).toMatch(/^Invalid path: /);
-    return (err as MlflowError).message;
+    expect((err as MlflowError).message).toBe('Invalid path');
+    return (err as InvalidPathError).reason;
   }
   throw new Error('expected a refusal');
 }

@@ -1,6 +1,6 @@
 /**
  * The one place a request's artifact path becomes a safe relative path. MLflow answers every
- * refusal with INVALID_PARAMETER_VALUE "Invalid path"; ours keeps that prefix and says why.
+ * refusal with INVALID_PARAMETER_VALUE "Invalid path"; so do we, the rule broken kept beside it.
  * Stricter than MLflow on purpose: it decodes repeatedly and accepts what comes out, we
  * refuse anything still percent-encoded after the one decoding the URL itself calls for.
  */
@@ -8,8 +8,18 @@ import { lstat, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { MlflowError } from '../common/mlflow-error.js';
 
+/**
+ * MLflow's refusal of an unsafe artifact path: the message is exactly MLflow's "Invalid path"
+ * (its tests compare it); `reason` names the rule broken, for logs and tests.
+ */
+export class InvalidPathError extends MlflowError {
+  constructor(readonly reason: string) {
+    super('INVALID_PARAMETER_VALUE', 'Invalid path');
+  }
+}
+
 function refuse(why: string): never {
-  throw MlflowError.invalid(`Invalid path: ${why}`);
+  throw new InvalidPathError(why);
 }
 
 /**

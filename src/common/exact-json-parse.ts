@@ -4,8 +4,8 @@
  * `Infinity` and `-Infinity` are accepted. Anything else malformed throws a SyntaxError naming
  * the character offset.
  */
-export function parseExactJson(text: string): unknown {
-  const parser = new Parser(text);
+export function parseExactJson(text: string, options: { readonly number?: (written: string) => unknown } = {}): unknown {
+  const parser = new Parser(text, options.number);
   parser.skipSpace();
   const value = parser.value();
   parser.skipSpace();
@@ -18,7 +18,11 @@ const SPECIAL: Record<string, unknown> = { true: true, false: false, null: null,
 
 class Parser {
   at = 0;
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    /** Reads each number from its text instead (`options.number`): e.g. to keep how it was written. */
+    private readonly readNumber?: (written: string) => unknown,
+  ) {}
 
   fail(message: string): never {
     throw new SyntaxError(`JSON: ${message} at offset ${this.at}`);
@@ -105,11 +109,12 @@ class Parser {
     }
   }
 
-  private number(): number | bigint {
+  private number(): unknown {
     NUMBER.lastIndex = this.at;
     const match = NUMBER.exec(this.text);
     if (!match) this.fail('unexpected character');
     this.at += match[0].length;
+    if (this.readNumber) return this.readNumber(match[0]);
     const isInteger = match[1] === undefined && match[2] === undefined;
     const number = Number(match[0]);
     return isInteger && !Number.isSafeInteger(number) ? BigInt(match[0]) : number;

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { MlflowError } from '../common/mlflow-error.js';
 import type { Logger } from '../common/logger.js';
 import { RESPONDED, type ApiRequest, type Method, type Router } from './router.js';
+import { markQueryInput, rememberJsonText } from './request-source.js';
 import { toJson } from './json.js';
 import { endpointNotFoundMessage } from './unserved-families.js';
 import type { BrowserGuard } from './security/browser-guard.js';
@@ -109,9 +110,9 @@ function hasDotSegment(pathname: string): boolean {
 
 async function readInput(req: IncomingMessage, method: Method, query: URLSearchParams): Promise<unknown> {
   const body = method === 'GET' ? '' : await readBody(req);
-  if (body.trim() === '') return queryToObject(query);
+  if (body.trim() === '') return markQueryInput(queryToObject(query));
   try {
-    return JSON.parse(body);
+    return rememberJsonText(JSON.parse(body), body);
   } catch (err) {
     throw new MlflowError('MALFORMED_REQUEST', `Malformed JSON in request body: ${(err as Error).message}`);
   }

@@ -3,7 +3,8 @@
  * (HTTP now, the CLI and the broker later) call this, never the store directly.
  */
 import { MlflowError } from '../common/mlflow-error.js';
-import { validateArtifactLocation } from './artifact-location.js';
+import { appendToModelHistory, LOGGED_MODELS_HISTORY_TAG } from './logged-model-history.js';
+import { resolveArtifactLocation } from './artifact-location.js';
 import type { Dataset, DatasetSummary, Experiment, KeyValue, LoggedModel, LoggedModelStatus, Metric, Page, Run, RunInfo, RunStatus, ViewType } from './entities.js';
 import type { CreateLoggedModelInput, SearchQuery, TrackingStore } from './tracking-store.js';
 import {
@@ -33,9 +34,9 @@ export class TrackingService {
 
   createExperiment(name: string, artifactLocation: string | undefined, tags: KeyValue[]): Promise<string> {
     validateExperimentName(name);
-    if (artifactLocation) validateArtifactLocation(artifactLocation);
+    const location = artifactLocation ? resolveArtifactLocation(artifactLocation) : undefined;
     tags.forEach(validateExperimentTag);
-    return this.store.createExperiment(name, artifactLocation || undefined, tags);
+    return this.store.createExperiment(name, location, tags);
   }
 
   getExperiment(id: string): Promise<Experiment> {
@@ -129,6 +130,14 @@ export class TrackingService {
   setTag(runId: string, tag: KeyValue): Promise<void> {
     validateRunId(runId);
     return this.store.logBatch(runId, { metrics: [], params: [], tags: [validateTag(tag)] });
+  }
+
+  /** LogModel: the model appended to the run's `mlflow.log-model.history` tag. */
+  async recordLoggedModel(runId: string, modelJson: string): Promise<void> {
+    validateRunId(runId);
+    const run = await this.store.getRun(runId);
+    const previous = run.data.tags.find((t) => t.key === LOGGED_MODELS_HISTORY_TAG)?.value;
+    await this.setTag(runId, { key: LOGGED_MODELS_HISTORY_TAG, value: appendToModelHistory(previous, modelJson) });
   }
 
   deleteTag(runId: string, key: string): Promise<void> {

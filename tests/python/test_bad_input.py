@@ -122,11 +122,10 @@ def test_create_experiment_name_is_a_number(api):
     assert "name" in assert_error(resp, 400, "INVALID_PARAMETER_VALUE")["message"]
 
 
-# Aviary serves artifacts only from its own store (mlflow-artifacts:/ URIs): any other location
-# would give runs whose artifacts cannot be reached, and send clients to upload elsewhere.
+# Aviary serves artifacts only from its own store (mlflow-artifacts:/ URIs) and takes local paths
+# as client-side locations: any other location would give runs whose artifacts cannot be
+# reached, and send clients to upload elsewhere.
 UNSERVABLE_LOCATIONS = [
-    "file:///etc",
-    "/etc",
     "http://169.254.169.254/",
     "s3://bucket/path",
     "mlflow-artifacts://169.254.169.254:80/x",
@@ -376,3 +375,31 @@ def test_traversal_left_nothing_behind(tracking_uri, server_data_dir, api):
     ok = api.put(f"{ARTIFACTS}/0/safe/inside.txt", data=b"fine")
     assert ok.status_code == 200
     assert api.get(f"{ARTIFACTS}/0/safe/inside.txt").content == b"fine"
+
+
+def test_type_errors_name_the_field_and_show_the_value_as_written(api, run):
+    # MLflow's Python server reads 9.0 as a float and names a repeated field given no list as a whole.
+    hint = "for parameter '{}' supplied:  Hint: Value was of type '{}'."
+    for raw, shown, field, kind in [
+        ('{"name": "n", "artifact_location": 9.0}', "9.0", "artifact_location", "float"),
+        ('{"name": "n", "artifact_location": 1e3}', "1000.0", "artifact_location", "float"),
+        ('{"name": "n", "artifact_location": [1.50, 2]}', "[1.5,2]", "artifact_location", "list"),
+        ('{"name": "n", "tags": "5"}', '"5"', "tags", "str"),
+    ]:
+        resp = api.post("experiments/create", data=raw, headers={"Content-Type": "application/json"})
+        message = assert_error(resp, 400, "INVALID_PARAMETER_VALUE")["message"]
+        assert message.startswith(f"Invalid value {shown} " + hint.format(field, kind)), message
+    for field in ["metrics", "params", "tags"]:
+        resp = api.post("runs/log-batch", json={"run_id": run, field: "x"})
+        message = assert_error(resp, 400, "INVALID_PARAMETER_VALUE")["message"]
+        assert message.startswith('Invalid value "x" ' + hint.format(field, "str")), message
+
+
+def test_a_param_may_be_the_empty_string(api, client, run):
+    client.log_param(run, "empty", "")
+    assert api.post("runs/log-parameter", json={"run_id": run, "key": "absent"}).status_code == 200
+    assert api.post("runs/log-batch", json={"run_id": run, "params": [{"key": "in-batch", "value": ""}],
+                                            "tags": [{"key": "tag", "value": ""}]}).status_code == 200
+    data = client.get_run(run).data
+    assert {k: data.params[k] for k in ["empty", "absent", "in-batch"]} == {"empty": "", "absent": "", "in-batch": ""}
+    assert data.tags["tag"] == ""

@@ -1,11 +1,14 @@
 """Experiments: the default one, creation by name, rename, tags, delete and restore."""
 
+import os
+import re
+
 import mlflow
 import pytest
 from mlflow.entities import ViewType
 from mlflow.exceptions import MlflowException
 
-from conftest import unique_name
+from conftest import REPO, unique_name
 
 
 def test_default_experiment_exists(client):
@@ -98,3 +101,21 @@ def test_unknown_experiment(client):
         client.get_experiment("987654321")
     assert err.value.error_code == "RESOURCE_DOES_NOT_EXIST"
     assert client.get_experiment_by_name(unique_name("never-created")) is None
+
+
+def test_local_artifact_location_is_stored_absolute_and_written_by_the_client(client, tmp_path, tracking_uri):
+    # Both servers start in the repository (conftest.py); a relative location is resolved there.
+    if re.match(r"https?://", os.environ.get("AVIARY_TEST_AGAINST", "")):
+        pytest.skip("the working directory of a server already running is not known")
+    relative = client.create_experiment(unique_name("relative"), artifact_location="my_location")
+    assert client.get_experiment(relative).artifact_location == str(REPO / "my_location")
+    # The client writes to an absolute local location itself, and reads it back from there.
+    location = tmp_path / "client-side"
+    experiment = client.create_experiment(unique_name("absolute"), artifact_location=str(location))
+    assert client.get_experiment(experiment).artifact_location == str(location)
+    run = client.create_run(experiment)
+    assert run.info.artifact_uri == f"{location}/{run.info.run_id}/artifacts"
+    (tmp_path / "note.txt").write_text("hello")
+    client.log_artifact(run.info.run_id, str(tmp_path / "note.txt"))
+    assert (location / run.info.run_id / "artifacts" / "note.txt").read_text() == "hello"
+    assert [f.path for f in client.list_artifacts(run.info.run_id)] == ["note.txt"]

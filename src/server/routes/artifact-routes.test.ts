@@ -283,7 +283,8 @@ describe('repositoryPathOf', () => {
   });
 
   it('refuses roots it does not serve, and roots that climb', () => {
-    expect(() => repositoryPathOf('/var/mlruns/0/abc/artifacts')).toThrow(/not served/);
+    expect(() => repositoryPathOf('/var/mlruns/0/abc/artifacts')).toThrow(/client-side local path, which this server does not serve/);
+    expect(() => repositoryPathOf('s3://bucket/0/abc/artifacts')).toThrow(/not served/);
     expect(() => repositoryPathOf('mlflow-artifacts:/../etc')).toThrow(/Invalid path/);
   });
 });

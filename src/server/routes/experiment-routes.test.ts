@@ -1,6 +1,7 @@
 // experiments/create's artifact_location over real HTTP: the default and mlflow-artifacts:/
-// locations give runs whose artifacts this server stores and lists; anything else (local paths,
-// file: and http URLs, another host, unsafe paths) is MLflow's 400 saying what is supported.
+// locations give runs whose artifacts this server stores and lists; local paths are stored
+// absolute as client-side locations, which no request can make this server read or write;
+// anything else (remote URLs, another host, unsafe paths) is a 400 saying what is supported.
 import type { Server } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -70,18 +71,14 @@ describe('experiments/create artifact_location', () => {
     expect(await readFile(join(dir, 'artifacts', 'team-a', 'supernovae', runId, 'artifacts', 'note.txt'), 'utf8')).toBe('hello');
   });
 
-  const SUPPORTED = /cannot serve artifacts from there; only mlflow-artifacts:\/<path> locations in this server's artifact store are supported/;
+  const SUPPORTED = /cannot serve artifacts from there; supported are mlflow-artifacts:\/<path> locations in this server's artifact store/;
   const refused: [location: string, why: RegExp][] = [
-    ['file:///etc', SUPPORTED],
-    ['/etc', SUPPORTED],
-    ['relative/dir', SUPPORTED],
-    ['file:///tmp/aviary-data/artifacts/x', SUPPORTED],
     ['http://169.254.169.254/', SUPPORTED],
     ['https://example.com/api/2.0/mlflow-artifacts/artifacts/x', SUPPORTED],
     ['s3://bucket/path', SUPPORTED],
-    ['runs:/0123456789abcdef0123456789abcdef/model', SUPPORTED],
     ['MLFLOW-ARTIFACTS:/x', SUPPORTED],
-    ['mlflow-artifacts://169.254.169.254:80/x', /: a host is not allowed; only mlflow-artifacts:\/<path>/],
+    ['file://169.254.169.254/etc', /a file: URI on another host is not a local path/],
+    ['mlflow-artifacts://169.254.169.254:80/x', /: a host is not allowed; supported are mlflow-artifacts:\/<path>/],
     ['mlflow-artifacts:///x', /a host is not allowed/],
     ['mlflow-artifacts:/', /the path is empty/],
     ['mlflow-artifacts:/../../etc', /the path is not safe: '\.\.' is not allowed/],
@@ -89,7 +86,7 @@ describe('experiments/create artifact_location', () => {
     ['mlflow-artifacts:/a//b', /the path is not safe: empty or '\.' segments/],
     ['mlflow-artifacts:/a/%2e%2e/b', /the path is not safe: percent-encoded/],
     ['mlflow-artifacts:/a\\..\\b', /the path is not safe: backslashes/],
-    ['mlflow-artifacts:/a\u0000b', /the path is not safe: control characters/],
+    ['mlflow-artifacts:/a\u0001b', /the path is not safe: control characters/],
   ];
   for (const [location, why] of refused) {
     it(`refuses ${JSON.stringify(location)} with 400, creating nothing`, async () => {
@@ -99,24 +96,39 @@ describe('experiments/create artifact_location', () => {
       expect(json.error_code).toBe('INVALID_PARAMETER_VALUE');
       expect(json.message.startsWith(`Invalid artifact_location '${location}': `)).toBe(true);
       expect(json.message).toMatch(why);
-      expect(json.message).toMatch(/; only mlflow-artifacts:\/<path> locations .* leave artifact_location unset for the default, mlflow-artifacts:\/<experiment id>$/);
+      expect(json.message).toMatch(/ and local paths the client writes to itself \(relative, absolute or file:\); leave artifact_location unset for the default, mlflow-artifacts:\/<experiment id>$/);
       expect((await get(`/api/2.0/mlflow/experiments/get-by-name?experiment_name=${encodeURIComponent(name)}`)).status).toBe(404);
     });
   }
 
-  it('refuses this server’s own artifact folder as a local path or file: URI', async () => {
-    const root = join(dir, 'artifacts');
-    for (const location of [join(root, 'x'), `file://${join(root, 'x')}`]) {
-      const { status, json } = await post('/experiments/create', { name: `local-${location}`, artifact_location: location });
-      expect(status).toBe(400);
-      expect(json.message).toMatch(SUPPORTED);
-    }
+  it("refuses a runs:/ location with MLflow's words", async () => {
+    const location = 'runs:/0123456789abcdef0123456789abcdef/model';
+    const { status, json } = await post('/experiments/create', { name: 'runs-location', artifact_location: location });
+    expect(status).toBe(400);
+    expect(json).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: `Artifact location cannot be a runs:/ URI. Given: '${location}'` });
   });
 
-  it('shows at most 200 characters of a long location', async () => {
-    const { status, json } = await post('/experiments/create', { name: 'long', artifact_location: `file:///${'x'.repeat(5000)}` });
+  it('stores local paths absolute, as MLflow does: relative ones against the working directory', async () => {
+    const stored = async (location: string) => {
+      const created = await post('/experiments/create', { name: `local ${location}`, artifact_location: location });
+      expect(created.status).toBe(200);
+      return (await get(`/api/2.0/mlflow/experiments/get?experiment_id=${created.json.experiment_id}`)).json.experiment.artifact_location;
+    };
+    expect(await stored('my_location')).toBe(join(process.cwd(), 'my_location'));
+    expect(await stored('./a/./b')).toBe(join(process.cwd(), 'a/b'));
+    expect(await stored('/data/mlruns')).toBe('/data/mlruns');
+    expect(await stored('file:///data/mlruns')).toBe('file:///data/mlruns');
+    expect(await stored('file:relative')).toBe(`file://${join(process.cwd(), 'relative')}`);
+  });
+  it('shows at most 200 characters of a long location, and refuses one longer than 2000', async () => {
+    const { status, json } = await post('/experiments/create', { name: 'long', artifact_location: `s3://${'x'.repeat(5000)}` });
     expect(status).toBe(400);
     expect(json.message.length).toBeLessThan(600);
-    expect(json.message).toContain(`'file:///${'x'.repeat(192)}...'`);
+    expect(json.message).toContain(`'s3://${'x'.repeat(195)}...'`);
+    const local = await post('/experiments/create', { name: 'long local', artifact_location: `/${'x'.repeat(2000)}` });
+    expect(local.json).toEqual({
+      error_code: 'INVALID_PARAMETER_VALUE',
+      message: 'Invalid artifact path length. The length of the artifact path cannot be greater than 2000 characters.',
+    });
   });
 });

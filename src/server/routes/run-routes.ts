@@ -92,8 +92,9 @@ export function runRoutes(tracking: TrackingService): Route[] {
       method: 'POST',
       pattern: '/runs/log-parameter',
       handler: async (r) => {
-        const req = parseMessage({ ...runRef, key: string().req(), value: string().req() }, await r.input());
-        await tracking.logParam(runIdOf(req), { key: req.key, value: req.value });
+        // MLflow takes "" (and no value at all) as a param's value.
+        const req = parseMessage({ ...runRef, key: string().req(), value: string() }, await r.input());
+        await tracking.logParam(runIdOf(req), { key: req.key, value: req.value ?? '' });
         return {};
       },
     },
