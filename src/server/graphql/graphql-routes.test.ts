@@ -1,14 +1,11 @@
 // /graphql over real HTTP, for what the Python suite cannot check against MLflow (which answers
-// 500 to these): requests without a usable query are 400s saying why; GET reads the query string.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// 500 to these): requests without a usable query are 400s saying why; GET reads the query string;
+// a query needing too many lookups is refused as a whole.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAviary, type Aviary } from '../../app/open-aviary.js';
-import { silentLogger } from '../../common/logger.js';
-import { createApp } from '../create-app.js';
+import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { MAX_CALLS_PER_QUERY } from './rest-calls.js';
 
-let aviary: Aviary;
-let server: Server;
+let server: TestServer;
 let base: string;
 
 async function post(body: unknown) {
@@ -17,16 +14,11 @@ async function post(body: unknown) {
 }
 
 beforeAll(async () => {
-  aviary = await openAviary({ backendStoreUri: 'sqlite:///:memory:', artifactsDestination: '/nonexistent/aviary-graphql-test' }, silentLogger);
-  server = createApp(aviary, { version: 'test' }, silentLogger);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startTestServer('graphql-routes');
+  base = server.base;
 });
 
-afterAll(async () => {
-  await new Promise((r) => server.close(r));
-  await aviary.close();
-});
+afterAll(() => server.close());
 
 describe('/graphql requests', () => {
   it('refuses a body without a query, naming the parameter', async () => {
@@ -70,5 +62,19 @@ describe('/graphql requests', () => {
     const { status, json } = await post({ query: '{ mlflowGetExperiment(input: {experimentId: "404"}) { experiment { name } } }' });
     expect(status).toBe(200);
     expect(json).toEqual({ data: { mlflowGetExperiment: null }, errors: ['No Experiment with id=404 exists'] });
+  });
+
+  it('refuses a search whose runs would each need their own lookup past the bound, in one error', async () => {
+    const experimentId = await server.aviary.tracking.createExperiment('many-runs', undefined, []);
+    for (let i = 0; i <= MAX_CALLS_PER_QUERY; i++) await server.aviary.tracking.createRun({ experimentId, tags: [] });
+    const query = `{ mlflowSearchRuns(input: {experimentIds: ["${experimentId}"], maxResults: 2000}) { runs { modelVersions { name } } } }`;
+    const { status, json } = await post({ query });
+    expect(status).toBe(200);
+    expect(json).toEqual({
+      data: null,
+      errors: [`This query needs more than ${MAX_CALLS_PER_QUERY} lookups: ask for fewer runs (maxResults), or leave out experiment and modelVersions for a long list`],
+    });
+    const cheap = await post({ query: query.replace('modelVersions { name }', 'info { runId }') });
+    expect(cheap.json.data.mlflowSearchRuns.runs).toHaveLength(MAX_CALLS_PER_QUERY + 1);
   });
 });

@@ -12,7 +12,7 @@ import { RESOLVERS, type GraphqlContext } from './mlflow-resolvers.js';
 import { mlflowSchema } from './mlflow-schema.js';
 import { protoFieldResolver } from './proto-defaults.js';
 import { queryLimitsFrom, queryLimitViolation } from './query-safety.js';
-import { restCalls } from './rest-calls.js';
+import { restCalls, TooManyLookups } from './rest-calls.js';
 
 /** Far above MLflow UI's largest query (a few hundred tokens); bounds parsing before any limit is checked. */
 const MAX_TOKENS = 20_000;
@@ -53,6 +53,8 @@ export function graphqlRoutes(router: Router, env: NodeJS.ProcessEnv = process.e
       contextValue: { rest: restCalls(router, req) } satisfies GraphqlContext,
       fieldResolver,
     });
+    const tooMany = result.errors?.find((e) => e.originalError instanceof TooManyLookups);
+    if (tooMany) return { data: null, errors: [tooMany.message] };
     return { data: result.data ?? null, errors: result.errors?.map(messageOf) ?? null };
   };
   return [
