@@ -4,6 +4,7 @@
  * escapes as anything but `{"error_code", "message"}`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { InvalidPathError } from '../artifacts/safe-artifact-path.js';
 import { MlflowError } from '../common/mlflow-error.js';
 import type { Logger } from '../common/logger.js';
 import { RESPONDED, type ApiRequest, type Method, type Router } from './router.js';
@@ -57,7 +58,7 @@ async function handle(router: Router, req: IncomingMessage, res: ServerResponse,
   const query = new URLSearchParams(queryAt < 0 ? '' : rawUrl.slice(queryAt + 1));
   if (hasDotSegment(pathname)) {
     req.resume();
-    sendError(res, MlflowError.invalid(`Invalid path: '${pathname}' contains '.' or '..' segments or backslashes`));
+    sendError(res, new InvalidPathError(`'${pathname}' contains '.' or '..' segments or backslashes`));
     return;
   }
   const url = { pathname, searchParams: query };
