@@ -64,6 +64,20 @@ describe('/graphql requests', () => {
     expect(json).toEqual({ data: { mlflowGetExperiment: null }, errors: ['No Experiment with id=404 exists'] });
   });
 
+  it('searches runs by lifecycle with runViewType (which MLflow fails to read)', async () => {
+    const experimentId = await server.aviary.tracking.createExperiment('by-view-type', undefined, []);
+    const kept = (await server.aviary.tracking.createRun({ experimentId, tags: [] })).info.run_id;
+    const deleted = (await server.aviary.tracking.createRun({ experimentId, tags: [] })).info.run_id;
+    await server.aviary.tracking.deleteRun(deleted);
+    const ids = async (view: string) => {
+      const { json } = await post({ query: `{ mlflowSearchRuns(input: {experimentIds: ["${experimentId}"], runViewType: ${view}}) { runs { info { runId } } } }` });
+      return (json.data.mlflowSearchRuns.runs as { info: { runId: string } }[]).map((r) => r.info.runId).sort();
+    };
+    expect(await ids('ACTIVE_ONLY')).toEqual([kept]);
+    expect(await ids('DELETED_ONLY')).toEqual([deleted]);
+    expect(await ids('ALL')).toEqual([kept, deleted].sort());
+  });
+
   it('refuses a search whose runs would each need their own lookup past the bound, in one error', async () => {
     const experimentId = await server.aviary.tracking.createExperiment('many-runs', undefined, []);
     for (let i = 0; i <= MAX_CALLS_PER_QUERY; i++) await server.aviary.tracking.createRun({ experimentId, tags: [] });
