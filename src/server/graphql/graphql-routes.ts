@@ -10,7 +10,7 @@ import { MlflowError } from '../../common/mlflow-error.js';
 import type { ApiRequest, Route, Router } from '../router.js';
 import { RESOLVERS, type GraphqlContext } from './mlflow-resolvers.js';
 import { mlflowSchema } from './mlflow-schema.js';
-import { protoFieldResolver } from './proto-defaults.js';
+import { protoFieldResolver } from './proto-field-resolver.js';
 import { queryLimitsFrom, queryLimitViolation } from './query-safety.js';
 import { restCalls, TooManyLookups } from './rest-calls.js';
 

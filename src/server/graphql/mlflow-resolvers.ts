@@ -5,7 +5,7 @@
  */
 import { GraphQLError } from 'graphql';
 import type { RestCall } from './rest-calls.js';
-import { snakeCase } from './proto-defaults.js';
+import { snakeCase } from './proto-field-resolver.js';
 
 export interface GraphqlContext {
   readonly rest: RestCall;
