@@ -12,12 +12,14 @@ import { artifactServiceRoutes, runArtifactRoutes } from './routes/artifact-rout
 import { experimentRoutes } from './routes/experiment-routes.js';
 import { httpMetrics } from './metrics/http-metrics.js';
 import { serverMetrics } from './metrics/server-metrics.js';
+import { logModelRoute } from './routes/log-model-route.js';
 import { loggedModelRoutes } from './routes/logged-model-routes.js';
 import { loggedModelArtifactFileRoutes, loggedModelArtifactListRoutes } from './routes/logged-model-artifact-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { moduleRoutes } from './routes/module-routes.js';
 import { modelVersionArtifactRoute } from './routes/model-version-artifact-route.js';
 import { modelVersionRoutes } from './routes/model-version-routes.js';
+import { presignedUrlRoutes } from './routes/presigned-url-routes.js';
 import { registeredModelRoutes } from './routes/registered-model-routes.js';
 import { runRoutes } from './routes/run-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
@@ -53,6 +55,8 @@ export function createRouter(aviary: Aviary, options: { version: string; webRoot
     .mount(API_PREFIXES, [
       ...experimentRoutes(tracking),
       ...runRoutes(tracking),
+      logModelRoute(tracking),
+      ...presignedUrlRoutes(tracking),
       ...loggedModelRoutes(tracking),
       ...registeredModelRoutes(registry),
       ...modelVersionRoutes(registry),

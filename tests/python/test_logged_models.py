@@ -1,7 +1,10 @@
 """MLflow 3 logged models: mlflow.sklearn.log_model without registration, and loading it back."""
 
+import json
+
 import mlflow
 import numpy as np
+from mlflow.models import Model
 import pytest
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
@@ -122,3 +125,25 @@ def test_search_logged_models_by_param(logged, experiment_id):
                                         output_format="list")
     assert [m.model_id for m in found] == [info.model_id]
     assert mlflow.last_logged_model().model_id == info.model_id
+
+
+
+def test_log_model_records_each_model_in_the_run_s_model_history(run_id, client, api):
+    # LogModel (runs/log-model), which MlflowClient._record_logged_model calls: each model's
+    # identity and flavors, without their (possibly large) config, appended to a run tag.
+    flavors = {"python_function": {"loader_module": "mlflow.pyfunc", "config": {"big": "x" * 100}}}
+    models = [Model(artifact_path=f"model-{i}", run_id=run_id, flavors=flavors) for i in range(2)]
+    for m in models:
+        client._record_logged_model(run_id, m)
+    history = json.loads(client.get_run(run_id).data.tags["mlflow.log-model.history"])
+    assert history == [
+        {"run_id": run_id, "artifact_path": m.artifact_path, "utc_time_created": m.utc_time_created,
+         "model_uuid": m.model_uuid, "flavors": {"python_function": {"loader_module": "mlflow.pyfunc"}}}
+        for m in models
+    ]
+    malformed = api.post("runs/log-model", json={"run_id": run_id, "model_json": "{not json"})
+    assert malformed.status_code == 400
+    assert malformed.json()["message"] == "Malformed model info. \n {not json \n is not a valid JSON."
+    incomplete = api.post("runs/log-model", json={"run_id": run_id, "model_json": json.dumps({"run_id": "r", "flavors": {}, "artifact_path": "m"})})
+    assert incomplete.status_code == 400
+    assert incomplete.json()["message"] == "Model json is missing mandatory fields: {'utc_time_created'}"

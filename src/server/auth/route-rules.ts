@@ -132,6 +132,7 @@ export function routeRules(tracking: TrackingService, auth: AuthService, alerts:
     ['POST mlflow:/runs/delete-tag', onExperiment('update', fromRun)],
     ['POST mlflow:/runs/log-batch', onExperiment('update', fromRun)],
     ['POST mlflow:/runs/log-inputs', onExperiment('update', fromRun)],
+    ['POST mlflow:/runs/log-model', onExperiment('update', fromRun)],
     ['POST mlflow:/runs/outputs', onExperiment('update', fromRun)],
     ['POST mlflow:/runs/search', withinReadableExperiments('runs', 1000)],
     ['GET mlflow:/metrics/get-history', onExperiment('read', fromRun)],
@@ -182,6 +183,13 @@ export function routeRules(tracking: TrackingService, auth: AuthService, alerts:
     ['POST artifacts:/mpu/abort/*path', onExperiment('update', fromUrlPath)],
     ['GET artifacts:/presigned/*path', onExperiment('read', fromUrlPath)],
     ['GET mlflow:/artifacts/list', onExperiment('read', fromRun)],
+    ['POST mlflow:/artifacts/presigned-download-url', onExperiment('read', fromRun)],
+    ['POST mlflow:/artifacts/presigned-upload-url', onExperiment('update', async (ctx) => {
+      const input = await inputOf(ctx);
+      return typeof input.model_id === 'string' && input.model_id !== '' && !input.run_id
+        ? (await tracking.getLoggedModel(input.model_id)).info.experiment_id
+        : fromRun(ctx);
+    })],
     ['GET /get-artifact', onExperiment('read', fromRun)],
     ['GET /model-versions/get-artifact', onModel('read')],
 
