@@ -46,7 +46,8 @@ async function handle(router: Router, req: IncomingMessage, res: ServerResponse,
   const rawUrl = req.url ?? '/';
   const queryAt = rawUrl.indexOf('?');
   // Route on the path as sent: WHATWG URL parsing would resolve `..` and `\\` and so hide a traversal attempt.
-  const pathname = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
+  // Leading slashes count once, as in MLflow's server (`//model-versions/get-artifact` is that route).
+  const pathname = (queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt)).replace(/^\/{2,}/, '/');
   // Before any route runs: a refused request (wrong Host, foreign Origin, non-JSON body) touches nothing.
   const verdict = guard?.(req, res, method, pathname);
   if (verdict !== undefined) {

@@ -1,5 +1,6 @@
-// model-versions/create under MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX, over real HTTP:
-// the server reads the pattern at each request, as MLflow does, and refuses a source it does not find.
+// Model versions over real HTTP: model-versions/create under
+// MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX (read at each request, as MLflow does), and
+// the artifact paths of version and run downloads refused with MLflow's exact "Invalid path".
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 
@@ -49,5 +50,20 @@ describe(VARIABLE, () => {
     const answer = await post('/model-versions/create', { name: 'broken-pattern', source: 's3://bucket/model' });
     expect(answer.status).toBe(500);
     expect(answer.json.message).toMatch(/^MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX is not a valid regular expression .*: fix the server's environment$/);
+  });
+});
+
+describe('artifact paths of versions and runs', () => {
+  it("refuse '../' with MLflow's exact 'Invalid path', a route reached with a doubled leading slash too", async () => {
+    const runId = (await post('/runs/create', {})).json.run.info.run_id;
+    for (const path of [
+      `/api/2.0/mlflow/artifacts/list?run_id=${runId}&path=../path`,
+      `/get-artifact?run_id=${runId}&path=../path`,
+      '/model-versions/get-artifact?name=model&version=1&path=../path',
+      '//model-versions/get-artifact?name=model&version=1&path=../path',
+    ]) {
+      const res = await fetch(`${server.base}${path}`);
+      expect([path, res.status, await res.json()]).toEqual([path, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'Invalid path' }]);
+    }
   });
 });
