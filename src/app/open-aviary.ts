@@ -36,6 +36,8 @@ export interface AviaryConfig {
   webhookPolicy?: WebhookDestinationPolicy;
   /** How webhook host names are resolved (node:dns by default): for tests. */
   webhookResolver?: HostResolver;
+  /** `aviary server --default-artifact-root`: where experiments without a location keep artifacts (TrackingOptions). */
+  defaultArtifactRoot?: string;
 }
 
 export interface Aviary {
@@ -71,7 +73,7 @@ export async function openAviary(config: AviaryConfig, log: Logger): Promise<Avi
         'other processes sharing the database, and this one after a restart, cannot read them. Set it, the same in every process.',
     );
   }
-  const tracking = new TrackingService(sqlTrackingStore(database));
+  const tracking = new TrackingService(sqlTrackingStore(database), { defaultArtifactRoot: config.defaultArtifactRoot });
   const registry = new RegistryService(sqlRegistryStore(database), tracking, new RegistryEvents(log));
   const webhookStore = new WebhooksRepository(database.db, secretKey.cipher, database.dialect);
   await checkWebhookSecrets(webhookStore, secretKey.source, log);

@@ -29,14 +29,26 @@ const MAX_BULK_HISTORY_POINTS = 25_000;
 const MAX_EXPERIMENTS_PER_DATASET_SEARCH = 20;
 const MAX_DATASET_SUMMARIES = 1000;
 
+export interface TrackingOptions {
+  /**
+   * Where experiments created without an artifact_location keep their artifacts:
+   * `<root>/<experiment id>`; `mlflow-artifacts:` (this server's store) by default. A local root
+   * is the clients' (see artifact-location.ts).
+   */
+  readonly defaultArtifactRoot?: string;
+}
+
 export class TrackingService {
-  constructor(readonly store: TrackingStore) {}
+  constructor(
+    readonly store: TrackingStore,
+    private readonly options: TrackingOptions = {},
+  ) {}
 
   createExperiment(name: string, artifactLocation: string | undefined, tags: KeyValue[]): Promise<string> {
     validateExperimentName(name);
     const location = artifactLocation ? resolveArtifactLocation(artifactLocation) : undefined;
     tags.forEach(validateExperimentTag);
-    return this.store.createExperiment(name, location, tags);
+    return this.store.createExperiment(name, location, tags, this.options.defaultArtifactRoot);
   }
 
   getExperiment(id: string): Promise<Experiment> {

@@ -44,7 +44,8 @@ export interface CreateLoggedModelInput {
 }
 
 export interface TrackingStore {
-  createExperiment(name: string, artifactLocation: string | undefined, tags: KeyValue[]): Promise<string>;
+  /** Without a location, the experiment's is `<defaultRoot>/<experiment id>` (`mlflow-artifacts:/<id>` by default). */
+  createExperiment(name: string, artifactLocation: string | undefined, tags: KeyValue[], defaultRoot?: string): Promise<string>;
   getExperiment(experimentId: string): Promise<Experiment>;
   getExperimentByName(name: string): Promise<Experiment | undefined>;
   searchExperiments(query: SearchQuery & { viewType: ViewType }): Promise<Page<Experiment>>;

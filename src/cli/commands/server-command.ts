@@ -5,6 +5,7 @@ import { openAviary, type Aviary } from '../../app/open-aviary.js';
 import { consoleLogger } from '../../common/logger.js';
 import { createApp } from '../../server/create-app.js';
 import { redactUri } from '../../store/sql/database-uri.js';
+import { resolveArtifactLocation } from '../../tracking/artifact-location.js';
 import { addAuthOptions, authConfigFromFlags, type AuthFlags } from '../auth-options.js';
 import { addBrowserDefenceOptions, browserDefencesFromFlags, type BrowserDefenceFlags } from '../browser-defence-options.js';
 import { EXIT_INTERRUPTED } from '../run-command.js';
@@ -16,11 +17,26 @@ function port(value: string): number {
   return n;
 }
 
+/** `mlflow-artifacts:/` (MLflow's default) is this server's own store; any other root is checked as an experiment's location is. */
+function artifactRoot(value: string): string {
+  if (/^mlflow-artifacts:\/*$/.test(value)) return 'mlflow-artifacts:';
+  try {
+    return resolveArtifactLocation(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
 export function serverCommand(version: string): Command {
   const command = new Command('server')
     .description('Serve the MLflow-compatible tracking API, model registry and artifacts')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', port, 5000)
+    .option(
+      '--default-artifact-root <uri>',
+      "where experiments created without an artifact location keep artifacts: mlflow-artifacts:/<path> in this server's store, or a local path the clients write to themselves (default: mlflow-artifacts:/)",
+      artifactRoot,
+    )
     .addHelpText(
       'after',
       `
@@ -33,9 +49,9 @@ Backend store URIs (--backend-store-uri):
     connections per process: MLFLOW_SQLALCHEMYSTORE_POOL_SIZE + MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW
       (default 5 + 10)`,
     );
-  return addAuthOptions(addBrowserDefenceOptions(addStoreOptions(command).addOption(alertStoreOption()))).action(async (opts: StoreOptions & BrowserDefenceFlags & AuthFlags & { host: string; port: number }) => {
+  return addAuthOptions(addBrowserDefenceOptions(addStoreOptions(command).addOption(alertStoreOption()))).action(async (opts: StoreOptions & BrowserDefenceFlags & AuthFlags & { host: string; port: number; defaultArtifactRoot?: string }) => {
     const log = consoleLogger('server');
-    const config = configFromOptions(opts);
+    const config = { ...configFromOptions(opts), defaultArtifactRoot: opts.defaultArtifactRoot };
     let aviary: Aviary;
     let auth: OpenedAuth | undefined;
     try {

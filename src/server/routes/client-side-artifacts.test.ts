@@ -84,3 +84,25 @@ describe('an experiment at a client-side local path', () => {
     expect(() => repositoryPathOf('s3://bucket/1/abc/artifacts')).toThrow(/not served/);
   });
 });
+
+describe('aviary server --default-artifact-root <local path>', () => {
+  it('gives experiments created without a location a client-side one under it, which the server does not serve', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'aviary-client-root-'));
+    const rooted = await startTestServer('default-root', 'test', { defaultArtifactRoot: `file://${root}` });
+    try {
+      const post = async (path: string, body: unknown) =>
+        (await fetch(`${rooted.base}/api/2.0/mlflow${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).json();
+      const { experiment_id: experimentId } = await post('/experiments/create', { name: 'rooted' });
+      const experiment = (await (await fetch(`${rooted.base}/api/2.0/mlflow/experiments/get?experiment_id=${experimentId}`)).json()).experiment;
+      expect(experiment.artifact_location).toBe(`file://${root}/${experimentId}`);
+      const run = (await post('/runs/create', { experiment_id: experimentId })).run.info;
+      expect(run.artifact_uri).toBe(`file://${root}/${experimentId}/${run.run_id}/artifacts`);
+      const listed = await fetch(`${rooted.base}/api/2.0/mlflow/artifacts/list?run_id=${run.run_id}`);
+      expectClientSideRefusal({ status: listed.status, text: await listed.text() });
+      expect(await readdir(root)).toEqual([]);
+    } finally {
+      await rooted.close();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});

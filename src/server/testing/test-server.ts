@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openAviary, type Aviary } from '../../app/open-aviary.js';
+import { openAviary, type Aviary, type AviaryConfig } from '../../app/open-aviary.js';
 import { silentLogger } from '../../common/logger.js';
 import { createApp } from '../create-app.js';
 
@@ -15,9 +15,10 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(name: string, version = 'test'): Promise<TestServer> {
+/** `config` adds to (or replaces) the in-memory database and temporary artifact root. */
+export async function startTestServer(name: string, version = 'test', config: Partial<AviaryConfig> = {}): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), `aviary-${name}-`));
-  const aviary = await openAviary({ backendStoreUri: 'sqlite:///:memory:', artifactsDestination: join(dir, 'artifacts') }, silentLogger);
+  const aviary = await openAviary({ backendStoreUri: 'sqlite:///:memory:', artifactsDestination: join(dir, 'artifacts'), ...config }, silentLogger);
   const server = createApp(aviary, { version }, silentLogger);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {

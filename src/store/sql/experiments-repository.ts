@@ -32,7 +32,7 @@ export class ExperimentsRepository {
     private readonly dialect: SqlDialectName,
   ) {}
 
-  async create(name: string, artifactLocation: string | undefined, tags: KeyValue[]): Promise<string> {
+  async create(name: string, artifactLocation: string | undefined, tags: KeyValue[], defaultRoot = 'mlflow-artifacts:'): Promise<string> {
     return writeTransaction(this.db, async (tx) => {
       const existing = await tx.selectFrom('experiments').select('experiment_id').where('name', '=', name).executeTakeFirst();
       if (existing) throw MlflowError.alreadyExists(`Experiment(name=${name}) already exists.`);
@@ -43,10 +43,10 @@ export class ExperimentsRepository {
         .returning('experiment_id')
         .executeTakeFirstOrThrow();
       if (artifactLocation === undefined) {
-        // The server proxies artifacts: clients upload through `mlflow-artifacts:/<experiment id>`.
+        // By default the server proxies artifacts: clients upload through `mlflow-artifacts:/<experiment id>`.
         await tx
           .updateTable('experiments')
-          .set({ artifact_location: `mlflow-artifacts:/${experiment_id}` })
+          .set({ artifact_location: `${defaultRoot.replace(/\/+$/, '')}/${experiment_id}` })
           .where('experiment_id', '=', experiment_id)
           .execute();
       }

@@ -14,7 +14,7 @@ export function sqlTrackingStore(database: SqlDatabase): TrackingStore {
   const runData = new RunDataRepository(db, runs, dialect);
   const models = new LoggedModelsRepository(db, experiments, dialect);
   return {
-    createExperiment: (name, location, tags) => experiments.create(name, location, tags),
+    createExperiment: (name, location, tags, defaultRoot) => experiments.create(name, location, tags, defaultRoot),
     getExperiment: (id) => experiments.get(id),
     getExperimentByName: (name) => experiments.getByName(name),
     searchExperiments: (query) => experiments.search(query),
