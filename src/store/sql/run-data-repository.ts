@@ -5,6 +5,7 @@ import type { Dataset, KeyValue, Metric, Page } from '../../tracking/entities.js
 import { decodePageToken, encodePageToken } from '../../tracking/search/page-token.js';
 import { newDatasetId } from './ids.js';
 import { compareMetricPoints, metricValueOf, storedMetricValue } from './metric-values.js';
+import { sampledMetricHistory } from './metric-history-sampling.js';
 import { ReusedInsert } from './reused-insert.js';
 import { RUN_NAME_TAG, type RunsRepository } from './runs-repository.js';
 import type { Database, LatestMetricsTable, MetricsTable, RunKeyValueTable } from './schema.js';
@@ -247,60 +248,13 @@ export class RunDataRepository {
     return rows.map((r): Metric => ({ key: r.key, value: metricValueOf(r), timestamp: r.timestamp, step: r.step, run_id: r.run_uuid }));
   }
 
-  /**
-   * Up to `maxResults` points of each run, sampled evenly over that run's steps in range and
-   * always keeping its last one (and its first when two or more fit), as MLflow's UI charts expect.
-   */
-  async metricHistoryBulkInterval(
+  metricHistoryBulkInterval(
     runIds: string[],
     key: string,
     range: { startStep?: number; endStep?: number; maxResults: number },
   ): Promise<Metric[]> {
-    if (runIds.length === 0) return [];
-    let stepQuery = this.db
-      .selectFrom('metrics')
-      .select(['run_uuid', 'step'])
-      .distinct()
-      .where('run_uuid', 'in', runIds)
-      .where('key', '=', key);
-    if (range.startStep !== undefined) stepQuery = stepQuery.where('step', '>=', range.startStep);
-    if (range.endStep !== undefined) stepQuery = stepQuery.where('step', '<=', range.endStep);
-    const stepRows = await stepQuery.orderBy('step').execute();
-    const stepsOf = new Map<string, number[]>();
-    for (const r of stepRows) stepsOf.set(r.run_uuid, [...(stepsOf.get(r.run_uuid) ?? []), r.step]);
-    const wanted = new Map<string, Set<number>>();
-    for (const [runId, steps] of stepsOf) wanted.set(runId, new Set(evenlySampled(steps, range.maxResults)));
-    const allWanted = [...new Set([...wanted.values()].flatMap((set) => [...set]))];
-    if (allWanted.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('metrics')
-      .selectAll()
-      .where('run_uuid', 'in', runIds)
-      .where('key', '=', key)
-      .where('step', 'in', allWanted)
-      .orderBy('step')
-      .orderBy('timestamp')
-      .execute();
-    const out: Metric[] = [];
-    for (const runId of runIds) {
-      const steps = wanted.get(runId);
-      if (!steps) continue;
-      // Many points may share a step (step 0 by default): bound the rows too.
-      const points = evenlySampled(rows.filter((r) => r.run_uuid === runId && steps.has(r.step)), range.maxResults);
-      for (const r of points) out.push({ key: r.key, value: metricValueOf(r), timestamp: r.timestamp, step: r.step, run_id: r.run_uuid });
-    }
-    return out;
+    return sampledMetricHistory(this.db, runIds, key, range);
   }
-}
-
-/** At most `max` items spread evenly over `items`, in order, always ending with the last. */
-function evenlySampled<T>(items: T[], max: number): T[] {
-  if (items.length <= max) return items;
-  if (max <= 1) return items.slice(-1);
-  const step = (items.length - 1) / (max - 1);
-  const picked = new Set<number>();
-  for (let i = 0; i < max; i++) picked.add(Math.round(i * step));
-  return [...picked].sort((a, b) => a - b).map((i) => items[i]!);
 }
 
 /** A metrics row, its columns always in this order: insertMetrics binds its values by position. */
