@@ -127,6 +127,30 @@ describe('auth gate', () => {
     expect((await call('GET', `/api/2.0/mlflow-artifacts/artifacts/${id}/${run}/artifacts/a.txt`, bob)).text).toBe('x');
   });
 
+  it("puts the UI's endpoints behind their REST siblings' permissions, and leaves the versions public", async () => {
+    const id = (await call('POST', 'experiments/create', alice, { name: 'alice-ui' })).json.experiment_id as string;
+    const run = (await call('POST', 'runs/create', alice, { experiment_id: id })).json.run.info.run_id as string;
+    const model = (await call('POST', 'logged-models', alice, { experiment_id: id })).json.model.info.model_id as string;
+    await call('POST', 'runs/log-metric', alice, { run_id: run, key: 'm', value: 1, timestamp: 1 });
+    const upload = (who: string) => call('POST', `/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${run}&path=a.txt`, who, undefined, { 'Content-Type': 'text/plain' });
+    const reads = (who: string) =>
+      Promise.all([
+        call('GET', `/ajax-api/2.0/mlflow/metrics/get-history-bulk?run_id=${run}&metric_key=m`, who),
+        call('POST', '/ajax-api/2.0/mlflow/experiments/search-datasets', who, { experiment_ids: [id] }),
+        call('GET', `logged-models/${model}/artifacts/directories`, who),
+        call('POST', 'artifacts/presigned-download-url', who, { run_id: run, path: 'a.txt' }),
+      ]);
+    expect((await reads(bob)).map((r) => r.status)).toEqual([200, 200, 200, 400]);
+    expect((await fetch(`${base}/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${run}&path=a.txt`, { method: 'POST', headers: { Authorization: bob }, body: 'x' })).status).toBe(403);
+    expect((await call('POST', 'runs/log-model', bob, { run_id: run, model_json: '{}' })).status).toBe(403);
+    await call('POST', 'experiments/permissions/create', alice, { experiment_id: id, username: 'bob', permission: 'NO_PERMISSIONS' });
+    expect((await reads(bob)).map((r) => r.status)).toEqual([403, 403, 403, 403]);
+    expect((await upload(alice)).status).toBe(400); // allowed, and refused only for its empty body
+    const versions = await fetch(`${base}/api/aviary/version`);
+    expect(versions.status).toBe(200);
+    expect(versions.headers.get('x-aviary-version')).toBe('test');
+  });
+
   it('filters searches to what the user may read, and paging stays exact', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) ids.push((await call('POST', 'experiments/create', admin, { name: `page-${i}` })).json.experiment_id);
