@@ -138,7 +138,7 @@ describe('POST /ajax-api/2.0/mlflow/upload-artifact', () => {
     for (const path of ['../escape.txt', 'a/../../escape.txt', '/etc/escape.txt', 'a%2F..%2F..%2Fescape.txt', 'a\\..\\escape.txt']) {
       const refused = await upload(`run_uuid=${run.run_id}&path=${encodeURIComponent(path)}`, 'x');
       expect(refused.status, path).toBe(400);
-      expect(refused.json.message, path).toMatch(/^Invalid path/);
+      expect(refused.json.message, path).toBe('Invalid path');
     }
     await expect(stat(join(dir, 'artifacts', '0', 'escape.txt'))).rejects.toThrow();
   });
@@ -166,7 +166,7 @@ describe("a logged model's artifacts", () => {
     expect(noPath).toMatchObject({ status: 400, json: { error_code: 'BAD_REQUEST', message: 'Request must include the "artifact_file_path" query parameter.' } });
     const escape = await call('GET', `/ajax-api/2.0/mlflow/logged-models/${model.model_id}/artifacts/files?artifact_file_path=../x`);
     expect(escape.status).toBe(400);
-    expect(escape.json.message).toMatch(/^Invalid path/);
+    expect(escape.json.message).toBe('Invalid path');
     expect((await call('GET', `/ajax-api/2.0/mlflow/logged-models/${model.model_id}/artifacts/directories?artifact_directory_path=../..`)).status).toBe(400);
     const unknown = await call('GET', '/api/2.0/mlflow/logged-models/m-unknown/artifacts/directories');
     expect(unknown).toMatchObject({ status: 404, json: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
@@ -184,7 +184,7 @@ describe('GET /model-versions/get-artifact', () => {
     expect(file).toMatchObject({ status: 200, text: 'flavors: {}' });
     const escape = await call('GET', `/model-versions/get-artifact?name=downloads&version=${version.version}&path=../../x`);
     expect(escape.status).toBe(400);
-    expect(escape.json.message).toMatch(/^Invalid path/);
+    expect(escape.json.message).toBe('Invalid path');
     expect((await call('GET', '/model-versions/get-artifact?name=downloads&version=99&path=MLmodel')).json.error_code).toBe('RESOURCE_DOES_NOT_EXIST');
   });
 });
