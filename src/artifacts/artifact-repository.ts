@@ -35,7 +35,13 @@ export interface ArtifactRepository {
 
   /** Removes a file or a whole folder; an absent path is not an error (as MLflow). */
   delete(path: string): Promise<void>;
+
+  /**
+   * The absolute folder the files are kept in, when it is on this machine: local artifact URIs
+   * under it (`aviary server --default-artifact-root` pointing there) name files this repository serves.
+   */
+  readonly localFolder?: string;
 }
 
 /** What downloading needs: a remote server's artifacts are read, never written, through it. */
-export type ArtifactReader = Pick<ArtifactRepository, 'list' | 'read'>;
+export type ArtifactReader = Pick<ArtifactRepository, 'list' | 'read' | 'localFolder'>;

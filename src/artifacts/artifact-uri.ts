@@ -11,8 +11,10 @@ const HTTP_ANCHOR = '/api/2.0/mlflow-artifacts/artifacts/';
  * Where a proxied run artifact root lives in the repository, as MLflow resolves it:
  * `mlflow-artifacts:/0/<run>/artifacts` (with or without a host) and
  * `http(s)://host/api/2.0/mlflow-artifacts/artifacts/0/<run>/artifacts` give `0/<run>/artifacts`.
+ * A local path or `file:` URI inside `servedFolder` (the repository's own folder) gives its path
+ * there; any other local location is the client's and refused.
  */
-export function repositoryPathOf(artifactUri: string): string {
+export function repositoryPathOf(artifactUri: string, servedFolder?: string): string {
   const proxied = /^mlflow-artifacts:(?:\/\/[^/]*)?(\/.*)?$/.exec(artifactUri);
   if (proxied) return safeArtifactPath((proxied[1] ?? '').replace(/^\/+/, ''));
   if (/^https?:\/\//.test(artifactUri)) {
@@ -21,6 +23,8 @@ export function repositoryPathOf(artifactUri: string): string {
     if (at >= 0) return safeArtifactPathFromUrl(pathname.slice(at + HTTP_ANCHOR.length).replace(/^\/+/, ''));
   }
   if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(artifactUri) || artifactUri.startsWith('file:')) {
+    const served = servedFolder === undefined ? undefined : pathInsideFolder(localPathOf(artifactUri), servedFolder);
+    if (served !== undefined) return served;
     // An experiment created with a local artifact_location: its client reads and writes there
     // itself. The path names the client's file system, never one this server may open.
     throw MlflowError.invalid(
@@ -33,4 +37,27 @@ export function repositoryPathOf(artifactUri: string): string {
     'NOT_IMPLEMENTED',
     `Artifact root '${artifactUri}' is not served by this server: only mlflow-artifacts roots are`,
   );
+}
+
+/** The absolute path a local artifact URI names (`/a/b`, `file:///a/b`, `file://localhost/a/b`). */
+export function localPathOf(uri: string): string {
+  if (!uri.startsWith('file:')) return uri;
+  const path = /^file:(?:\/\/[^/?#]*)?([^?#]*)/.exec(uri)![1]!;
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * `path` relative to `folder` when it lies inside it, checked as any artifact path (no `..`,
+ * nothing odd); undefined otherwise. Only the operator's folder (the server's own artifact
+ * folder, where `--default-artifact-root` may point) is served this way: an experiment's own
+ * local location elsewhere stays the client's.
+ */
+function pathInsideFolder(path: string, folder: string): string | undefined {
+  const base = folder.replace(/\/+$/, '');
+  if (path !== base && !path.startsWith(`${base}/`)) return undefined;
+  return safeArtifactPath(path.slice(base.length).replace(/^\/+/, ''));
 }

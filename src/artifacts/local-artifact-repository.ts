@@ -20,6 +20,10 @@ const TEMP_NAME = /^\.aviary-upload-[0-9a-f-]{36}\.tmp$/;
 export class LocalArtifactRepository implements ArtifactRepository {
   constructor(private readonly root: string) {}
 
+  get localFolder(): string {
+    return this.root;
+  }
+
   async write(path: string, body: Readable): Promise<void> {
     const rel = safeArtifactPath(path);
     if (rel === '') throw MlflowError.invalid('Invalid path: an artifact path is required');

@@ -66,7 +66,7 @@ export async function fetchModel(
     if (temporary) await removeTempDir(dir);
   };
   try {
-    const files = await downloadArtifacts(aviary.artifacts, repositoryPathOf(artifactUri), dir);
+    const files = await downloadArtifacts(aviary.artifacts, repositoryPathOf(artifactUri, aviary.artifacts.localFolder), dir);
     if (files === 0) throw new Error(`${uriOrFolder} resolves to ${artifactUri}, which holds no files`);
     return { dir, uri: uriOrFolder, artifactUri, version, files, dispose };
   } catch (err) {

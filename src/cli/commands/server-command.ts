@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { openAuth, type OpenedAuth } from '../../app/open-auth.js';
 import { openAviary, type Aviary } from '../../app/open-aviary.js';
+import { localPathOf } from '../../artifacts/artifact-uri.js';
 import { consoleLogger } from '../../common/logger.js';
 import { createApp } from '../../server/create-app.js';
 import { redactUri } from '../../store/sql/database-uri.js';
@@ -34,7 +35,7 @@ export function serverCommand(version: string): Command {
     .option('--port <port>', 'port to listen on (0 picks a free one)', port, 5000)
     .option(
       '--default-artifact-root <uri>',
-      "where experiments created without an artifact location keep artifacts: mlflow-artifacts:/<path> in this server's store, or a local path the clients write to themselves (default: mlflow-artifacts:/)",
+      "where experiments created without an artifact location keep artifacts: mlflow-artifacts:/<path> in this server's store, or a local folder the clients write to directly, which also becomes the server's artifact folder unless --artifacts-destination is given (default: mlflow-artifacts:/)",
       artifactRoot,
     )
     .addHelpText(
@@ -52,6 +53,10 @@ Backend store URIs (--backend-store-uri):
   return addAuthOptions(addBrowserDefenceOptions(addStoreOptions(command).addOption(alertStoreOption()))).action(async (opts: StoreOptions & BrowserDefenceFlags & AuthFlags & { host: string; port: number; defaultArtifactRoot?: string }) => {
     const log = consoleLogger('server');
     const config = { ...configFromOptions(opts), defaultArtifactRoot: opts.defaultArtifactRoot };
+    // A local default root is the operator's choice, so this server keeps and serves the artifacts
+    // there (as MLflow's server does), unless --artifacts-destination puts its store elsewhere.
+    const localRoot = opts.defaultArtifactRoot?.startsWith('mlflow-artifacts:') === false ? localPathOf(opts.defaultArtifactRoot) : undefined;
+    if (localRoot && opts.artifactsDestination === undefined) config.artifactsDestination = localRoot;
     let aviary: Aviary;
     let auth: OpenedAuth | undefined;
     try {

@@ -24,7 +24,7 @@ export interface RunArtifactStore {
  */
 export async function fetchPreprocessing(store: RunArtifactStore, runId: string, into: string): Promise<boolean> {
   const run = await store.tracking.getRun(runId);
-  const folder = `${repositoryPathOf(run.info.artifact_uri)}/${PREPROCESSING_FOLDER}`.replace(/^\/+/, '');
+  const folder = `${repositoryPathOf(run.info.artifact_uri, store.artifacts.localFolder)}/${PREPROCESSING_FOLDER}`.replace(/^\/+/, '');
   const files = new Set((await store.artifacts.list(folder)).filter((e) => !e.is_dir).map((e) => e.path.split('/').pop()));
   if (!files.has(PREPROCESSING_MODULE)) return false;
   if (!files.has(PREPROCESSING_REQUIREMENTS)) {

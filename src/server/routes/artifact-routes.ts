@@ -101,7 +101,7 @@ function listArtifactsHandler(repo: ArtifactRepository, artifactUriOf: RunArtifa
 
 /** ListArtifacts' answer for the folder `relative` (checked) of an artifact root (a run's, a logged model's). */
 export async function listUnderRoot(repo: ArtifactRepository, rootUri: string, relative: string): Promise<object> {
-  const entries = await repo.list(joinPath(repositoryPathOf(rootUri), relative));
+  const entries = await repo.list(joinPath(repositoryPathOf(rootUri, repo.localFolder), relative));
   // Paths here are relative to the root, not basenames as in the artifact service.
   const files = entries.map((f) => ({ ...f, path: joinPath(relative, baseName(f.path)) }));
   return files.length > 0 ? { root_uri: rootUri, files } : { root_uri: rootUri };
@@ -114,7 +114,7 @@ function getArtifactHandler(repo: ArtifactRepository, artifactUriOf: RunArtifact
     const runId = req.query.get('run_id') || req.query.get('run_uuid');
     if (!runId) throw missing('run_id');
     const relative = safeArtifactPath(path);
-    const base = repositoryPathOf(await artifactUriOf(runId));
+    const base = repositoryPathOf(await artifactUriOf(runId), repo.localFolder);
     return sendArtifact(req.res, repo, joinPath(base, relative));
   };
 }

@@ -1,7 +1,7 @@
 // Attack test: an experiment may name a local artifact_location (MLflow's client writes there
 // itself), but no request may make this server read or write that path: every server-side
 // access to the artifacts of its runs and logged models is a 400 saying they are client-side.
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,23 +86,55 @@ describe('an experiment at a client-side local path', () => {
 });
 
 describe('aviary server --default-artifact-root <local path>', () => {
-  it('gives experiments created without a location a client-side one under it, which the server does not serve', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'aviary-client-root-'));
-    const rooted = await startTestServer('default-root', 'test', { defaultArtifactRoot: `file://${root}` });
+  async function withRootedServer(config: { artifactsDestinationInRoot: boolean }, body: (rooted: TestServer, root: string) => Promise<void>) {
+    const root = await mkdtemp(join(tmpdir(), 'aviary-local-root-'));
+    // The server command sets the artifact folder to a local default root unless --artifacts-destination says otherwise.
+    const rooted = await startTestServer('default-root', 'test', {
+      defaultArtifactRoot: `file://${root}`,
+      ...(config.artifactsDestinationInRoot && { artifactsDestination: root }),
+    });
     try {
-      const post = async (path: string, body: unknown) =>
-        (await fetch(`${rooted.base}/api/2.0/mlflow${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).json();
-      const { experiment_id: experimentId } = await post('/experiments/create', { name: 'rooted' });
-      const experiment = (await (await fetch(`${rooted.base}/api/2.0/mlflow/experiments/get?experiment_id=${experimentId}`)).json()).experiment;
-      expect(experiment.artifact_location).toBe(`file://${root}/${experimentId}`);
-      const run = (await post('/runs/create', { experiment_id: experimentId })).run.info;
-      expect(run.artifact_uri).toBe(`file://${root}/${experimentId}/${run.run_id}/artifacts`);
-      const listed = await fetch(`${rooted.base}/api/2.0/mlflow/artifacts/list?run_id=${run.run_id}`);
-      expectClientSideRefusal({ status: listed.status, text: await listed.text() });
-      expect(await readdir(root)).toEqual([]);
+      await body(rooted, root);
     } finally {
       await rooted.close();
       await rm(root, { recursive: true, force: true });
     }
+  }
+  const post = async (base: string, path: string, body: unknown) =>
+    (await fetch(`${base}/api/2.0/mlflow${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).json();
+
+  it('keeps and serves the artifacts of experiments created without a location under it, as MLflow does', async () => {
+    await withRootedServer({ artifactsDestinationInRoot: true }, async (rooted, root) => {
+      const { experiment_id: experimentId } = await post(rooted.base, '/experiments/create', { name: 'rooted' });
+      const experiment = (await (await fetch(`${rooted.base}/api/2.0/mlflow/experiments/get?experiment_id=${experimentId}`)).json()).experiment;
+      expect(experiment.artifact_location).toBe(`file://${root}/${experimentId}`);
+      const run = (await post(rooted.base, '/runs/create', { experiment_id: experimentId })).run.info;
+      expect(run.artifact_uri).toBe(`file://${root}/${experimentId}/${run.run_id}/artifacts`);
+      const upload = await fetch(`${rooted.base}/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${run.run_id}&path=notes/a.txt`, { method: 'POST', body: 'hello' });
+      expect(upload.status).toBe(200);
+      expect(await readFile(join(root, experimentId, run.run_id, 'artifacts', 'notes', 'a.txt'), 'utf8')).toBe('hello');
+      const listed = await (await fetch(`${rooted.base}/api/2.0/mlflow/artifacts/list?run_id=${run.run_id}&path=notes`)).json();
+      expect(listed.files).toEqual([{ path: 'notes/a.txt', is_dir: false, file_size: 5 }]);
+      const got = await fetch(`${rooted.base}/get-artifact?run_uuid=${run.run_id}&path=notes/a.txt`);
+      expect(await got.text()).toBe('hello');
+
+      // An experiment placed under the root by a path that leaves it is refused, not served.
+      const { experiment_id: escaping } = await post(rooted.base, '/experiments/create', { name: 'escaping', artifact_location: `${root}/../${secretDir.split('/').pop()}` });
+      const escapingRun = (await post(rooted.base, '/runs/create', { experiment_id: escaping })).run.info;
+      const escaped = await fetch(`${rooted.base}/api/2.0/mlflow/artifacts/list?run_id=${escapingRun.run_id}`);
+      expect(escaped.status).toBe(400);
+      expect((await escaped.json()).message).toBe('Invalid path');
+    });
+  });
+
+  it('leaves it to the clients when --artifacts-destination keeps the server\'s store elsewhere', async () => {
+    await withRootedServer({ artifactsDestinationInRoot: false }, async (rooted, root) => {
+      const { experiment_id: experimentId } = await post(rooted.base, '/experiments/create', { name: 'rooted' });
+      const run = (await post(rooted.base, '/runs/create', { experiment_id: experimentId })).run.info;
+      expect(run.artifact_uri).toBe(`file://${root}/${experimentId}/${run.run_id}/artifacts`);
+      const listed = await fetch(`${rooted.base}/api/2.0/mlflow/artifacts/list?run_id=${run.run_id}`);
+      expectClientSideRefusal({ status: listed.status, text: await listed.text() });
+      expect(await readdir(root)).toEqual([]);
+    });
   });
 });

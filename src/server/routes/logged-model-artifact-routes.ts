@@ -35,7 +35,7 @@ export function loggedModelArtifactFileRoutes(tracking: TrackingService, artifac
         if (!path) throw new MlflowError('BAD_REQUEST', 'Request must include the "artifact_file_path" query parameter.');
         const relative = safeArtifactPath(path);
         const model = await tracking.getLoggedModel(r.params.model_id ?? '');
-        return sendArtifact(r.res, artifacts, joinPath(repositoryPathOf(model.info.artifact_uri), relative));
+        return sendArtifact(r.res, artifacts, joinPath(repositoryPathOf(model.info.artifact_uri, artifacts.localFolder), relative));
       },
     },
   ];

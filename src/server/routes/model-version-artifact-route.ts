@@ -16,7 +16,7 @@ export function modelVersionArtifactRoute(registry: RegistryService, artifacts: 
       if (path === null) throw missing('path');
       const relative = safeArtifactPath(path);
       const root = await registry.getDownloadUri(r.query.get('name') ?? '', r.query.get('version') ?? '');
-      return sendArtifact(r.res, artifacts, joinPath(repositoryPathOf(root), relative));
+      return sendArtifact(r.res, artifacts, joinPath(repositoryPathOf(root, artifacts.localFolder), relative));
     },
   };
 }

@@ -52,7 +52,7 @@ export function uiTrackingRoutes(tracking: TrackingService, artifacts: ArtifactR
         if (Number(r.raw.headers['content-length'] ?? 0) > MAX_UPLOAD_BYTES) throw MlflowError.invalid(UPLOAD_TOO_LARGE);
         const data = await readUpload(r);
         if (data.length === 0) throw MlflowError.invalid('Request must specify data.');
-        const root = repositoryPathOf((await tracking.getRunInfo(runId)).artifact_uri);
+        const root = repositoryPathOf((await tracking.getRunInfo(runId)).artifact_uri, artifacts.localFolder);
         await artifacts.write(joinPath(root, relative), Readable.from([data]));
         // MLflow answers an empty body.
         r.res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': 0 });
