@@ -10,8 +10,8 @@ const FAMILY_OF_SEGMENT: Record<string, string> = {
   'unified-traces': 'traces',
   'get-trace-artifact': 'traces',
   'get-online-trace-details': 'traces',
-  gateway: 'the AI gateway',
-  'gateway-proxy': 'the AI gateway',
+  gateway: 'AI gateway',
+  'gateway-proxy': 'AI gateway',
   issues: 'issues',
   datasets: 'evaluation datasets',
   scorers: 'scorers',
@@ -23,8 +23,8 @@ const FAMILY_OF_SEGMENT: Record<string, string> = {
   genai: 'GenAI evaluation',
   demo: 'GenAI demo data',
   workspaces: 'workspaces',
-  assistant: 'the assistant',
-  'mcp-servers': 'the MCP server registry',
+  assistant: 'assistant',
+  'mcp-servers': 'MCP server registry',
 };
 
 const MLFLOW_API = /^\/(?:ajax-)?api\/[23]\.0\/mlflow\/([^/]+)(?:\/(.*))?$/;
@@ -33,7 +33,7 @@ const MLFLOW_API = /^\/(?:ajax-)?api\/[23]\.0\/mlflow\/([^/]+)(?:\/(.*))?$/;
 export function unservedFamilyOf(path: string): string | undefined {
   // OpenTelemetry trace ingestion, the gateway's own server, and jobs' own router.
   if (path === '/v1/traces' || path.startsWith('/v1/traces/')) return 'traces';
-  if (path === '/gateway' || path.startsWith('/gateway/')) return 'the AI gateway';
+  if (path === '/gateway' || path.startsWith('/gateway/')) return 'AI gateway';
   if (/^\/ajax-api\/3\.0\/jobs(\/|$)/.test(path)) return 'jobs';
   const match = MLFLOW_API.exec(path);
   if (!match) return undefined;

@@ -42,9 +42,9 @@ describe("MLflow's GenAI routes", () => {
     ['POST', '/api/2.0/mlflow/traces/search', 'traces'],
     ['POST', '/v1/traces', 'traces'],
     ['POST', '/ajax-api/2.0/mlflow/get-trace-artifact', 'traces'],
-    ['POST', '/api/3.0/mlflow/gateway/endpoints/create', 'the AI gateway'],
-    ['POST', '/ajax-api/2.0/mlflow/gateway-proxy', 'the AI gateway'],
-    ['POST', '/gateway/my-endpoint/mlflow/invocations', 'the AI gateway'],
+    ['POST', '/api/3.0/mlflow/gateway/endpoints/create', 'AI gateway'],
+    ['POST', '/ajax-api/2.0/mlflow/gateway-proxy', 'AI gateway'],
+    ['POST', '/gateway/my-endpoint/mlflow/invocations', 'AI gateway'],
     ['POST', '/ajax-api/3.0/mlflow/issues/search', 'issues'],
     ['POST', '/api/3.0/mlflow/datasets/create', 'evaluation datasets'],
     ['GET', '/ajax-api/3.0/mlflow/scorers/list', 'scorers'],
@@ -56,7 +56,7 @@ describe("MLflow's GenAI routes", () => {
     ['GET', '/ajax-api/3.0/mlflow/jobs/job-1', 'jobs'],
     ['POST', '/ajax-api/3.0/jobs/search', 'jobs'],
     ['POST', '/ajax-api/3.0/mlflow/genai/evaluate/invoke', 'GenAI evaluation'],
-    ['POST', '/ajax-api/3.0/mlflow/assistant/message', 'the assistant'],
+    ['POST', '/ajax-api/3.0/mlflow/assistant/message', 'assistant'],
     ['GET', '/api/3.0/mlflow/workspaces', 'workspaces'],
   ];
 
