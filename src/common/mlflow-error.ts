@@ -1,6 +1,7 @@
 /**
  * The one error type of the MLflow API. Every layer throws it; the HTTP layer turns it into
- * MLflow's wire shape `{"error_code", "message"}` with the status MLflow uses for the code.
+ * MLflow's wire shape `{"error_code", "message", "sqlstate", "error_class"}` with the status MLflow
+ * uses for the code.
  */
 export type ErrorCode =
   | 'INTERNAL_ERROR'
@@ -36,6 +37,30 @@ const STATUS: Record<ErrorCode, number> = {
   INVALID_PARAMETER_VALUE: 400,
 };
 
+/**
+ * The classification MLflow 3 adds to every error it sends (mlflow/error_classification.py, its
+ * client-side tables): clients and MLflow's own tests read these beside the code. Codes not in
+ * MLflow's tables get neither field, as from MLflow.
+ */
+const CLASSIFICATION: Partial<Record<ErrorCode, { sqlstate: string; error_class: string }>> = {
+  BAD_REQUEST: { sqlstate: 'KAM00', error_class: 'INVALID_PARAMETER_VALUE' },
+  ENDPOINT_NOT_FOUND: { sqlstate: 'KAM00', error_class: 'RESOURCE_NOT_FOUND' },
+  INTERNAL_ERROR: { sqlstate: 'XXM00', error_class: 'CLIENT_INTERNAL_ERROR' },
+  INVALID_PARAMETER_VALUE: { sqlstate: 'KAM00', error_class: 'INVALID_PARAMETER_VALUE' },
+  INVALID_STATE: { sqlstate: 'XXM00', error_class: 'CLIENT_INTERNAL_ERROR' },
+  PERMISSION_DENIED: { sqlstate: 'KAM00', error_class: 'PERMISSION_DENIED' },
+  RESOURCE_ALREADY_EXISTS: { sqlstate: 'KAM00', error_class: 'RESOURCE_ALREADY_EXISTS' },
+  RESOURCE_DOES_NOT_EXIST: { sqlstate: 'KAM00', error_class: 'RESOURCE_NOT_FOUND' },
+  TEMPORARILY_UNAVAILABLE: { sqlstate: 'XXM00', error_class: 'CLIENT_INTERNAL_ERROR' },
+};
+
+export interface MlflowErrorJson {
+  error_code: ErrorCode;
+  message: string;
+  sqlstate?: string;
+  error_class?: string;
+}
+
 export class MlflowError extends Error {
   constructor(
     readonly code: ErrorCode,
@@ -49,8 +74,8 @@ export class MlflowError extends Error {
     return STATUS[this.code];
   }
 
-  toJSON(): { error_code: ErrorCode; message: string } {
-    return { error_code: this.code, message: this.message };
+  toJSON(): MlflowErrorJson {
+    return { error_code: this.code, message: this.message, ...CLASSIFICATION[this.code] };
   }
 
   static invalid(message: string): MlflowError {

@@ -1,7 +1,7 @@
 /**
  * The HTTP edge: finds the route, gives the handler its parsed input, and writes every
  * answer or error in MLflow's shape. A handler never sees a half-read body, and no error
- * escapes as anything but `{"error_code", "message"}`.
+ * escapes as anything but MLflow's error body (src/common/mlflow-error.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { InvalidPathError } from '../artifacts/safe-artifact-path.js';

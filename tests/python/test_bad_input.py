@@ -403,3 +403,24 @@ def test_a_param_may_be_the_empty_string(api, client, run):
     data = client.get_run(run).data
     assert {k: data.params[k] for k in ["empty", "absent", "in-batch"]} == {"empty": "", "absent": "", "in-batch": ""}
     assert data.tags["tag"] == ""
+
+
+def test_error_bodies_carry_mlflow_classification(api):
+    # MLflow 3 adds a SQLSTATE and an error class to every error it sends; its own tests compare
+    # whole bodies, so both must be there, with MLflow's values.
+    missing = api.post("experiments/create", json={})
+    assert missing.status_code == 400
+    assert missing.json() == {
+        "error_code": "INVALID_PARAMETER_VALUE",
+        "message": missing.json()["message"],
+        "sqlstate": "KAM00",
+        "error_class": "INVALID_PARAMETER_VALUE",
+    }
+    absent = api.get("runs/get", params={"run_id": UNKNOWN_RUN})
+    assert absent.status_code == 404
+    assert absent.json() == {
+        "error_code": "RESOURCE_DOES_NOT_EXIST",
+        "message": absent.json()["message"],
+        "sqlstate": "KAM00",
+        "error_class": "RESOURCE_NOT_FOUND",
+    }

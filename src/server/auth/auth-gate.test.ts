@@ -110,7 +110,7 @@ describe('auth gate', () => {
     expect((await call('GET', `experiments/get?experiment_id=${id}`, bob)).status).toBe(200);
     const refused = await call('POST', 'runs/create', bob, { experiment_id: id });
     expect(refused.status).toBe(403);
-    expect(refused.json).toEqual({ error_code: 'PERMISSION_DENIED', message: expect.stringContaining(`EDIT on experiment ${id}`) });
+    expect(refused.json).toMatchObject({ error_code: 'PERMISSION_DENIED', message: expect.stringContaining(`EDIT on experiment ${id}`) });
     const run = (await call('POST', 'runs/create', alice, { experiment_id: id })).json.run.info.run_id as string;
     expect((await call('POST', 'runs/log-metric', bob, { run_id: run, key: 'm', value: 1, timestamp: 1 })).status).toBe(403);
     expect((await call('POST', 'experiments/permissions/create', bob, { experiment_id: id, username: 'bob', permission: 'MANAGE' })).status).toBe(403);

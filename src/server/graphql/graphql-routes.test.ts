@@ -23,7 +23,7 @@ afterAll(() => server.close());
 describe('/graphql requests', () => {
   it('refuses a body without a query, naming the parameter', async () => {
     for (const body of [{}, { query: '' }, { query: 7 }]) {
-      expect(await post(body)).toEqual({
+      expect(await post(body)).toMatchObject({
         status: 400,
         json: { error_code: 'INVALID_PARAMETER_VALUE', message: "Missing value for required parameter 'query': give the GraphQL query as a string" },
       });

@@ -124,7 +124,7 @@ describe('artifact routes over HTTP', () => {
     expect(await del.json()).toEqual({});
     const got = await fetch(`${origin}${FILES}/${RUN_ROOT}/tmp/gone.txt`);
     expect(got.status).toBe(404);
-    expect(await got.json()).toEqual({
+    expect(await got.json()).toMatchObject({
       error_code: 'RESOURCE_DOES_NOT_EXIST',
       message: `No such artifact: '${RUN_ROOT}/tmp/gone.txt'`,
     });

@@ -105,7 +105,7 @@ describe('experiments/create artifact_location', () => {
     const location = 'runs:/0123456789abcdef0123456789abcdef/model';
     const { status, json } = await post('/experiments/create', { name: 'runs-location', artifact_location: location });
     expect(status).toBe(400);
-    expect(json).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: `Artifact location cannot be a runs:/ URI. Given: '${location}'` });
+    expect(json).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE', message: `Artifact location cannot be a runs:/ URI. Given: '${location}'` });
   });
 
   it('stores local paths absolute, as MLflow does: relative ones against the working directory', async () => {
@@ -126,7 +126,7 @@ describe('experiments/create artifact_location', () => {
     expect(json.message.length).toBeLessThan(600);
     expect(json.message).toContain(`'s3://${'x'.repeat(195)}...'`);
     const local = await post('/experiments/create', { name: 'long local', artifact_location: `/${'x'.repeat(2000)}` });
-    expect(local.json).toEqual({
+    expect(local.json).toMatchObject({
       error_code: 'INVALID_PARAMETER_VALUE',
       message: 'Invalid artifact path length. The length of the artifact path cannot be greater than 2000 characters.',
     });

@@ -32,7 +32,7 @@ describe(VARIABLE, () => {
     process.env[VARIABLE] = '^mlflow-artifacts:/.*$';
 
     const refused = await post('/model-versions/create', { name: 'patterned', source: 's3://bucket/model' });
-    expect(refused).toEqual({
+    expect(refused).toMatchObject({
       status: 400,
       json: { error_code: 'INVALID_PARAMETER_VALUE', message: "Invalid model version source: 's3://bucket/model'." },
     });
@@ -63,7 +63,7 @@ describe('artifact paths of versions and runs', () => {
       '//model-versions/get-artifact?name=model&version=1&path=../path',
     ]) {
       const res = await fetch(`${server.base}${path}`);
-      expect([path, res.status, await res.json()]).toEqual([path, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'Invalid path' }]);
+      expect([path, res.status, await res.json()]).toMatchObject([path, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'Invalid path' }]);
     }
   });
 });

@@ -63,7 +63,7 @@ describe("MLflow's GenAI routes", () => {
   it.each(families)("%s %s answers MLflow's 404 naming %s as not served", async (method, path, family) => {
     const res = await fetch(`${base}${path}`, { method, ...(method === 'POST' && { headers: { 'Content-Type': 'application/json' }, body: '{}' }) });
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({
+    expect(await res.json()).toMatchObject({
       error_code: 'ENDPOINT_NOT_FOUND',
       message: `No API endpoint found for ${method} ${path}: MLflow's ${family} API is not served by Aviary (it serves tracking, logged models, the model registry and artifacts)`,
     });
@@ -71,7 +71,7 @@ describe("MLflow's GenAI routes", () => {
 
   it('leaves other unknown paths with the plain message, and the routes Aviary serves untouched', async () => {
     const unknown = await fetch(`${base}/api/2.0/mlflow/no-such-thing`);
-    expect(await unknown.json()).toEqual({ error_code: 'ENDPOINT_NOT_FOUND', message: 'No API endpoint found for GET /api/2.0/mlflow/no-such-thing' });
+    expect(await unknown.json()).toMatchObject({ error_code: 'ENDPOINT_NOT_FOUND', message: 'No API endpoint found for GET /api/2.0/mlflow/no-such-thing' });
     expect((await fetch(`${base}/api/2.0/mlflow/experiments/get?experiment_id=0`)).status).toBe(200);
   });
 });

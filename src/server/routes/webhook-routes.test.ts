@@ -118,7 +118,7 @@ describe('webhook routes', () => {
 
     expect((await call('DELETE', `/webhooks/${id}`)).json).toEqual({});
     const gone = await call('GET', `/webhooks/${id}`);
-    expect(gone).toEqual({ status: 404, json: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Webhook with ID ${id} not found.` } });
+    expect(gone).toMatchObject({ status: 404, json: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Webhook with ID ${id} not found.` } });
   });
 
   it('reports what the receiver answered, or why there was no answer', async () => {
@@ -155,7 +155,7 @@ describe('webhook routes', () => {
       token = page['next_page_token'];
     } while (token);
     expect(seen).toEqual(names);
-    expect((await call('GET', '/webhooks?max_results=1001')).json).toEqual({
+    expect((await call('GET', '/webhooks?max_results=1001')).json).toMatchObject({
       error_code: 'INVALID_PARAMETER_VALUE',
       message: 'max_results must be between 1 and 1000.',
     });
@@ -239,11 +239,11 @@ describe('webhook routes under the default destination policy', () => {
     ['https://api.localhost/', `${NON_PUBLIC} 'api.localhost' is reserved for local hosts.`],
   ])('refuses %s at create and at update', async (url, message) => {
     const created = await call('POST', '/webhooks', { name: 'refused', url, events });
-    expect(created).toEqual({ status: 400, json: { error_code: 'INVALID_PARAMETER_VALUE', message } });
+    expect(created).toMatchObject({ status: 400, json: { error_code: 'INVALID_PARAMETER_VALUE', message } });
 
     const hook = (await call('POST', '/webhooks', { name: 'public', url: 'https://hooks.example.com/x', events })).json['webhook'];
     const updated = await call('PATCH', `/webhooks/${hook.webhook_id}`, { url });
-    expect(updated).toEqual({ status: 400, json: { error_code: 'INVALID_PARAMETER_VALUE', message } });
+    expect(updated).toMatchObject({ status: 400, json: { error_code: 'INVALID_PARAMETER_VALUE', message } });
   });
 
   // What a name resolves to is checked when the webhook is made, not only at its first delivery.
@@ -257,11 +257,11 @@ describe('webhook routes under the default destination policy', () => {
     ['https://empty.example.com/x', "Cannot resolve Webhook URL hostname 'empty.example.com': no address"],
   ])('resolves the name of %s at create and at update, and refuses it', async (url, message) => {
     const created = await call('POST', '/webhooks', { name: 'named', url, events });
-    expect(created).toEqual({ status: 400, json: { error_code: 'INVALID_PARAMETER_VALUE', message } });
+    expect(created).toMatchObject({ status: 400, json: { error_code: 'INVALID_PARAMETER_VALUE', message } });
 
     const hook = (await call('POST', '/webhooks', { name: 'public', url: 'https://hooks.example.com/x', events })).json['webhook'];
     const updated = await call('PATCH', `/webhooks/${hook.webhook_id}`, { url });
-    expect(updated).toEqual({ status: 400, json: { error_code: 'INVALID_PARAMETER_VALUE', message } });
+    expect(updated).toMatchObject({ status: 400, json: { error_code: 'INVALID_PARAMETER_VALUE', message } });
     expect((await call('GET', `/webhooks/${hook.webhook_id}`, undefined)).json['webhook'].url).toBe('https://hooks.example.com/x');
   });
 

@@ -207,7 +207,7 @@ describe('the comparison route', () => {
   it('answers 404 for an unknown module and 400 for bad parameters, in MLflow error JSON', async () => {
     const unknown = await request('/api/aviary/modules/nope/comparison');
     expect(unknown.status).toBe(404);
-    expect(unknown.json).toEqual({ error_code: 'RESOURCE_DOES_NOT_EXIST', message: "unknown module 'nope': the stored broker runs have modules snia, kind, elsewhere" });
+    expect(unknown.json).toMatchObject({ error_code: 'RESOURCE_DOES_NOT_EXIST', message: "unknown module 'nope': the stored broker runs have modules snia, kind, elsewhere" });
     for (const query of ['threshold=abc', 'limit=-3', 'limit=2000000', 'output=label']) {
       const bad = await request(`/api/aviary/modules/snia/comparison?${query}`);
       expect(bad.status, query).toBe(400);
@@ -293,7 +293,7 @@ describe('with --auth', () => {
     const post = (authorization: string) => request('/api/aviary/modules/snia/promote', { method: 'POST', headers: { Authorization: authorization }, body: JSON.stringify({ alias: 'challenger' }) }, url);
     const refused = await post(reader);
     expect(refused.status).toBe(403);
-    expect(refused.json).toEqual({ error_code: 'PERMISSION_DENIED', message: `Permission denied: MANAGE on registered model '${MODEL}' is required` });
+    expect(refused.json).toMatchObject({ error_code: 'PERMISSION_DENIED', message: `Permission denied: MANAGE on registered model '${MODEL}' is required` });
     expect((await aviary.registry.getVersionByAlias(MODEL, 'champion')).version).toBe('1');
     const allowed = await post(manager);
     expect(allowed.status).toBe(200);
