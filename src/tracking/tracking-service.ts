@@ -33,7 +33,7 @@ export interface TrackingOptions {
   /**
    * Where experiments created without an artifact_location keep their artifacts:
    * `<root>/<experiment id>`; `mlflow-artifacts:` (this server's store) by default. A local root
-   * is the clients' (see artifact-location.ts).
+   * is served only where it is the server's own artifact folder (artifacts/artifact-uri.ts).
    */
   readonly defaultArtifactRoot?: string;
 }
